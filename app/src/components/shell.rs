@@ -1,0 +1,77 @@
+use crate::server_fns::auth::{SignOut, get_current_user};
+use domain::permissions::Permission;
+use leptos::prelude::*;
+use leptos_router::components::{A, Outlet};
+
+/// The console frame for signed-in pages: top bar (tenant, user, sign out) and the left
+/// navigation, listing only pages the user can use.
+#[component]
+pub fn ConsoleShell() -> impl IntoView {
+    let me = Resource::new(|| (), |_| get_current_user());
+    let sign_out = ServerAction::<SignOut>::new();
+    view! {
+        <div class="console">
+            <header class="topbar">
+                <a class="brand" href="/access/users">"Latchkey"</a>
+                <Transition fallback=|| ()>
+                    {move || {
+                        me.get()
+                            .map(|result| match result {
+                                Ok(user) => {
+                                    view! {
+                                        <span class="tenant" title="Tenant">{user.tenant_name.clone()}</span>
+                                        <span class="spacer"></span>
+                                        <span class="who" data-testid="signed-in-user">
+                                            <span class="who-name">{user.display_name.clone()}</span>
+                                            <span class="who-email">{user.email.clone()}</span>
+                                            <span class="badge">{user.role_display_name.clone()}</span>
+                                        </span>
+                                        <ActionForm action=sign_out>
+                                            <button type="submit" class="button button-secondary">"Sign out"</button>
+                                        </ActionForm>
+                                    }
+                                        .into_any()
+                                }
+                                Err(_) => {
+                                    view! {
+                                        <span class="spacer"></span>
+                                        <a class="button button-secondary" href="/login">"Sign in"</a>
+                                    }
+                                        .into_any()
+                                }
+                            })
+                    }}
+                </Transition>
+            </header>
+            <div class="frame">
+                <nav class="sidenav" aria-label="Main">
+                    <Transition fallback=|| ()>
+                        {move || {
+                            me.get()
+                                .and_then(Result::ok)
+                                .map(|user| {
+                                    let users = user.can(Permission::ListUsers);
+                                    view! {
+                                        <h2 class="nav-heading">"Access"</h2>
+                                        <ul>
+                                            <Show
+                                                when=move || users
+                                                fallback=|| view! { <li class="muted">"No pages for your role yet."</li> }
+                                            >
+                                                <li>
+                                                    <A href="/access/users">"Users"</A>
+                                                </li>
+                                            </Show>
+                                        </ul>
+                                    }
+                                })
+                        }}
+                    </Transition>
+                </nav>
+                <main class="content" id="main">
+                    <Outlet/>
+                </main>
+            </div>
+        </div>
+    }
+}

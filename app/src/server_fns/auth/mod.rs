@@ -1,0 +1,11 @@
+mod complete_setup;
+mod get_current_user;
+mod get_setup_status;
+mod sign_in;
+mod sign_out;
+
+pub use complete_setup::*;
+pub use get_current_user::*;
+pub use get_setup_status::*;
+pub use sign_in::*;
+pub use sign_out::*;

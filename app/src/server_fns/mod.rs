@@ -1,0 +1,4 @@
+//! One server function per file, `<area>/<verb>_<noun>.rs`, all under the `/rpc` prefix.
+
+pub mod auth;
+pub mod users;

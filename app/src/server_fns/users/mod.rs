@@ -1,0 +1,3 @@
+mod list_users;
+
+pub use list_users::*;

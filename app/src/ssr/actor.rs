@@ -1,0 +1,109 @@
+use axum::extract::{ConnectInfo, FromRequestParts};
+use axum::http::StatusCode;
+use axum::http::request::Parts;
+use chrono::Utc;
+use domain::ids::UserId;
+use domain::{Actor, AuthMethod, SESSION_SIGNED_IN_AT_KEY, SESSION_USER_KEY, Services};
+use std::net::SocketAddr;
+use tower_sessions::Session;
+
+/// Session lifetimes. The idle expiry is enforced by the session layer (the record's expiry
+/// moves with each request); the absolute one here, from the sign-in time kept in the session.
+#[derive(Debug, Clone, Copy)]
+pub struct SessionPolicy {
+    pub absolute: chrono::Duration,
+}
+
+/// The actor of the current request, resolved once (from the session cookie now; bearer
+/// tokens later) and cached in the request's extensions.
+#[derive(Debug, Clone)]
+pub struct CurrentActor(pub Actor);
+
+impl<S: Send + Sync> FromRequestParts<S> for CurrentActor {
+    type Rejection = (StatusCode, &'static str);
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        if let Some(cached) = parts.extensions.get::<CurrentActor>() {
+            return Ok(cached.clone());
+        }
+        let actor = resolve_actor(parts, state).await.map_err(|e| {
+            tracing::error!(error = %e, "could not resolve the actor");
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "The server could not check your sign-in. Try again shortly.",
+            )
+        })?;
+        let resolved = CurrentActor(actor);
+        parts.extensions.insert(resolved.clone());
+        Ok(resolved)
+    }
+}
+
+/// Reads the session and loads the user it names. A session past its absolute lifetime, or
+/// naming a deleted or deactivated user, is ended and the request is anonymous.
+pub async fn resolve_actor<S: Send + Sync>(
+    parts: &mut Parts,
+    state: &S,
+) -> Result<Actor, domain::DomainError> {
+    let internal = |what: &str| domain::DomainError::Internal(what.to_string());
+    let services = parts
+        .extensions
+        .get::<Services>()
+        .cloned()
+        .ok_or_else(|| internal("services missing"))?;
+    let policy = parts
+        .extensions
+        .get::<SessionPolicy>()
+        .copied()
+        .ok_or_else(|| internal("session policy missing"))?;
+    let session = Session::from_request_parts(parts, state)
+        .await
+        .map_err(|(_, msg)| internal(msg))?;
+    let store_error = |e: tower_sessions::session::Error| {
+        domain::DomainError::Internal(format!("session store: {e}"))
+    };
+
+    let Some(user_id) = session
+        .get::<i64>(SESSION_USER_KEY)
+        .await
+        .map_err(store_error)?
+    else {
+        return Ok(Actor::Anonymous);
+    };
+    let signed_in_at = session
+        .get::<i64>(SESSION_SIGNED_IN_AT_KEY)
+        .await
+        .map_err(store_error)?
+        .unwrap_or(0);
+    if Utc::now().timestamp() - signed_in_at > policy.absolute.num_seconds() {
+        session.flush().await.map_err(store_error)?;
+        return Ok(Actor::Anonymous);
+    }
+    match services
+        .load_actor(UserId(user_id), AuthMethod::Session)
+        .await?
+    {
+        Some(actor) if actor.is_active_user() => Ok(actor),
+        _ => {
+            session.flush().await.map_err(store_error)?;
+            Ok(Actor::Anonymous)
+        }
+    }
+}
+
+/// The client's address as the socket saw it (for sign-in throttling). Behind a reverse proxy
+/// this is the proxy's address.
+#[derive(Debug, Clone)]
+pub struct ClientAddress(pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientAddress {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        let address = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map_or_else(|| "unknown".to_string(), |info| info.0.ip().to_string());
+        Ok(ClientAddress(address))
+    }
+}

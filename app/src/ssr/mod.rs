@@ -1,0 +1,47 @@
+//! Server-side glue between HTTP and the domain: resolving the actor of a request, the
+//! session lifecycle, and the one mapping from `DomainError` to `AppError`.
+
+mod actor;
+mod errors;
+mod session;
+
+pub use actor::{ClientAddress, CurrentActor, SessionPolicy, resolve_actor};
+pub use errors::status_of;
+pub use session::{end_session, local_redirect_target, start_session};
+
+use crate::error::AppError;
+use axum::Extension;
+use domain::{Actor, Scope, Services};
+use tower_sessions::Session;
+
+/// Everything a server function needs from its request.
+pub struct RequestContext {
+    pub services: Services,
+    pub actor: Actor,
+    pub session: Session,
+    pub client_address: String,
+}
+
+impl RequestContext {
+    /// Pulls the services, session, actor and client address out of the current request.
+    pub async fn extract() -> Result<Self, AppError> {
+        let (Extension(services), session, CurrentActor(actor), ClientAddress(client_address)) =
+            leptos_axum::extract::<(Extension<Services>, Session, CurrentActor, ClientAddress)>()
+                .await
+                .map_err(|e| {
+                    tracing::error!(error = %e, "could not resolve the request context");
+                    AppError::Internal
+                })?;
+        Ok(RequestContext {
+            services,
+            actor,
+            session,
+            client_address,
+        })
+    }
+
+    /// The checked way into the services for this request's actor.
+    pub fn scope(&self) -> Scope<'_> {
+        self.services.scope(&self.actor)
+    }
+}

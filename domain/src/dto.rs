@@ -1,0 +1,144 @@
+//! Types that cross the wire between server and browser (and, later, the REST API).
+//! Entities never leave the server; these are built from them with `From` conversions.
+
+use crate::ids::{TenantId, UserId};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+/// Whether a user may currently sign in and act.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum UserStatus {
+    Active,
+    Deactivated,
+}
+
+impl UserStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            UserStatus::Active => "active",
+            UserStatus::Deactivated => "deactivated",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<Self> {
+        match value {
+            "active" => Some(UserStatus::Active),
+            "deactivated" => Some(UserStatus::Deactivated),
+            _ => None,
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            UserStatus::Active => "Active",
+            UserStatus::Deactivated => "Deactivated",
+        }
+    }
+}
+
+/// How a user's tenant role was last set (TrueFoundry's `metadata.tenantRoleManagedBy`).
+/// A `Manual` assignment is never overwritten by a later SSO login.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RoleManagedBy {
+    Manual,
+    Group,
+    Initial,
+}
+
+impl RoleManagedBy {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RoleManagedBy::Manual => "manual",
+            RoleManagedBy::Group => "group",
+            RoleManagedBy::Initial => "initial",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<Self> {
+        match value {
+            "manual" => Some(RoleManagedBy::Manual),
+            "group" => Some(RoleManagedBy::Group),
+            "initial" => Some(RoleManagedBy::Initial),
+            _ => None,
+        }
+    }
+}
+
+/// One row of Access > Users.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UserRow {
+    pub id: UserId,
+    pub email: String,
+    pub display_name: String,
+    /// The role's name (`tenant-admin`, `tenant-member`, ...).
+    pub role_name: String,
+    pub role_display_name: String,
+    pub status: UserStatus,
+    pub last_login_at: Option<DateTime<Utc>>,
+}
+
+/// Search and paging for Access > Users.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct UserQuery {
+    /// Case-insensitive substring of the email or the display name.
+    pub search: Option<String>,
+    pub limit: Option<u64>,
+    pub offset: Option<u64>,
+}
+
+impl UserQuery {
+    pub const DEFAULT_LIMIT: u64 = 25;
+    pub const MAX_LIMIT: u64 = 200;
+}
+
+/// A page of a list, with the total number of matching items.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub total: u64,
+    pub limit: u64,
+    pub offset: u64,
+}
+
+/// The signed-in user, as the console shell shows them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CurrentUser {
+    pub id: UserId,
+    pub tenant_id: TenantId,
+    pub tenant_name: String,
+    pub email: String,
+    pub display_name: String,
+    pub role_name: String,
+    pub role_display_name: String,
+    /// Permission keys the user holds in the tenant, so the UI shows only what works.
+    pub permissions: Vec<String>,
+}
+
+impl CurrentUser {
+    pub fn can(&self, permission: crate::permissions::Permission) -> bool {
+        self.permissions.iter().any(|p| p == permission.key())
+    }
+}
+
+/// What the /setup page should show for a given link.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum SetupStatus {
+    /// The link is valid: show the form that creates the first Admin.
+    Open,
+    /// The first Admin exists; setup links are dead.
+    Completed,
+    /// No such link (forged, mistyped or replaced by a newer one).
+    InvalidLink,
+}
+
+/// The form that creates the first Admin.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SetupForm {
+    pub token: String,
+    pub email: String,
+    pub display_name: String,
+    pub password: String,
+    pub password_confirm: String,
+}

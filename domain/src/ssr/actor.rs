@@ -1,0 +1,49 @@
+use crate::dto::UserStatus;
+use crate::ids::{RoleId, TenantId, UserId};
+use crate::permissions::Permission;
+use std::collections::BTreeSet;
+
+/// Who is making a request, resolved once per request by the transport and handed to
+/// `Services::scope`. Built only by the services (from a session or, later, a token), so a
+/// transport cannot invent permissions.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Actor {
+    Anonymous,
+    User(UserActor),
+}
+
+/// How the actor proved who they are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AuthMethod {
+    /// A browser session cookie.
+    Session,
+}
+
+/// A user, with their effective tenant permissions as of the start of this request.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UserActor {
+    pub tenant_id: TenantId,
+    pub user_id: UserId,
+    pub email: String,
+    pub display_name: String,
+    pub status: UserStatus,
+    pub role_id: RoleId,
+    pub role_name: String,
+    pub role_display_name: String,
+    pub permissions: BTreeSet<Permission>,
+    pub auth: AuthMethod,
+}
+
+impl Actor {
+    pub fn user(&self) -> Option<&UserActor> {
+        match self {
+            Actor::User(user) => Some(user),
+            Actor::Anonymous => None,
+        }
+    }
+
+    /// True for a user who may act now (not anonymous, not deactivated).
+    pub fn is_active_user(&self) -> bool {
+        self.user().is_some_and(|u| u.status == UserStatus::Active)
+    }
+}

@@ -1,0 +1,218 @@
+//! Operations that turn credentials into an identity: password sign-in and the first-admin
+//! setup link. They run before there is an actor, so they sit beside the `Scope`, not in it.
+
+use crate::dto::{SetupForm, SetupStatus, UserStatus};
+use crate::ids::UserId;
+use crate::permissions::BuiltinRole;
+use crate::ssr::entities::{role, setup_token, user};
+use crate::ssr::error::{DomainError, DomainResult};
+use crate::ssr::scope::initial_role_managed_by;
+use crate::ssr::services::Services;
+use crate::ssr::throttle;
+use crate::validation::{
+    PASSWORD_MAX, check_password_pair, normalize_display_name, normalize_email,
+};
+use chrono::Utc;
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, Set,
+    TransactionTrait,
+};
+
+/// Hash purpose label for setup links (see `Secret::keyed_hash`).
+pub(crate) const SETUP_TOKEN_PURPOSE: &str = "setup-link";
+
+/// A successful sign-in: the transport starts a session for this user.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SignedIn {
+    pub user_id: UserId,
+}
+
+pub struct Authenticator<'a> {
+    services: &'a Services,
+}
+
+impl<'a> Authenticator<'a> {
+    pub(crate) fn new(services: &'a Services) -> Self {
+        Authenticator { services }
+    }
+
+    /// Password sign-in to the default tenant. Unknown email and wrong password give the same
+    /// error after the same work; failures are throttled per account and per client address;
+    /// deactivated users are refused even with the right password.
+    pub async fn sign_in_with_password(
+        &self,
+        email: &str,
+        password: &str,
+        client_address: &str,
+    ) -> DomainResult<SignedIn> {
+        let email = normalize_email("email", email)?;
+        if password.is_empty() {
+            return Err(DomainError::validation("password", "Enter your password."));
+        }
+        if password.chars().count() > PASSWORD_MAX {
+            return Err(DomainError::validation(
+                "password",
+                format!("A password has at most {PASSWORD_MAX} characters."),
+            ));
+        }
+        let db = self.services.db();
+        let policy = self.services.config().throttle;
+        let tenant = self.services.default_tenant(db).await?;
+        let account_key = format!("account:{}:{email}", tenant.id);
+        let address_key = format!("ip:{client_address}");
+        let now = Utc::now();
+        throttle::check(db, &account_key, now).await?;
+        throttle::check(db, &address_key, now).await?;
+
+        let found = user::Entity::find()
+            .filter(user::Column::TenantId.eq(tenant.id))
+            .filter(user::Column::Email.eq(email.as_str()))
+            .one(db)
+            .await?;
+        let stored_hash = found.as_ref().and_then(|u| u.password_hash.clone());
+        let password_ok = self.services.hasher().verify(password, stored_hash).await?;
+        let Some(found) = found.filter(|_| password_ok) else {
+            throttle::record_failure(db, &account_key, policy.account_max_failures, &policy, now)
+                .await?;
+            throttle::record_failure(db, &address_key, policy.address_max_failures, &policy, now)
+                .await?;
+            tracing::info!(
+                tenant = tenant.id,
+                "password sign-in refused: bad credentials"
+            );
+            return Err(DomainError::InvalidCredentials);
+        };
+        if UserStatus::parse(&found.status) != Some(UserStatus::Active) {
+            tracing::info!(
+                user = found.id,
+                "password sign-in refused: account deactivated"
+            );
+            return Err(DomainError::AccountDeactivated);
+        }
+        throttle::clear(db, &account_key).await?;
+        let user_id = UserId(found.id);
+        let mut active: user::ActiveModel = found.into();
+        active.last_login_at = Set(Some(now));
+        active.update(db).await?;
+        tracing::info!(user = user_id.0, "password sign-in");
+        Ok(SignedIn { user_id })
+    }
+
+    /// What /setup should show for this link.
+    pub async fn setup_status(&self, token: &str) -> DomainResult<SetupStatus> {
+        let db = self.services.db();
+        let tenant = self.services.default_tenant(db).await?;
+        if tenant_has_users(db, tenant.id).await? {
+            return Ok(SetupStatus::Completed);
+        }
+        let hash = self
+            .services
+            .secret()
+            .keyed_hash(SETUP_TOKEN_PURPOSE, token);
+        let open = setup_token::Entity::find()
+            .filter(setup_token::Column::TenantId.eq(tenant.id))
+            .filter(setup_token::Column::TokenHash.eq(hash))
+            .filter(setup_token::Column::UsedAt.is_null())
+            .one(db)
+            .await?
+            .is_some();
+        Ok(if open {
+            SetupStatus::Open
+        } else {
+            SetupStatus::InvalidLink
+        })
+    }
+
+    /// Creates the first Admin from the setup form and spends the link. Nothing is written
+    /// unless the link is valid, unused, no user exists yet, and every field is valid.
+    pub async fn complete_setup(&self, form: SetupForm) -> DomainResult<SignedIn> {
+        match self.setup_status(&form.token).await? {
+            SetupStatus::Open => {}
+            SetupStatus::Completed => {
+                return Err(DomainError::Conflict(
+                    "Setup is already complete: this link no longer works. Sign in instead.".into(),
+                ));
+            }
+            SetupStatus::InvalidLink => {
+                return Err(DomainError::validation(
+                    "token",
+                    "This setup link is invalid or has already been used. Use the newest link from the server log.",
+                ));
+            }
+        }
+        let email = normalize_email("email", &form.email)?;
+        let display_name = normalize_display_name("display_name", &form.display_name)?;
+        check_password_pair(&form.password, &form.password_confirm)?;
+        let password_hash = self.services.hasher().hash(&form.password).await?;
+        let token_hash = self
+            .services
+            .secret()
+            .keyed_hash(SETUP_TOKEN_PURPOSE, &form.token);
+
+        let txn = self.services.db().begin().await?;
+        let tenant = self.services.default_tenant(&txn).await?;
+        let now = Utc::now();
+        // Spend the link first, conditionally: of two concurrent submissions only one wins.
+        let spent = setup_token::Entity::update_many()
+            .col_expr(setup_token::Column::UsedAt, Expr::value(now))
+            .filter(setup_token::Column::TenantId.eq(tenant.id))
+            .filter(setup_token::Column::TokenHash.eq(token_hash))
+            .filter(setup_token::Column::UsedAt.is_null())
+            .exec(&txn)
+            .await?;
+        if spent.rows_affected != 1 || tenant_has_users(&txn, tenant.id).await? {
+            return Err(DomainError::Conflict(
+                "Setup is already complete: this link no longer works. Sign in instead.".into(),
+            ));
+        }
+        let admin_role = builtin_role(&txn, tenant.id, BuiltinRole::Admin).await?;
+        let created = user::ActiveModel {
+            tenant_id: Set(tenant.id),
+            email: Set(email),
+            display_name: Set(display_name),
+            password_hash: Set(Some(password_hash)),
+            status: Set(UserStatus::Active.as_str().into()),
+            role_id: Set(admin_role.id),
+            role_managed_by: Set(initial_role_managed_by().into()),
+            last_login_at: Set(Some(now)),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await?;
+        txn.commit().await?;
+        tracing::info!(
+            user = created.id,
+            "first admin created through the setup link"
+        );
+        Ok(SignedIn {
+            user_id: UserId(created.id),
+        })
+    }
+}
+
+pub(crate) async fn tenant_has_users(
+    db: &impl ConnectionTrait,
+    tenant_id: i64,
+) -> DomainResult<bool> {
+    Ok(user::Entity::find()
+        .filter(user::Column::TenantId.eq(tenant_id))
+        .count(db)
+        .await?
+        > 0)
+}
+
+pub(crate) async fn builtin_role(
+    db: &impl ConnectionTrait,
+    tenant_id: i64,
+    which: BuiltinRole,
+) -> DomainResult<role::Model> {
+    role::Entity::find()
+        .filter(role::Column::TenantId.eq(tenant_id))
+        .filter(role::Column::Name.eq(which.name()))
+        .one(db)
+        .await?
+        .ok_or_else(|| DomainError::Internal(format!("built-in role {} is missing", which.name())))
+}

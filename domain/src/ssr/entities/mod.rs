@@ -1,0 +1,10 @@
+//! SeaORM entities. They stay on the server: the wire carries the DTOs of `crate::dto`.
+
+pub mod instance_setting;
+pub mod login_throttle;
+pub mod role;
+pub mod role_permission;
+pub mod session;
+pub mod setup_token;
+pub mod tenant;
+pub mod user;

@@ -1,0 +1,26 @@
+//! Server-only half of the domain: persistence, services and authorization.
+
+mod actor;
+mod auth;
+mod authorize;
+pub mod entities;
+mod error;
+mod password;
+mod scope;
+mod secret;
+mod services;
+mod sessions;
+mod system;
+mod throttle;
+
+pub use actor::{Actor, AuthMethod, UserActor};
+pub use auth::{Authenticator, SignedIn};
+pub use authorize::{Operation, Requirement, authorize};
+pub use error::{DomainError, DomainResult};
+pub use password::PasswordHasher;
+pub use scope::Scope;
+pub use secret::Secret;
+pub use services::{Services, ServicesConfig};
+pub use sessions::{DbSessionStore, SESSION_SIGNED_IN_AT_KEY, SESSION_USER_KEY};
+pub use system::{BootstrapOutcome, CreatedAdmin, SystemScope};
+pub use throttle::ThrottlePolicy;

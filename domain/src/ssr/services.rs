@@ -1,0 +1,214 @@
+use crate::dto::UserStatus;
+use crate::ids::{RoleId, TenantId, UserId};
+use crate::permissions::{BuiltinRole, Permission};
+use crate::ssr::actor::{Actor, AuthMethod, UserActor};
+use crate::ssr::auth::Authenticator;
+use crate::ssr::entities::{instance_setting, role, role_permission, tenant, user};
+use crate::ssr::error::{DomainError, DomainResult};
+use crate::ssr::password::PasswordHasher;
+use crate::ssr::scope::Scope;
+use crate::ssr::secret::{SECRET_MIN_LEN, Secret};
+use crate::ssr::sessions::DbSessionStore;
+use crate::ssr::system::SystemScope;
+use crate::ssr::throttle::ThrottlePolicy;
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, Set,
+    TransactionTrait,
+};
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
+/// The slug of the tenant created on first start.
+pub(crate) const DEFAULT_TENANT_SLUG: &str = "default";
+const SECRET_SETTING_KEY: &str = "secret";
+
+/// Tunables of the services; `Default` is what production uses.
+#[derive(Debug, Clone)]
+pub struct ServicesConfig {
+    pub throttle: ThrottlePolicy,
+    /// Name given to the default tenant when it is created.
+    pub tenant_name: String,
+}
+
+impl Default for ServicesConfig {
+    fn default() -> Self {
+        ServicesConfig {
+            throttle: ThrottlePolicy::default(),
+            tenant_name: "Default".into(),
+        }
+    }
+}
+
+/// The services of Latchkey. Cheap to clone. Transports reach data only through
+/// `scope(&actor)` (checked), `auth()` (credentials in, identity out) or, for bootstrap and
+/// the CLI, `system_scope()` (unchecked, and named so).
+#[derive(Clone, Debug)]
+pub struct Services {
+    inner: Arc<Inner>,
+}
+
+#[derive(Debug)]
+struct Inner {
+    db: DatabaseConnection,
+    secret: Secret,
+    hasher: PasswordHasher,
+    config: ServicesConfig,
+}
+
+impl Services {
+    /// Builds the services over a migrated database. `configured_secret` is LATCHKEY_SECRET;
+    /// without it the secret generated on first start is loaded from the database (or
+    /// generated and stored now).
+    pub async fn open(
+        db: DatabaseConnection,
+        configured_secret: Option<String>,
+        config: ServicesConfig,
+    ) -> DomainResult<Services> {
+        let secret = match configured_secret {
+            Some(material) if material.len() < SECRET_MIN_LEN => {
+                return Err(DomainError::validation(
+                    "LATCHKEY_SECRET",
+                    format!("LATCHKEY_SECRET must be at least {SECRET_MIN_LEN} characters long."),
+                ));
+            }
+            Some(material) => Secret::new(material),
+            None => Secret::new(load_or_create_secret(&db).await?),
+        };
+        Ok(Services {
+            inner: Arc::new(Inner {
+                db,
+                secret,
+                hasher: PasswordHasher::new(),
+                config,
+            }),
+        })
+    }
+
+    /// The checked way into the services, on behalf of `actor`.
+    pub fn scope<'a>(&'a self, actor: &'a Actor) -> Scope<'a> {
+        Scope::new(self, actor)
+    }
+
+    /// Sign-in and first-admin setup: operations that turn credentials into an identity.
+    pub fn auth(&self) -> Authenticator<'_> {
+        Authenticator::new(self)
+    }
+
+    /// Unchecked operations for start-up and the command line. Never reachable from a request.
+    pub fn system_scope(&self) -> SystemScope<'_> {
+        SystemScope::new(self)
+    }
+
+    /// The store behind the session layer.
+    pub fn session_store(&self) -> DbSessionStore {
+        DbSessionStore::new(self.inner.db.clone())
+    }
+
+    /// Readiness: answers when the database does.
+    pub async fn check_database(&self) -> DomainResult<()> {
+        self.inner.db.ping().await?;
+        Ok(())
+    }
+
+    /// Resolves the actor for a user id taken from a session (or, later, a token), with the
+    /// permissions they hold right now. `None` when the user no longer exists. A deactivated
+    /// user is returned as such; `authorize` refuses them and transports end their sessions.
+    pub async fn load_actor(
+        &self,
+        user_id: UserId,
+        auth: AuthMethod,
+    ) -> DomainResult<Option<Actor>> {
+        let db = self.db();
+        let Some((user, Some(role))) = user::Entity::find_by_id(user_id.0)
+            .find_also_related(role::Entity)
+            .one(db)
+            .await?
+        else {
+            return Ok(None);
+        };
+        let permissions = role_permissions(db, &role).await?;
+        Ok(Some(Actor::User(UserActor {
+            tenant_id: TenantId(user.tenant_id),
+            user_id: UserId(user.id),
+            email: user.email,
+            display_name: user.display_name,
+            status: UserStatus::parse(&user.status).unwrap_or(UserStatus::Deactivated),
+            role_id: RoleId(role.id),
+            role_name: role.name,
+            role_display_name: role.display_name,
+            permissions,
+            auth,
+        })))
+    }
+
+    pub(crate) fn db(&self) -> &DatabaseConnection {
+        &self.inner.db
+    }
+
+    pub(crate) fn secret(&self) -> &Secret {
+        &self.inner.secret
+    }
+
+    pub(crate) fn hasher(&self) -> &PasswordHasher {
+        &self.inner.hasher
+    }
+
+    pub(crate) fn config(&self) -> &ServicesConfig {
+        &self.inner.config
+    }
+
+    /// The tenant people sign in to. There is one until multi-tenant sign-in arrives.
+    pub(crate) async fn default_tenant(
+        &self,
+        db: &impl ConnectionTrait,
+    ) -> DomainResult<tenant::Model> {
+        tenant::Entity::find()
+            .filter(tenant::Column::Slug.eq(DEFAULT_TENANT_SLUG))
+            .one(db)
+            .await?
+            .ok_or_else(|| {
+                DomainError::Internal("the default tenant is missing: run bootstrap first".into())
+            })
+    }
+}
+
+/// The permissions a role grants. Admin holds the whole catalog, whatever is stored.
+pub(crate) async fn role_permissions(
+    db: &impl ConnectionTrait,
+    role: &role::Model,
+) -> DomainResult<BTreeSet<Permission>> {
+    if role.builtin && role.name == BuiltinRole::Admin.name() {
+        return Ok(Permission::ALL.iter().copied().collect());
+    }
+    let rows = role_permission::Entity::find()
+        .filter(role_permission::Column::RoleId.eq(role.id))
+        .all(db)
+        .await?;
+    // Keys no longer in the catalog are ignored rather than failing the request.
+    Ok(rows
+        .iter()
+        .filter_map(|row| Permission::from_key(&row.permission))
+        .collect())
+}
+
+async fn load_or_create_secret(db: &DatabaseConnection) -> DomainResult<String> {
+    let txn = db.begin().await?;
+    if let Some(row) = instance_setting::Entity::find_by_id(SECRET_SETTING_KEY.to_owned())
+        .one(&txn)
+        .await?
+    {
+        return Ok(row.value);
+    }
+    let material = Secret::generate_material();
+    instance_setting::Entity::insert(instance_setting::ActiveModel {
+        key: Set(SECRET_SETTING_KEY.to_owned()),
+        value: Set(material.clone()),
+    })
+    .exec(&txn)
+    .await?;
+    txn.commit().await?;
+    tracing::info!(
+        "generated the instance secret and stored it in the database (set LATCHKEY_SECRET to keep it elsewhere)"
+    );
+    Ok(material)
+}

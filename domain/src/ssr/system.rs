@@ -1,0 +1,183 @@
+//! Unchecked operations for start-up and the command line. Nothing reachable from a request
+//! calls these.
+
+use crate::dto::UserStatus;
+use crate::ids::UserId;
+use crate::permissions::BuiltinRole;
+use crate::ssr::auth::{SETUP_TOKEN_PURPOSE, builtin_role, tenant_has_users};
+use crate::ssr::entities::{role, role_permission, setup_token, tenant, user};
+use crate::ssr::error::{DomainError, DomainResult};
+use crate::ssr::scope::initial_role_managed_by;
+use crate::ssr::secret::random_token;
+use crate::ssr::services::{DEFAULT_TENANT_SLUG, Services};
+use crate::validation::{check_new_password, normalize_display_name, normalize_email};
+use chrono::Utc;
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set, TransactionTrait};
+
+/// What start-up found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BootstrapOutcome {
+    /// No user exists yet: this fresh one-time token opens /setup. Earlier unused links are dead.
+    SetupRequired { setup_token: String },
+    /// The tenant has users; nothing to do.
+    Ready,
+}
+
+/// An Admin made from the command line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CreatedAdmin {
+    pub user_id: UserId,
+    /// Set when no password was supplied: shown once to the operator, stored only hashed.
+    pub generated_password: Option<String>,
+}
+
+pub struct SystemScope<'a> {
+    services: &'a Services,
+}
+
+impl<'a> SystemScope<'a> {
+    pub(crate) fn new(services: &'a Services) -> Self {
+        SystemScope { services }
+    }
+
+    /// Makes sure the default tenant and its built-in roles exist (existing roles, possibly
+    /// edited by an Admin, are left alone), and issues a setup link while the tenant has no
+    /// user. Idempotent; runs at every start.
+    pub async fn bootstrap(&self) -> DomainResult<BootstrapOutcome> {
+        let txn = self.services.db().begin().await?;
+        let now = Utc::now();
+        let tenant = match tenant::Entity::find()
+            .filter(tenant::Column::Slug.eq(DEFAULT_TENANT_SLUG))
+            .one(&txn)
+            .await?
+        {
+            Some(tenant) => tenant,
+            None => {
+                tenant::ActiveModel {
+                    slug: Set(DEFAULT_TENANT_SLUG.into()),
+                    name: Set(self.services.config().tenant_name.clone()),
+                    created_at: Set(now),
+                    ..Default::default()
+                }
+                .insert(&txn)
+                .await?
+            }
+        };
+        for builtin in BuiltinRole::ALL {
+            let exists = role::Entity::find()
+                .filter(role::Column::TenantId.eq(tenant.id))
+                .filter(role::Column::Name.eq(builtin.name()))
+                .one(&txn)
+                .await?
+                .is_some();
+            if exists {
+                continue;
+            }
+            let created = role::ActiveModel {
+                tenant_id: Set(tenant.id),
+                name: Set(builtin.name().into()),
+                display_name: Set(builtin.display_name().into()),
+                description: Set(builtin.description().into()),
+                builtin: Set(true),
+                resource_type: Set(None),
+                created_at: Set(now),
+                updated_at: Set(now),
+                ..Default::default()
+            }
+            .insert(&txn)
+            .await?;
+            // Admin's permissions are the whole catalog by definition, never stored.
+            if builtin != BuiltinRole::Admin {
+                let rows = builtin.default_permissions().into_iter().map(|p| {
+                    role_permission::ActiveModel {
+                        role_id: Set(created.id),
+                        permission: Set(p.key().into()),
+                    }
+                });
+                role_permission::Entity::insert_many(rows)
+                    .exec(&txn)
+                    .await?;
+            }
+        }
+        let outcome = if tenant_has_users(&txn, tenant.id).await? {
+            BootstrapOutcome::Ready
+        } else {
+            setup_token::Entity::delete_many()
+                .filter(setup_token::Column::TenantId.eq(tenant.id))
+                .filter(setup_token::Column::UsedAt.is_null())
+                .exec(&txn)
+                .await?;
+            let token = random_token(43);
+            setup_token::ActiveModel {
+                tenant_id: Set(tenant.id),
+                token_hash: Set(self
+                    .services
+                    .secret()
+                    .keyed_hash(SETUP_TOKEN_PURPOSE, &token)),
+                created_at: Set(now),
+                used_at: Set(None),
+                ..Default::default()
+            }
+            .insert(&txn)
+            .await?;
+            BootstrapOutcome::SetupRequired { setup_token: token }
+        };
+        txn.commit().await?;
+        Ok(outcome)
+    }
+
+    /// Creates an Admin in the default tenant (the `create-admin` command). Without a password
+    /// one is generated and returned once.
+    pub async fn create_admin(
+        &self,
+        email: &str,
+        display_name: &str,
+        password: Option<String>,
+    ) -> DomainResult<CreatedAdmin> {
+        let email = normalize_email("email", email)?;
+        let display_name = normalize_display_name("name", display_name)?;
+        let (password, generated) = match password {
+            Some(password) => (password, false),
+            None => (random_token(24), true),
+        };
+        check_new_password("password", &password)?;
+        let password_hash = self.services.hasher().hash(&password).await?;
+
+        let txn = self.services.db().begin().await?;
+        let tenant = self.services.default_tenant(&txn).await?;
+        let taken = user::Entity::find()
+            .filter(user::Column::TenantId.eq(tenant.id))
+            .filter(user::Column::Email.eq(email.as_str()))
+            .one(&txn)
+            .await?
+            .is_some();
+        if taken {
+            return Err(DomainError::Conflict(format!(
+                "A user with email {email} already exists."
+            )));
+        }
+        let admin_role = builtin_role(&txn, tenant.id, BuiltinRole::Admin).await?;
+        let now = Utc::now();
+        let created = user::ActiveModel {
+            tenant_id: Set(tenant.id),
+            email: Set(email),
+            display_name: Set(display_name),
+            password_hash: Set(Some(password_hash)),
+            status: Set(UserStatus::Active.as_str().into()),
+            role_id: Set(admin_role.id),
+            role_managed_by: Set(initial_role_managed_by().into()),
+            last_login_at: Set(None),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await?;
+        txn.commit().await?;
+        tracing::info!(user = created.id, "admin created from the command line");
+        Ok(CreatedAdmin {
+            user_id: UserId(created.id),
+            generated_password: generated.then_some(password),
+        })
+    }
+}

@@ -1,0 +1,167 @@
+//! Input validation shared by the server (authoritative) and the browser (early feedback).
+//! Every failure names the field it is about.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// A rejected input: which field, and a sentence a person can act on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldError {
+    pub field: String,
+    pub message: String,
+}
+
+impl FieldError {
+    pub fn new(field: &str, message: impl Into<String>) -> Self {
+        FieldError {
+            field: field.to_string(),
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for FieldError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.field, self.message)
+    }
+}
+
+pub const EMAIL_MAX: usize = 254;
+pub const DISPLAY_NAME_MAX: usize = 100;
+pub const PASSWORD_MIN: usize = 8;
+pub const PASSWORD_MAX: usize = 128;
+
+/// Trims and lowercases an email, and checks its shape: one `@`, a non-empty local part, a
+/// domain with a dot, no spaces or control characters. Deliverability is the mail server's job.
+pub fn normalize_email(field: &str, raw: &str) -> Result<String, FieldError> {
+    let email = raw.trim().to_lowercase();
+    if email.is_empty() {
+        return Err(FieldError::new(field, "Enter an email address."));
+    }
+    if email.chars().count() > EMAIL_MAX {
+        return Err(FieldError::new(
+            field,
+            format!("An email address has at most {EMAIL_MAX} characters."),
+        ));
+    }
+    let well_formed = match email.split_once('@') {
+        Some((local, domain)) => {
+            !local.is_empty()
+                && !domain.contains('@')
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
+                && !domain.contains("..")
+                && !email.chars().any(|c| c.is_whitespace() || c.is_control())
+        }
+        None => false,
+    };
+    if !well_formed {
+        return Err(FieldError::new(
+            field,
+            format!("\"{}\" is not a valid email address.", raw.trim()),
+        ));
+    }
+    Ok(email)
+}
+
+/// Trims a display name and checks it is present and not over-long.
+pub fn normalize_display_name(field: &str, raw: &str) -> Result<String, FieldError> {
+    let name = raw.trim();
+    if name.is_empty() {
+        return Err(FieldError::new(field, "Enter a name."));
+    }
+    if name.chars().count() > DISPLAY_NAME_MAX {
+        return Err(FieldError::new(
+            field,
+            format!("A name has at most {DISPLAY_NAME_MAX} characters."),
+        ));
+    }
+    if name.chars().any(char::is_control) {
+        return Err(FieldError::new(
+            field,
+            "A name cannot contain control characters.",
+        ));
+    }
+    Ok(name.to_string())
+}
+
+/// Checks a new password's length (8 to 128 characters). Passwords are never trimmed.
+pub fn check_new_password(field: &str, password: &str) -> Result<(), FieldError> {
+    let len = password.chars().count();
+    if len < PASSWORD_MIN {
+        return Err(FieldError::new(
+            field,
+            format!("A password has at least {PASSWORD_MIN} characters."),
+        ));
+    }
+    if len > PASSWORD_MAX {
+        return Err(FieldError::new(
+            field,
+            format!("A password has at most {PASSWORD_MAX} characters."),
+        ));
+    }
+    Ok(())
+}
+
+/// Checks the "password twice" pair of a form.
+pub fn check_password_pair(password: &str, confirm: &str) -> Result<(), FieldError> {
+    check_new_password("password", password)?;
+    if password != confirm {
+        return Err(FieldError::new(
+            "password_confirm",
+            "The two passwords do not match.",
+        ));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn emails() {
+        assert_eq!(
+            normalize_email("email", "  Ada@Example.COM ").as_deref(),
+            Ok("ada@example.com")
+        );
+        for bad in [
+            "",
+            "ada",
+            "ada@",
+            "@example.com",
+            "ada@example",
+            "a b@example.com",
+            "ada@@example.com",
+            "ada@.example.com",
+            "ada@example..com",
+        ] {
+            let err = normalize_email("email", bad).expect_err(bad);
+            assert_eq!(err.field, "email");
+        }
+        let long = format!("{}@example.com", "a".repeat(250));
+        assert!(normalize_email("email", &long).is_err());
+    }
+
+    #[test]
+    fn names() {
+        assert_eq!(
+            normalize_display_name("display_name", " Ada ").as_deref(),
+            Ok("Ada")
+        );
+        assert!(normalize_display_name("display_name", "   ").is_err());
+        assert!(normalize_display_name("display_name", &"x".repeat(101)).is_err());
+        assert!(normalize_display_name("display_name", &"x".repeat(100)).is_ok());
+    }
+
+    #[test]
+    fn passwords() {
+        assert!(check_new_password("password", "1234567").is_err());
+        assert!(check_new_password("password", "12345678").is_ok());
+        assert!(check_new_password("password", &"p".repeat(128)).is_ok());
+        assert!(check_new_password("password", &"p".repeat(129)).is_err());
+        let err = check_password_pair("correct horse", "correct house").expect_err("mismatch");
+        assert_eq!(err.field, "password_confirm");
+    }
+}

@@ -1,0 +1,230 @@
+use chrono::Utc;
+use domain::dto::{SetupForm, UserStatus};
+use domain::entities::{role, tenant, user};
+use domain::ids::UserId;
+use domain::permissions::BuiltinRole;
+use domain::{Actor, AuthMethod, BootstrapOutcome, Services, ServicesConfig};
+use migrations::{Migrator, MigratorTrait};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectOptions, ConnectionTrait, Database, DatabaseConnection,
+    EntityTrait, QueryFilter, Set,
+};
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::Duration;
+
+pub const TEST_SECRET: &str = "test-secret-test-secret-test-secret-0123";
+pub const ADMIN_EMAIL: &str = "admin@example.com";
+pub const ADMIN_PASSWORD: &str = "correct horse battery";
+
+/// Runs a test body on SQLite and, when configured, on PostgreSQL, as two test functions.
+macro_rules! db_test {
+    ($name:ident, $body:expr) => {
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                let ctx = $crate::harness::TestCtx::sqlite().await;
+                ($body)(ctx).await;
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                let Some(ctx) = $crate::harness::TestCtx::postgres().await else {
+                    eprintln!("skipped: LATCHKEY_TEST_POSTGRES_URL is not set");
+                    return;
+                };
+                ($body)(ctx).await;
+            }
+        }
+    };
+}
+pub(crate) use db_test;
+
+pub struct TestCtx {
+    pub db: DatabaseConnection,
+    pub services: Services,
+}
+
+impl TestCtx {
+    pub async fn sqlite() -> TestCtx {
+        // One connection: every pooled connection to `sqlite::memory:` would be its own database.
+        let mut options = ConnectOptions::new("sqlite::memory:");
+        options
+            .max_connections(1)
+            .min_connections(1)
+            .acquire_timeout(Duration::from_secs(10))
+            .sqlx_logging(false);
+        let db = Database::connect(options).await.expect("connect sqlite");
+        Self::finish(db).await
+    }
+
+    pub async fn postgres() -> Option<TestCtx> {
+        let url = std::env::var("LATCHKEY_TEST_POSTGRES_URL")
+            .ok()
+            .filter(|u| !u.is_empty())?;
+        static COUNTER: AtomicU32 = AtomicU32::new(0);
+        let schema = format!(
+            "lk_test_{}_{}_{}",
+            std::process::id(),
+            COUNTER.fetch_add(1, Ordering::SeqCst),
+            Utc::now().timestamp_micros()
+        );
+        let admin = Database::connect(&url).await.expect("connect postgres");
+        admin
+            .execute_unprepared(&format!("CREATE SCHEMA \"{schema}\""))
+            .await
+            .expect("create schema");
+        admin.close().await.ok();
+        let mut options = ConnectOptions::new(url);
+        options
+            .max_connections(4)
+            .sqlx_logging(false)
+            .set_schema_search_path(schema);
+        let db = Database::connect(options)
+            .await
+            .expect("connect postgres schema");
+        Some(Self::finish(db).await)
+    }
+
+    async fn finish(db: DatabaseConnection) -> TestCtx {
+        Migrator::up(&db, None).await.expect("migrate");
+        let services = Services::open(
+            db.clone(),
+            Some(TEST_SECRET.into()),
+            ServicesConfig::default(),
+        )
+        .await
+        .expect("open services");
+        TestCtx { db, services }
+    }
+
+    /// Bootstraps the default tenant and returns the setup token.
+    pub async fn bootstrap(&self) -> String {
+        match self
+            .services
+            .system_scope()
+            .bootstrap()
+            .await
+            .expect("bootstrap")
+        {
+            BootstrapOutcome::SetupRequired { setup_token } => setup_token,
+            BootstrapOutcome::Ready => panic!("expected a fresh tenant"),
+        }
+    }
+
+    /// Bootstraps and creates the first Admin through the setup link.
+    pub async fn with_admin(&self) -> UserId {
+        let token = self.bootstrap().await;
+        self.services
+            .auth()
+            .complete_setup(setup_form(&token))
+            .await
+            .expect("setup")
+            .user_id
+    }
+
+    pub async fn default_tenant(&self) -> tenant::Model {
+        tenant::Entity::find()
+            .filter(tenant::Column::Slug.eq("default"))
+            .one(&self.db)
+            .await
+            .expect("query")
+            .expect("default tenant")
+    }
+
+    /// Inserts a user directly (there is no invite operation yet), with a password so they can
+    /// sign in.
+    pub async fn add_user(
+        &self,
+        tenant_id: i64,
+        email: &str,
+        role: BuiltinRole,
+        status: UserStatus,
+    ) -> UserId {
+        let role = role::Entity::find()
+            .filter(role::Column::TenantId.eq(tenant_id))
+            .filter(role::Column::Name.eq(role.name()))
+            .one(&self.db)
+            .await
+            .expect("query")
+            .expect("role");
+        let hash = domain::PasswordHasher::new()
+            .hash(ADMIN_PASSWORD)
+            .await
+            .expect("hash");
+        let now = Utc::now();
+        let created = user::ActiveModel {
+            tenant_id: Set(tenant_id),
+            email: Set(email.into()),
+            display_name: Set(email.split('@').next().unwrap_or("x").to_uppercase()),
+            password_hash: Set(Some(hash)),
+            status: Set(status.as_str().into()),
+            role_id: Set(role.id),
+            role_managed_by: Set("manual".into()),
+            last_login_at: Set(None),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        }
+        .insert(&self.db)
+        .await
+        .expect("insert user");
+        UserId(created.id)
+    }
+
+    /// A second tenant with its own built-in roles, for isolation tests.
+    pub async fn other_tenant(&self) -> i64 {
+        let now = Utc::now();
+        let tenant = tenant::ActiveModel {
+            slug: Set("other".into()),
+            name: Set("Other".into()),
+            created_at: Set(now),
+            ..Default::default()
+        }
+        .insert(&self.db)
+        .await
+        .expect("insert tenant");
+        for builtin in BuiltinRole::ALL {
+            role::ActiveModel {
+                tenant_id: Set(tenant.id),
+                name: Set(builtin.name().into()),
+                display_name: Set(builtin.display_name().into()),
+                description: Set(String::new()),
+                builtin: Set(true),
+                resource_type: Set(None),
+                created_at: Set(now),
+                updated_at: Set(now),
+                ..Default::default()
+            }
+            .insert(&self.db)
+            .await
+            .expect("insert role");
+        }
+        tenant.id
+    }
+
+    pub async fn actor(&self, user: UserId) -> Actor {
+        self.services
+            .load_actor(user, AuthMethod::Session)
+            .await
+            .expect("load actor")
+            .expect("actor exists")
+    }
+
+    pub async fn user_count(&self) -> u64 {
+        use sea_orm::PaginatorTrait;
+        user::Entity::find().count(&self.db).await.expect("count")
+    }
+}
+
+pub fn setup_form(token: &str) -> SetupForm {
+    SetupForm {
+        token: token.into(),
+        email: ADMIN_EMAIL.into(),
+        display_name: "Ada Admin".into(),
+        password: ADMIN_PASSWORD.into(),
+        password_confirm: ADMIN_PASSWORD.into(),
+    }
+}

@@ -1,0 +1,10 @@
+//! Domain tests: every test runs through the real Migrator on SQLite in memory, and again on
+//! PostgreSQL (a fresh schema per test) when LATCHKEY_TEST_POSTGRES_URL is set.
+
+mod harness;
+
+mod authorization_matrix;
+mod bootstrap_and_setup;
+mod list_users;
+mod password_sign_in;
+mod sessions;

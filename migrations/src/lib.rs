@@ -1,0 +1,15 @@
+//! The database schema, one migration per change (`mYYYYMMDD_NNNNNN_verb_noun.rs`).
+//! Every later change adds a file; released migrations are never edited.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261123_000001_create_foundation;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261123_000001_create_foundation::Migration)]
+    }
+}

@@ -1,0 +1,189 @@
+use crate::config::Config;
+use crate::router;
+use clap::{Parser, Subcommand};
+use domain::{BootstrapOutcome, Services, ServicesConfig};
+use migrations::{Migrator, MigratorTrait};
+use sea_orm::{ConnectOptions, Database, DatabaseConnection};
+use std::io::{IsTerminal, Read};
+use std::net::SocketAddr;
+use std::time::Duration;
+
+/// Latchkey: a self-hosted access-control console.
+#[derive(Debug, Parser)]
+#[command(name = "latchkey", version, about)]
+pub struct Cli {
+    #[command(flatten)]
+    pub config: Config,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the console (the default). Migrates the database first.
+    Serve,
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Create an Admin in the default tenant. The password is read from standard input when
+    /// it is not a terminal; otherwise one is generated and printed once.
+    CreateAdmin {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+    },
+}
+
+pub async fn run(cli: Cli) -> Result<(), String> {
+    let config = cli.config;
+    config.validate()?;
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => serve(config).await,
+        Command::Migrate => {
+            let db = connect(&config).await?;
+            Migrator::up(&db, None)
+                .await
+                .map_err(|e| format!("migration failed: {e}"))?;
+            println!("Database is up to date.");
+            Ok(())
+        }
+        Command::CreateAdmin { email, name } => {
+            let password = read_password_from_stdin()?;
+            let services = open_services(&config).await?;
+            let created = services
+                .system_scope()
+                .create_admin(&email, &name, password)
+                .await
+                .map_err(|e| e.to_string())?;
+            println!(
+                "Created admin {} (user id {}).",
+                email.trim().to_lowercase(),
+                created.user_id
+            );
+            if let Some(password) = created.generated_password {
+                println!("Generated password (shown only now): {password}");
+            }
+            Ok(())
+        }
+    }
+}
+
+/// The password piped in on standard input, or `None` (generate one) for a terminal or an
+/// empty input.
+fn read_password_from_stdin() -> Result<Option<String>, String> {
+    let mut stdin = std::io::stdin();
+    if stdin.is_terminal() {
+        return Ok(None);
+    }
+    let mut input = String::new();
+    stdin
+        .read_to_string(&mut input)
+        .map_err(|e| format!("could not read the password from stdin: {e}"))?;
+    let password = input
+        .strip_suffix('\n')
+        .map(|p| p.strip_suffix('\r').unwrap_or(p))
+        .unwrap_or(&input);
+    Ok(Some(password.to_string()).filter(|p| !p.is_empty()))
+}
+
+/// Connects to the database, creating the directory of a SQLite file if needed.
+pub async fn connect(config: &Config) -> Result<DatabaseConnection, String> {
+    if let Some(dir) = config.sqlite_directory() {
+        std::fs::create_dir_all(&dir)
+            .map_err(|e| format!("could not create {}: {e}", dir.display()))?;
+    }
+    let mut options = ConnectOptions::new(config.database_url.clone());
+    options
+        .sqlx_logging(false)
+        .acquire_timeout(Duration::from_secs(10));
+    // The URL may carry a password: name only the kind of database in errors.
+    Database::connect(options).await.map_err(|e| {
+        let kind = if config.database_url.starts_with("sqlite") {
+            "SQLite"
+        } else {
+            "PostgreSQL"
+        };
+        format!(
+            "could not connect to the {kind} database: {}",
+            redact(&e.to_string(), &config.database_url)
+        )
+    })
+}
+
+fn redact(message: &str, url: &str) -> String {
+    message.replace(url, "<LATCHKEY_DATABASE_URL>")
+}
+
+/// Connect, migrate, open the services and bootstrap the default tenant.
+async fn open_services(config: &Config) -> Result<Services, String> {
+    let db = connect(config).await?;
+    Migrator::up(&db, None)
+        .await
+        .map_err(|e| format!("migration failed: {e}"))?;
+    let services = Services::open(db, config.secret.clone(), ServicesConfig::default())
+        .await
+        .map_err(|e| e.to_string())?;
+    if let BootstrapOutcome::SetupRequired { setup_token } = services
+        .system_scope()
+        .bootstrap()
+        .await
+        .map_err(|e| e.to_string())?
+    {
+        // The one deliberate exception to "no secrets in logs": the operator needs this link.
+        tracing::warn!(
+            setup_url = %format!("{}/setup?token={setup_token}", config.public_base()),
+            "no admin exists yet: open the setup URL to create the first admin (it works once; a restart issues a new one)"
+        );
+    }
+    Ok(services)
+}
+
+async fn serve(config: Config) -> Result<(), String> {
+    let services = open_services(&config).await?;
+    let app = router::build(services.clone(), &config);
+
+    let store = services.session_store();
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(Duration::from_secs(600));
+        loop {
+            every.tick().await;
+            if let Err(e) = store.delete_expired().await {
+                tracing::warn!(error = %e, "could not delete expired sessions");
+            }
+        }
+    });
+
+    let listener = tokio::net::TcpListener::bind(config.addr)
+        .await
+        .map_err(|e| format!("could not listen on {}: {e}", config.addr))?;
+    tracing::info!(addr = %config.addr, public_url = %config.public_url(), "Latchkey is listening");
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await
+    .map_err(|e| format!("server error: {e}"))
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down");
+}

@@ -1,0 +1,130 @@
+use clap::Args;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use url::Url;
+
+/// Settings shared by every command, from flags or LATCHKEY_* environment variables.
+#[derive(Debug, Clone, Args)]
+pub struct Config {
+    /// Database: `sqlite://path?mode=rwc` (embedded default) or `postgres://user@host/db`.
+    #[arg(
+        long,
+        env = "LATCHKEY_DATABASE_URL",
+        default_value = "sqlite://data/latchkey.db?mode=rwc",
+        global = true
+    )]
+    pub database_url: String,
+
+    /// Address the server listens on.
+    #[arg(
+        long,
+        env = "LATCHKEY_ADDR",
+        default_value = "127.0.0.1:3000",
+        global = true
+    )]
+    pub addr: SocketAddr,
+
+    /// The URL people use to reach the console (links, cookie security). Default: http://ADDR.
+    /// When it starts with https:// the session cookie is marked Secure.
+    #[arg(long, env = "LATCHKEY_PUBLIC_URL", global = true)]
+    pub public_url: Option<Url>,
+
+    /// Secret (at least 32 characters) keying stored token hashes. When unset, one is generated
+    /// on first start and kept in the database.
+    #[arg(long, env = "LATCHKEY_SECRET", hide_env_values = true, global = true)]
+    pub secret: Option<String>,
+
+    /// A session ends after this many minutes without a request.
+    #[arg(
+        long,
+        env = "LATCHKEY_SESSION_IDLE_MINUTES",
+        default_value_t = 120,
+        global = true
+    )]
+    pub session_idle_minutes: i64,
+
+    /// A session ends this many hours after sign-in, however active.
+    #[arg(
+        long,
+        env = "LATCHKEY_SESSION_ABSOLUTE_HOURS",
+        default_value_t = 12,
+        global = true
+    )]
+    pub session_absolute_hours: i64,
+
+    /// Where the built site (wasm, js, css) is served from, unless it is embedded in the binary.
+    #[arg(
+        long,
+        env = "LEPTOS_SITE_ROOT",
+        default_value = "target/site",
+        global = true
+    )]
+    pub site_root: PathBuf,
+
+    /// Log format: `pretty` or `json`.
+    #[arg(
+        long,
+        env = "LATCHKEY_LOG_FORMAT",
+        default_value = "pretty",
+        global = true
+    )]
+    pub log_format: String,
+}
+
+impl Config {
+    pub fn public_url(&self) -> Url {
+        self.public_url.clone().unwrap_or_else(|| {
+            Url::parse(&format!("http://{}", self.addr))
+                .unwrap_or_else(|_| unreachable!("a socket address is a valid host"))
+        })
+    }
+
+    /// The public URL without a trailing slash, for building links.
+    pub fn public_base(&self) -> String {
+        self.public_url().as_str().trim_end_matches('/').to_string()
+    }
+
+    pub fn secure_cookies(&self) -> bool {
+        self.public_url().scheme() == "https"
+    }
+
+    /// Checks values clap cannot.
+    pub fn validate(&self) -> Result<(), String> {
+        if self.session_idle_minutes < 1 {
+            return Err("LATCHKEY_SESSION_IDLE_MINUTES must be at least 1".into());
+        }
+        if self.session_absolute_hours < 1 {
+            return Err("LATCHKEY_SESSION_ABSOLUTE_HOURS must be at least 1".into());
+        }
+        if let Some(url) = &self.public_url {
+            if !matches!(url.scheme(), "http" | "https") {
+                return Err("LATCHKEY_PUBLIC_URL must start with http:// or https://".into());
+            }
+        }
+        if !(self.database_url.starts_with("sqlite:") || self.database_url.starts_with("postgres"))
+        {
+            return Err("LATCHKEY_DATABASE_URL must be a sqlite: or postgres:// URL".into());
+        }
+        if matches!(self.log_format.as_str(), "pretty" | "json") {
+            Ok(())
+        } else {
+            Err("LATCHKEY_LOG_FORMAT must be `pretty` or `json`".into())
+        }
+    }
+
+    /// For a file-backed SQLite URL, the directory the file lives in (created at start).
+    pub fn sqlite_directory(&self) -> Option<PathBuf> {
+        let rest = self
+            .database_url
+            .strip_prefix("sqlite://")
+            .or_else(|| self.database_url.strip_prefix("sqlite:"))?;
+        let path = rest.split('?').next().unwrap_or_default();
+        if path.is_empty() || path.contains(":memory:") || path.starts_with("file:") {
+            return None;
+        }
+        PathBuf::from(path)
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .map(PathBuf::from)
+    }
+}

@@ -1,0 +1,86 @@
+use crate::assets;
+use crate::config::Config;
+use crate::guards::{self, OriginPolicy};
+use app::ssr::SessionPolicy;
+use app::{App, shell};
+use axum::extract::FromRef;
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use axum::routing::get;
+use axum::{Extension, Router, middleware};
+use domain::Services;
+use leptos::prelude::LeptosOptions;
+use leptos_axum::{LeptosRoutes, generate_route_list};
+use tower_http::trace::TraceLayer;
+use tower_sessions::cookie::SameSite;
+use tower_sessions::{Expiry, SessionManagerLayer};
+
+/// Name of the session cookie.
+pub const SESSION_COOKIE: &str = "latchkey_session";
+
+/// Router state: what Leptos needs to render pages and find static files.
+#[derive(Clone, FromRef)]
+pub struct AppState {
+    pub leptos_options: LeptosOptions,
+}
+
+/// The whole HTTP application: pages and server functions, health checks, static assets, and
+/// the layers every request passes (tracing, services, session, same-origin check, page guard).
+pub fn build(services: Services, config: &Config) -> Router {
+    let leptos_options = LeptosOptions::builder()
+        .output_name("latchkey")
+        .site_root(config.site_root.to_string_lossy().to_string())
+        .site_pkg_dir("pkg")
+        .site_addr(config.addr)
+        .build();
+    let state = AppState {
+        leptos_options: leptos_options.clone(),
+    };
+    let routes = generate_route_list(App);
+
+    let sessions = SessionManagerLayer::new(services.session_store())
+        .with_name(SESSION_COOKIE)
+        .with_http_only(true)
+        .with_same_site(SameSite::Lax)
+        .with_secure(config.secure_cookies())
+        .with_path("/")
+        .with_expiry(Expiry::OnInactivity(time::Duration::minutes(
+            config.session_idle_minutes,
+        )));
+    let session_policy = SessionPolicy {
+        absolute: chrono::Duration::hours(config.session_absolute_hours),
+    };
+    let origin_policy = OriginPolicy::new(&config.public_url());
+
+    Router::new()
+        .route("/healthz", get(healthz))
+        .route("/readyz", get(readyz))
+        .leptos_routes_with_context(&state, routes, || {}, move || shell(leptos_options.clone()))
+        .fallback(assets::fallback)
+        .layer(middleware::from_fn(guards::page_guard))
+        .layer(middleware::from_fn_with_state(
+            origin_policy,
+            guards::same_origin,
+        ))
+        .layer(sessions)
+        .layer(Extension(session_policy))
+        .layer(Extension(services))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+/// The process is up.
+async fn healthz() -> &'static str {
+    "ok"
+}
+
+/// The database answers.
+async fn readyz(Extension(services): Extension<Services>) -> impl IntoResponse {
+    match services.check_database().await {
+        Ok(()) => (StatusCode::OK, "ready"),
+        Err(e) => {
+            tracing::warn!(error = %e, "readiness check failed");
+            (StatusCode::SERVICE_UNAVAILABLE, "database unreachable")
+        }
+    }
+}

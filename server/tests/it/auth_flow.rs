@@ -1,0 +1,158 @@
+use crate::harness::{
+    ADMIN_EMAIL, ADMIN_PASSWORD, TestApp, body_text, location, session_cookie, session_set_cookie,
+};
+use axum::http::StatusCode;
+use domain::entities::session;
+use sea_orm::{EntityTrait, PaginatorTrait};
+
+#[tokio::test]
+async fn sign_in_sets_a_hardened_cookie_and_opens_the_console() {
+    let app = TestApp::with_admin().await;
+    let response = app.sign_in(ADMIN_EMAIL, ADMIN_PASSWORD, None).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(location(&response).as_deref(), Some("/access/users"));
+    let set_cookie = session_set_cookie(&response).expect("session cookie");
+    assert!(set_cookie.contains("HttpOnly"), "{set_cookie}");
+    assert!(set_cookie.contains("SameSite=Lax"), "{set_cookie}");
+    assert!(
+        !set_cookie.contains("Secure"),
+        "plain http public URL: {set_cookie}"
+    );
+    let cookie = session_cookie(&response).expect("cookie");
+
+    let page = app.get("/access/users", Some(&cookie)).await;
+    assert_eq!(page.status(), StatusCode::OK);
+    let html = body_text(page).await;
+    assert!(html.contains(ADMIN_EMAIL), "the users list shows the admin");
+    assert!(html.contains("Sign out"));
+
+    // The session record carries the user id.
+    let rows = session::Entity::find().all(&app.db).await.unwrap();
+    assert!(rows.iter().any(|r| r.user_id.is_some()));
+}
+
+#[tokio::test]
+async fn session_id_is_cycled_at_sign_in() {
+    let app = TestApp::with_admin().await;
+    let first =
+        session_cookie(&app.sign_in(ADMIN_EMAIL, ADMIN_PASSWORD, None).await).expect("first");
+    let second = session_cookie(&app.sign_in(ADMIN_EMAIL, ADMIN_PASSWORD, Some(&first)).await)
+        .expect("second");
+    assert_ne!(first, second, "a new id at every sign-in");
+    // The old id no longer opens the console.
+    let old = app.get("/access/users", Some(&first)).await;
+    assert_eq!(old.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        app.get("/access/users", Some(&second)).await.status(),
+        StatusCode::OK
+    );
+}
+
+#[tokio::test]
+async fn wrong_password_and_unknown_email_get_the_same_answer() {
+    let app = TestApp::with_admin().await;
+    let wrong = app.sign_in(ADMIN_EMAIL, "not the password", None).await;
+    assert_eq!(wrong.status(), StatusCode::UNAUTHORIZED);
+    assert!(session_cookie(&wrong).is_none());
+    let wrong_body = body_text(wrong).await;
+    let unknown = app
+        .sign_in("nobody@example.com", ADMIN_PASSWORD, None)
+        .await;
+    assert_eq!(unknown.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(body_text(unknown).await, wrong_body);
+    assert!(
+        wrong_body.contains("The email or password is incorrect."),
+        "{wrong_body}"
+    );
+}
+
+#[tokio::test]
+async fn malformed_email_is_named() {
+    let app = TestApp::with_admin().await;
+    let response = app.sign_in("not-an-email", ADMIN_PASSWORD, None).await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body = body_text(response).await;
+    assert!(body.contains("\"field\":\"email\""), "{body}");
+}
+
+#[tokio::test]
+async fn repeated_failures_are_throttled() {
+    let app = TestApp::with_admin().await;
+    for attempt in 0..5 {
+        let response = app.sign_in(ADMIN_EMAIL, "not the password", None).await;
+        assert_eq!(
+            response.status(),
+            StatusCode::UNAUTHORIZED,
+            "attempt {attempt}"
+        );
+    }
+    let locked = app.sign_in(ADMIN_EMAIL, ADMIN_PASSWORD, None).await;
+    assert_eq!(locked.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert!(session_cookie(&locked).is_none());
+    assert!(
+        body_text(locked)
+            .await
+            .contains("Too many failed sign-in attempts")
+    );
+}
+
+#[tokio::test]
+async fn sign_out_deletes_the_session_record() {
+    let app = TestApp::with_admin().await;
+    let cookie =
+        session_cookie(&app.sign_in(ADMIN_EMAIL, ADMIN_PASSWORD, None).await).expect("cookie");
+    let before = session::Entity::find().count(&app.db).await.unwrap();
+    let response = app
+        .post_form("/rpc/auth/sign-out", &[], Some(&cookie), "10.1.1.1")
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(location(&response).as_deref(), Some("/login"));
+    assert_eq!(
+        session::Entity::find().count(&app.db).await.unwrap(),
+        before - 1
+    );
+    let after = app.get("/access/users", Some(&cookie)).await;
+    assert_eq!(after.status(), StatusCode::SEE_OTHER);
+}
+
+#[tokio::test]
+async fn plain_form_posts_redirect() {
+    // Without JavaScript, the browser posts the form and follows a 302.
+    let app = TestApp::with_admin().await;
+    let body = format!(
+        "email={}&password={}&next=%2Faccess%2Fusers%3Fq%3Dada",
+        "admin%40example.com", "correct+horse+battery"
+    );
+    let request = axum::http::Request::post("/rpc/auth/sign-in")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("accept", "text/html")
+        .header("origin", crate::harness::ORIGIN)
+        .body(axum::body::Body::from(body))
+        .unwrap();
+    let response = app.send(request).await;
+    assert_eq!(response.status(), StatusCode::FOUND);
+    assert_eq!(location(&response).as_deref(), Some("/access/users?q=ada"));
+}
+
+#[tokio::test]
+async fn deactivated_users_lose_their_session() {
+    use domain::entities::user;
+    use sea_orm::{ActiveModelTrait, Set};
+    let app = TestApp::with_admin().await;
+    let cookie =
+        session_cookie(&app.sign_in(ADMIN_EMAIL, ADMIN_PASSWORD, None).await).expect("cookie");
+    let admin = user::Entity::find().one(&app.db).await.unwrap().unwrap();
+    let mut active: user::ActiveModel = admin.into();
+    active.status = Set("deactivated".into());
+    active.update(&app.db).await.unwrap();
+    assert_eq!(
+        app.get("/access/users", Some(&cookie)).await.status(),
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(
+        app.sign_in(ADMIN_EMAIL, ADMIN_PASSWORD, None)
+            .await
+            .status(),
+        StatusCode::UNAUTHORIZED
+    );
+}

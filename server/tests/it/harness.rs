@@ -1,0 +1,204 @@
+use axum::Router;
+use axum::body::Body;
+use axum::extract::ConnectInfo;
+use axum::http::{Request, Response, StatusCode, header};
+use domain::{BootstrapOutcome, Services, ServicesConfig};
+use migrations::{Migrator, MigratorTrait};
+use sea_orm::{ConnectOptions, Database, DatabaseConnection};
+use server::config::Config;
+use std::net::SocketAddr;
+use std::time::Duration;
+use tower::ServiceExt;
+
+pub const ORIGIN: &str = "http://127.0.0.1:3000";
+pub const ADMIN_EMAIL: &str = "admin@example.com";
+pub const ADMIN_PASSWORD: &str = "correct horse battery";
+
+pub struct TestApp {
+    pub router: Router,
+    pub db: DatabaseConnection,
+    pub setup_token: String,
+}
+
+pub fn config() -> Config {
+    Config {
+        database_url: "sqlite::memory:".into(),
+        addr: "127.0.0.1:3000".parse().expect("addr"),
+        public_url: None,
+        secret: Some("router-test-secret-router-test-secret-01".into()),
+        session_idle_minutes: 120,
+        session_absolute_hours: 12,
+        site_root: "target/site".into(),
+        log_format: "pretty".into(),
+    }
+}
+
+impl TestApp {
+    /// A fresh database, bootstrapped, with no user yet.
+    pub async fn new() -> TestApp {
+        let mut options = ConnectOptions::new("sqlite::memory:");
+        options
+            .max_connections(1)
+            .min_connections(1)
+            .acquire_timeout(Duration::from_secs(10))
+            .sqlx_logging(false);
+        let db = Database::connect(options).await.expect("connect");
+        Migrator::up(&db, None).await.expect("migrate");
+        let config = config();
+        let services = Services::open(db.clone(), config.secret.clone(), ServicesConfig::default())
+            .await
+            .expect("services");
+        let BootstrapOutcome::SetupRequired { setup_token } = services
+            .system_scope()
+            .bootstrap()
+            .await
+            .expect("bootstrap")
+        else {
+            panic!("fresh database needs setup");
+        };
+        let router = server::router::build(services.clone(), &config);
+        TestApp {
+            router,
+            db,
+            setup_token,
+        }
+    }
+
+    /// A fresh database with the first Admin created through the setup link.
+    pub async fn with_admin() -> TestApp {
+        let app = TestApp::new().await;
+        let response = app
+            .complete_setup(
+                &app.setup_token,
+                ADMIN_EMAIL,
+                ADMIN_PASSWORD,
+                ADMIN_PASSWORD,
+            )
+            .await;
+        assert_eq!(response.status(), StatusCode::OK, "setup");
+        app
+    }
+
+    /// Sends a request through the router; a request that hangs fails the test instead.
+    pub async fn send(&self, request: Request<Body>) -> Response<Body> {
+        tokio::time::timeout(
+            Duration::from_secs(30),
+            self.router.clone().oneshot(request),
+        )
+        .await
+        .expect("the request finished within 30 s")
+        .expect("infallible")
+    }
+
+    /// POSTs a form to a server function the way the hydrated console does.
+    pub async fn post_form(
+        &self,
+        path: &str,
+        fields: &[(&str, &str)],
+        cookie: Option<&str>,
+        address: &str,
+    ) -> Response<Body> {
+        let body = url::form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(fields)
+            .finish();
+        let mut builder = Request::post(path)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::ACCEPT, "application/json")
+            .header(header::ORIGIN, ORIGIN)
+            .header(header::HOST, "127.0.0.1:3000");
+        if let Some(cookie) = cookie {
+            builder = builder.header(header::COOKIE, cookie);
+        }
+        let mut request = builder.body(Body::from(body)).expect("request");
+        let address: SocketAddr = format!("{address}:50000").parse().expect("address");
+        request.extensions_mut().insert(ConnectInfo(address));
+        self.send(request).await
+    }
+
+    pub async fn sign_in(
+        &self,
+        email: &str,
+        password: &str,
+        cookie: Option<&str>,
+    ) -> Response<Body> {
+        self.post_form(
+            "/rpc/auth/sign-in",
+            &[("email", email), ("password", password), ("next", "")],
+            cookie,
+            "10.1.1.1",
+        )
+        .await
+    }
+
+    pub async fn complete_setup(
+        &self,
+        token: &str,
+        email: &str,
+        password: &str,
+        confirm: &str,
+    ) -> Response<Body> {
+        self.post_form(
+            "/rpc/auth/complete-setup",
+            &[
+                ("token", token),
+                ("email", email),
+                ("display_name", "Ada Admin"),
+                ("password", password),
+                ("password_confirm", confirm),
+            ],
+            None,
+            "10.1.1.1",
+        )
+        .await
+    }
+
+    pub async fn get(&self, path: &str, cookie: Option<&str>) -> Response<Body> {
+        let mut builder = Request::get(path).header(header::ACCEPT, "text/html");
+        if let Some(cookie) = cookie {
+            builder = builder.header(header::COOKIE, cookie);
+        }
+        self.send(builder.body(Body::empty()).expect("request"))
+            .await
+    }
+}
+
+/// `name=value` of the session cookie a response sets, if any.
+pub fn session_cookie(response: &Response<Body>) -> Option<String> {
+    response
+        .headers()
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("latchkey_session="))
+        .map(|v| v.split(';').next().unwrap_or_default().to_string())
+}
+
+/// The full `Set-Cookie` header for the session cookie.
+pub fn session_set_cookie(response: &Response<Body>) -> Option<String> {
+    response
+        .headers()
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("latchkey_session="))
+        .map(str::to_string)
+}
+
+pub async fn body_text(response: Response<Body>) -> String {
+    let bytes = tokio::time::timeout(
+        Duration::from_secs(30),
+        axum::body::to_bytes(response.into_body(), usize::MAX),
+    )
+    .await
+    .expect("the body finished within 30 s")
+    .expect("body");
+    String::from_utf8_lossy(&bytes).into_owned()
+}
+
+pub fn location(response: &Response<Body>) -> Option<String> {
+    response
+        .headers()
+        .get(header::LOCATION)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string)
+}

@@ -1,0 +1,98 @@
+use crate::harness::{ADMIN_EMAIL, ADMIN_PASSWORD, TestApp, body_text, location, session_cookie};
+use axum::http::StatusCode;
+use domain::entities::user;
+use sea_orm::{EntityTrait, PaginatorTrait};
+
+#[tokio::test]
+async fn setup_page_states() {
+    let app = TestApp::new().await;
+    let open = body_text(
+        app.get(&format!("/setup?token={}", app.setup_token), None)
+            .await,
+    )
+    .await;
+    assert!(open.contains("Create the first admin"), "{open}");
+    let forged = body_text(app.get("/setup?token=forged", None).await).await;
+    assert!(forged.contains("This setup link is not valid"));
+}
+
+#[tokio::test]
+async fn setup_link_works_once() {
+    let app = TestApp::new().await;
+    let response = app
+        .complete_setup(
+            &app.setup_token,
+            ADMIN_EMAIL,
+            ADMIN_PASSWORD,
+            ADMIN_PASSWORD,
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(location(&response).as_deref(), Some("/access/users"));
+    let cookie = session_cookie(&response).expect("the new admin is signed in");
+    assert_eq!(
+        app.get("/access/users", Some(&cookie)).await.status(),
+        StatusCode::OK
+    );
+
+    let reused = app
+        .complete_setup(
+            &app.setup_token,
+            "other@example.com",
+            ADMIN_PASSWORD,
+            ADMIN_PASSWORD,
+        )
+        .await;
+    assert_eq!(reused.status(), StatusCode::CONFLICT);
+    assert!(
+        body_text(reused)
+            .await
+            .contains("Setup is already complete")
+    );
+    assert_eq!(user::Entity::find().count(&app.db).await.unwrap(), 1);
+
+    let page = body_text(
+        app.get(&format!("/setup?token={}", app.setup_token), None)
+            .await,
+    )
+    .await;
+    assert!(page.contains("Setup is complete"), "the dead link says so");
+}
+
+#[tokio::test]
+async fn setup_rejects_forged_tokens_and_bad_input() {
+    let app = TestApp::new().await;
+    let forged = app
+        .complete_setup("forged", ADMIN_EMAIL, ADMIN_PASSWORD, ADMIN_PASSWORD)
+        .await;
+    assert_eq!(forged.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body_text(forged).await.contains("\"field\":\"token\""));
+
+    for (email, password, confirm, field) in [
+        ("bad-email", ADMIN_PASSWORD, ADMIN_PASSWORD, "email"),
+        (ADMIN_EMAIL, "short", "short", "password"),
+        (
+            ADMIN_EMAIL,
+            ADMIN_PASSWORD,
+            "different password",
+            "password_confirm",
+        ),
+    ] {
+        let response = app
+            .complete_setup(&app.setup_token, email, password, confirm)
+            .await;
+        assert_eq!(
+            response.status(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{field}"
+        );
+        assert!(session_cookie(&response).is_none());
+        let body = body_text(response).await;
+        assert!(body.contains(&format!("\"field\":\"{field}\"")), "{body}");
+    }
+    assert_eq!(
+        user::Entity::find().count(&app.db).await.unwrap(),
+        0,
+        "nothing written"
+    );
+}
