@@ -38,6 +38,8 @@ export async function startServer(): Promise<RunningServer> {
       LATCHKEY_DATABASE_URL: `sqlite://${join(workdir, 'latchkey.db')}?mode=rwc`,
       LATCHKEY_LOG_FORMAT: 'json',
       RUST_LOG: 'info',
+      // Only for running against a debug build, whose assets are not embedded.
+      ...(process.env.LEPTOS_SITE_ROOT ? { LEPTOS_SITE_ROOT: process.env.LEPTOS_SITE_ROOT } : {}),
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
