@@ -19,7 +19,10 @@ run:
 build:
 	scripts/ensure-tools.sh release
 	cargo leptos build --release
-	LATCHKEY_EMBED_SITE_DIR=$(SITE_DIR) cargo build --release --package server --bin latchkey --features embed-assets
+	# LEPTOS_OUTPUT_NAME as cargo-leptos sets it: Leptos reads it at compile time to name the
+	# wasm file in the page (without it the page asks for latchkey_bg.wasm).
+	LEPTOS_OUTPUT_NAME=latchkey LATCHKEY_EMBED_SITE_DIR=$(SITE_DIR) \
+		cargo build --release --package server --bin latchkey --features embed-assets
 	mkdir -p dist
 	cp $(CARGO_TARGET_DIR)/release/latchkey dist/latchkey
 	@echo "built dist/latchkey"

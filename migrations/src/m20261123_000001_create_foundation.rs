@@ -87,6 +87,21 @@ enum InstanceSettings {
     Value,
 }
 
+/// A named foreign key from `from` to `to`.
+fn fk(
+    name: &str,
+    from: (impl IntoIden, impl IntoIden),
+    to: (impl IntoIden, impl IntoIden),
+    on_delete: ForeignKeyAction,
+) -> ForeignKeyCreateStatement {
+    ForeignKey::create()
+        .name(name)
+        .from(from.0, from.1)
+        .to(to.0, to.1)
+        .on_delete(on_delete)
+        .to_owned()
+}
+
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
@@ -115,13 +130,12 @@ impl MigrationTrait for Migration {
                     .col(string_len_null(Roles::ResourceType, 64))
                     .col(timestamp_with_time_zone(Roles::CreatedAt))
                     .col(timestamp_with_time_zone(Roles::UpdatedAt))
-                    .foreign_key(
-                        ForeignKey::create()
-                            .name("fk_roles_tenant")
-                            .from(Roles::Table, Roles::TenantId)
-                            .to(Tenants::Table, Tenants::Id)
-                            .on_delete(ForeignKeyAction::Cascade),
-                    )
+                    .foreign_key(&mut fk(
+                        "fk_roles_tenant",
+                        (Roles::Table, Roles::TenantId),
+                        (Tenants::Table, Tenants::Id),
+                        ForeignKeyAction::Cascade,
+                    ))
                     .to_owned(),
             )
             .await?;
@@ -148,13 +162,12 @@ impl MigrationTrait for Migration {
                             .col(RolePermissions::RoleId)
                             .col(RolePermissions::Permission),
                     )
-                    .foreign_key(
-                        ForeignKey::create()
-                            .name("fk_role_permissions_role")
-                            .from(RolePermissions::Table, RolePermissions::RoleId)
-                            .to(Roles::Table, Roles::Id)
-                            .on_delete(ForeignKeyAction::Cascade),
-                    )
+                    .foreign_key(&mut fk(
+                        "fk_role_permissions_role",
+                        (RolePermissions::Table, RolePermissions::RoleId),
+                        (Roles::Table, Roles::Id),
+                        ForeignKeyAction::Cascade,
+                    ))
                     .to_owned(),
             )
             .await?;
@@ -174,20 +187,18 @@ impl MigrationTrait for Migration {
                     .col(timestamp_with_time_zone_null(Users::LastLoginAt))
                     .col(timestamp_with_time_zone(Users::CreatedAt))
                     .col(timestamp_with_time_zone(Users::UpdatedAt))
-                    .foreign_key(
-                        ForeignKey::create()
-                            .name("fk_users_tenant")
-                            .from(Users::Table, Users::TenantId)
-                            .to(Tenants::Table, Tenants::Id)
-                            .on_delete(ForeignKeyAction::Cascade),
-                    )
-                    .foreign_key(
-                        ForeignKey::create()
-                            .name("fk_users_role")
-                            .from(Users::Table, Users::RoleId)
-                            .to(Roles::Table, Roles::Id)
-                            .on_delete(ForeignKeyAction::Restrict),
-                    )
+                    .foreign_key(&mut fk(
+                        "fk_users_tenant",
+                        (Users::Table, Users::TenantId),
+                        (Tenants::Table, Tenants::Id),
+                        ForeignKeyAction::Cascade,
+                    ))
+                    .foreign_key(&mut fk(
+                        "fk_users_role",
+                        (Users::Table, Users::RoleId),
+                        (Roles::Table, Roles::Id),
+                        ForeignKeyAction::Restrict,
+                    ))
                     .to_owned(),
             )
             .await?;
@@ -242,13 +253,12 @@ impl MigrationTrait for Migration {
                     .col(string_len_uniq(SetupTokens::TokenHash, 64))
                     .col(timestamp_with_time_zone(SetupTokens::CreatedAt))
                     .col(timestamp_with_time_zone_null(SetupTokens::UsedAt))
-                    .foreign_key(
-                        ForeignKey::create()
-                            .name("fk_setup_tokens_tenant")
-                            .from(SetupTokens::Table, SetupTokens::TenantId)
-                            .to(Tenants::Table, Tenants::Id)
-                            .on_delete(ForeignKeyAction::Cascade),
-                    )
+                    .foreign_key(&mut fk(
+                        "fk_setup_tokens_tenant",
+                        (SetupTokens::Table, SetupTokens::TenantId),
+                        (Tenants::Table, Tenants::Id),
+                        ForeignKeyAction::Cascade,
+                    ))
                     .to_owned(),
             )
             .await?;

@@ -3,21 +3,17 @@
 
 use crate::dto::{SetupForm, SetupStatus, UserStatus};
 use crate::ids::UserId;
-use crate::permissions::BuiltinRole;
-use crate::ssr::entities::{role, setup_token, user};
+use crate::ssr::entities::{setup_token, user};
 use crate::ssr::error::{DomainError, DomainResult};
-use crate::ssr::scope::initial_role_managed_by;
 use crate::ssr::services::Services;
 use crate::ssr::throttle;
+use crate::ssr::users::{insert_admin, tenant_has_users};
 use crate::validation::{
     PASSWORD_MAX, check_password_pair, normalize_display_name, normalize_email,
 };
 use chrono::Utc;
 use sea_orm::sea_query::Expr;
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, Set,
-    TransactionTrait,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set, TransactionTrait};
 
 /// Hash purpose label for setup links (see `Secret::keyed_hash`).
 pub(crate) const SETUP_TOKEN_PURPOSE: &str = "setup-link";
@@ -166,21 +162,14 @@ impl<'a> Authenticator<'a> {
                 "Setup is already complete: this link no longer works. Sign in instead.".into(),
             ));
         }
-        let admin_role = builtin_role(&txn, tenant.id, BuiltinRole::Admin).await?;
-        let created = user::ActiveModel {
-            tenant_id: Set(tenant.id),
-            email: Set(email),
-            display_name: Set(display_name),
-            password_hash: Set(Some(password_hash)),
-            status: Set(UserStatus::Active.as_str().into()),
-            role_id: Set(admin_role.id),
-            role_managed_by: Set(initial_role_managed_by().into()),
-            last_login_at: Set(Some(now)),
-            created_at: Set(now),
-            updated_at: Set(now),
-            ..Default::default()
-        }
-        .insert(&txn)
+        let created = insert_admin(
+            &txn,
+            tenant.id,
+            email,
+            display_name,
+            password_hash,
+            Some(now),
+        )
         .await?;
         txn.commit().await?;
         tracing::info!(
@@ -191,28 +180,4 @@ impl<'a> Authenticator<'a> {
             user_id: UserId(created.id),
         })
     }
-}
-
-pub(crate) async fn tenant_has_users(
-    db: &impl ConnectionTrait,
-    tenant_id: i64,
-) -> DomainResult<bool> {
-    Ok(user::Entity::find()
-        .filter(user::Column::TenantId.eq(tenant_id))
-        .count(db)
-        .await?
-        > 0)
-}
-
-pub(crate) async fn builtin_role(
-    db: &impl ConnectionTrait,
-    tenant_id: i64,
-    which: BuiltinRole,
-) -> DomainResult<role::Model> {
-    role::Entity::find()
-        .filter(role::Column::TenantId.eq(tenant_id))
-        .filter(role::Column::Name.eq(which.name()))
-        .one(db)
-        .await?
-        .ok_or_else(|| DomainError::Internal(format!("built-in role {} is missing", which.name())))
 }

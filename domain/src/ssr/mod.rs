@@ -12,6 +12,7 @@ mod services;
 mod sessions;
 mod system;
 mod throttle;
+mod users;
 
 pub use actor::{Actor, AuthMethod, UserActor};
 pub use auth::{Authenticator, SignedIn};

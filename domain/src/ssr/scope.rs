@@ -1,4 +1,4 @@
-use crate::dto::{CurrentUser, Page, RoleManagedBy, UserQuery, UserRow, UserStatus};
+use crate::dto::{CurrentUser, Page, UserQuery, UserRow, UserStatus};
 use crate::ids::UserId;
 use crate::ssr::actor::Actor;
 use crate::ssr::authorize::{Operation, authorize};
@@ -124,11 +124,6 @@ impl From<UserWithRole> for UserRow {
             last_login_at: user.last_login_at,
         }
     }
-}
-
-/// The default for a user's role bookkeeping when it is set at creation.
-pub(crate) fn initial_role_managed_by() -> &'static str {
-    RoleManagedBy::Initial.as_str()
 }
 
 /// Escapes LIKE wildcards so a search for `50%` means the characters, not a pattern.

@@ -1,15 +1,14 @@
 //! Unchecked operations for start-up and the command line. Nothing reachable from a request
 //! calls these.
 
-use crate::dto::UserStatus;
 use crate::ids::UserId;
 use crate::permissions::BuiltinRole;
-use crate::ssr::auth::{SETUP_TOKEN_PURPOSE, builtin_role, tenant_has_users};
+use crate::ssr::auth::SETUP_TOKEN_PURPOSE;
 use crate::ssr::entities::{role, role_permission, setup_token, tenant, user};
 use crate::ssr::error::{DomainError, DomainResult};
-use crate::ssr::scope::initial_role_managed_by;
 use crate::ssr::secret::random_token;
 use crate::ssr::services::{DEFAULT_TENANT_SLUG, Services};
+use crate::ssr::users::{insert_admin, tenant_has_users};
 use crate::validation::{check_new_password, normalize_display_name, normalize_email};
 use chrono::Utc;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set, TransactionTrait};
@@ -156,23 +155,8 @@ impl<'a> SystemScope<'a> {
                 "A user with email {email} already exists."
             )));
         }
-        let admin_role = builtin_role(&txn, tenant.id, BuiltinRole::Admin).await?;
-        let now = Utc::now();
-        let created = user::ActiveModel {
-            tenant_id: Set(tenant.id),
-            email: Set(email),
-            display_name: Set(display_name),
-            password_hash: Set(Some(password_hash)),
-            status: Set(UserStatus::Active.as_str().into()),
-            role_id: Set(admin_role.id),
-            role_managed_by: Set(initial_role_managed_by().into()),
-            last_login_at: Set(None),
-            created_at: Set(now),
-            updated_at: Set(now),
-            ..Default::default()
-        }
-        .insert(&txn)
-        .await?;
+        let created =
+            insert_admin(&txn, tenant.id, email, display_name, password_hash, None).await?;
         txn.commit().await?;
         tracing::info!(user = created.id, "admin created from the command line");
         Ok(CreatedAdmin {

@@ -5,7 +5,7 @@
 use crate::harness::{TestCtx, db_test};
 use domain::dto::{UserQuery, UserStatus};
 use domain::permissions::BuiltinRole;
-use domain::{Actor, DomainError, Operation, Scope};
+use domain::{Actor, DomainError, Operation, Requirement, Scope};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Kind {
@@ -139,14 +139,3 @@ db_test!(matrix_holds, |ctx: TestCtx| async move {
         }
     }
 });
-
-#[test]
-fn refusals_name_the_missing_permission() {
-    let err = DomainError::Forbidden("x".into());
-    assert_eq!(err.to_string(), "x");
-    let anonymous = Actor::Anonymous;
-    assert!(matches!(
-        domain::authorize(&anonymous, Operation::ListUsers),
-        Err(DomainError::Unauthenticated)
-    ));
-}

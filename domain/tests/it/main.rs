@@ -1,6 +1,9 @@
 //! Domain tests: every test runs through the real Migrator on SQLite in memory, and again on
 //! PostgreSQL (a fresh schema per test) when LATCHKEY_TEST_POSTGRES_URL is set.
 
+// Tests state their expectations with unwrap/expect: a failure is the test failing.
+#![allow(clippy::unwrap_used)]
+
 mod harness;
 
 mod authorization_matrix;

@@ -156,3 +156,14 @@ async fn deactivated_users_lose_their_session() {
         StatusCode::UNAUTHORIZED
     );
 }
+
+#[tokio::test]
+async fn cookie_is_secure_behind_https() {
+    let mut config = crate::harness::config();
+    config.public_url = Some("https://latchkey.example.com".parse().unwrap());
+    let app = TestApp::with_config(config).await;
+    let response = app.complete_setup(&app.setup_token, ADMIN_EMAIL, ADMIN_PASSWORD, ADMIN_PASSWORD).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let set_cookie = session_set_cookie(&response).expect("session cookie");
+    assert!(set_cookie.contains("Secure"), "{set_cookie}");
+}

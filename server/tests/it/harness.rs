@@ -36,6 +36,11 @@ pub fn config() -> Config {
 impl TestApp {
     /// A fresh database, bootstrapped, with no user yet.
     pub async fn new() -> TestApp {
+        TestApp::with_config(config()).await
+    }
+
+    /// As `new`, served with the given configuration.
+    pub async fn with_config(config: Config) -> TestApp {
         let mut options = ConnectOptions::new("sqlite::memory:");
         options
             .max_connections(1)
@@ -44,7 +49,6 @@ impl TestApp {
             .sqlx_logging(false);
         let db = Database::connect(options).await.expect("connect");
         Migrator::up(&db, None).await.expect("migrate");
-        let config = config();
         let services = Services::open(db.clone(), config.secret.clone(), ServicesConfig::default())
             .await
             .expect("services");
@@ -162,18 +166,7 @@ impl TestApp {
     }
 }
 
-/// `name=value` of the session cookie a response sets, if any.
-pub fn session_cookie(response: &Response<Body>) -> Option<String> {
-    response
-        .headers()
-        .get_all(header::SET_COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find(|v| v.starts_with("latchkey_session="))
-        .map(|v| v.split(';').next().unwrap_or_default().to_string())
-}
-
-/// The full `Set-Cookie` header for the session cookie.
+/// The full `Set-Cookie` header for the session cookie, if the response sets one.
 pub fn session_set_cookie(response: &Response<Body>) -> Option<String> {
     response
         .headers()
@@ -182,6 +175,11 @@ pub fn session_set_cookie(response: &Response<Body>) -> Option<String> {
         .filter_map(|v| v.to_str().ok())
         .find(|v| v.starts_with("latchkey_session="))
         .map(str::to_string)
+}
+
+/// `name=value` of the session cookie a response sets, to send back in `Cookie`.
+pub fn session_cookie(response: &Response<Body>) -> Option<String> {
+    session_set_cookie(response).map(|v| v.split(';').next().unwrap_or_default().to_string())
 }
 
 pub async fn body_text(response: Response<Body>) -> String {

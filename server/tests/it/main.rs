@@ -1,6 +1,9 @@
 //! Router tests: real HTTP requests through the whole axum application in process, on a
 //! migrated SQLite database in memory.
 
+// Tests state their expectations with unwrap/expect: a failure is the test failing.
+#![allow(clippy::unwrap_used)]
+
 mod harness;
 
 mod auth_flow;
