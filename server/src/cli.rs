@@ -49,7 +49,7 @@ pub async fn run(cli: Cli) -> Result<(), String> {
         }
         Command::CreateAdmin { email, name } => {
             let password = read_password_from_stdin()?;
-            let services = open_services(&config).await?;
+            let services = open_services(&config, SetupLink::Silent).await?;
             let created = services
                 .system_scope()
                 .create_admin(&email, &name, password)
@@ -114,8 +114,16 @@ fn redact(message: &str, url: &str) -> String {
     message.replace(url, "<LATCHKEY_DATABASE_URL>")
 }
 
+/// Whether start-up announces the first-admin setup link.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum SetupLink {
+    Log,
+    /// For commands that create an admin themselves: the link would be dead on arrival.
+    Silent,
+}
+
 /// Connect, migrate, open the services and bootstrap the default tenant.
-async fn open_services(config: &Config) -> Result<Services, String> {
+async fn open_services(config: &Config, setup_link: SetupLink) -> Result<Services, String> {
     let db = connect(config).await?;
     Migrator::up(&db, None)
         .await
@@ -123,11 +131,13 @@ async fn open_services(config: &Config) -> Result<Services, String> {
     let services = Services::open(db, config.secret.clone(), ServicesConfig::default())
         .await
         .map_err(|e| e.to_string())?;
-    if let BootstrapOutcome::SetupRequired { setup_token } = services
+    let outcome = services
         .system_scope()
         .bootstrap()
         .await
-        .map_err(|e| e.to_string())?
+        .map_err(|e| e.to_string())?;
+    if let BootstrapOutcome::SetupRequired { setup_token } = outcome
+        && setup_link == SetupLink::Log
     {
         // The one deliberate exception to "no secrets in logs": the operator needs this link.
         tracing::warn!(
@@ -139,7 +149,7 @@ async fn open_services(config: &Config) -> Result<Services, String> {
 }
 
 async fn serve(config: Config) -> Result<(), String> {
-    let services = open_services(&config).await?;
+    let services = open_services(&config, SetupLink::Log).await?;
     let app = router::build(services.clone(), &config);
 
     let store = services.session_store();

@@ -90,16 +90,19 @@ impl Config {
 
     /// Checks values clap cannot.
     pub fn validate(&self) -> Result<(), String> {
+        if self.secret.as_ref().is_some_and(|s| s.len() < 32) {
+            return Err("LATCHKEY_SECRET must be at least 32 characters long".into());
+        }
         if self.session_idle_minutes < 1 {
             return Err("LATCHKEY_SESSION_IDLE_MINUTES must be at least 1".into());
         }
         if self.session_absolute_hours < 1 {
             return Err("LATCHKEY_SESSION_ABSOLUTE_HOURS must be at least 1".into());
         }
-        if let Some(url) = &self.public_url {
-            if !matches!(url.scheme(), "http" | "https") {
-                return Err("LATCHKEY_PUBLIC_URL must start with http:// or https://".into());
-            }
+        if let Some(url) = &self.public_url
+            && !matches!(url.scheme(), "http" | "https")
+        {
+            return Err("LATCHKEY_PUBLIC_URL must start with http:// or https://".into());
         }
         if !(self.database_url.starts_with("sqlite:") || self.database_url.starts_with("postgres"))
         {

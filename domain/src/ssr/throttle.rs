@@ -34,16 +34,17 @@ pub(crate) async fn check(
     key: &str,
     now: DateTime<Utc>,
 ) -> Result<(), DomainError> {
-    if let Some(row) = login_throttle::Entity::find_by_id(key.to_owned())
+    let locked_until = login_throttle::Entity::find_by_id(key.to_owned())
         .one(db)
         .await?
-    {
-        if let Some(until) = row.locked_until.filter(|until| *until > now) {
-            let retry_after_secs = (until - now).num_seconds().max(1) as u64;
-            return Err(DomainError::RateLimited { retry_after_secs });
-        }
+        .and_then(|row| row.locked_until)
+        .filter(|until| *until > now);
+    match locked_until {
+        Some(until) => Err(DomainError::RateLimited {
+            retry_after_secs: (until - now).num_seconds().max(1) as u64,
+        }),
+        None => Ok(()),
     }
-    Ok(())
 }
 
 /// Counts one failure against `key`, locking it when the count reaches `max_failures`.

@@ -129,6 +129,12 @@ db_test!(matrix_holds, |ctx: TestCtx| async move {
                 *expected,
                 "{operation:?} as {kind:?}: {result:?}"
             );
+            // A refusal names the permission that is missing.
+            if let (Err(DomainError::Forbidden(message)), Requirement::Permission(permission)) =
+                (&result, operation.requirement())
+            {
+                assert!(message.contains(permission.key()), "{message}");
+            }
             // The pure decision agrees with what the operation did.
             let decided = domain::authorize(&actor, *operation).map(drop);
             assert_eq!(

@@ -5,6 +5,9 @@ use domain::permissions::{BuiltinRole, Permission};
 use domain::{BootstrapOutcome, DomainError};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
+/// A change that spoils one field of the setup form.
+type FormEdit = Box<dyn Fn(&mut domain::dto::SetupForm)>;
+
 db_test!(
     bootstrap_seeds_tenant_and_builtin_roles,
     |ctx: TestCtx| async move {
@@ -117,7 +120,7 @@ db_test!(
     |ctx: TestCtx| async move {
         let token = ctx.bootstrap().await;
         let auth = ctx.services.auth();
-        let cases: Vec<(&str, Box<dyn Fn(&mut domain::dto::SetupForm)>)> = vec![
+        let cases: Vec<(&str, FormEdit)> = vec![
             ("email", Box::new(|f| f.email = "not-an-email".into())),
             ("email", Box::new(|f| f.email = "".into())),
             ("display_name", Box::new(|f| f.display_name = "   ".into())),

@@ -162,7 +162,14 @@ async fn cookie_is_secure_behind_https() {
     let mut config = crate::harness::config();
     config.public_url = Some("https://latchkey.example.com".parse().unwrap());
     let app = TestApp::with_config(config).await;
-    let response = app.complete_setup(&app.setup_token, ADMIN_EMAIL, ADMIN_PASSWORD, ADMIN_PASSWORD).await;
+    let response = app
+        .complete_setup(
+            &app.setup_token,
+            ADMIN_EMAIL,
+            ADMIN_PASSWORD,
+            ADMIN_PASSWORD,
+        )
+        .await;
     assert_eq!(response.status(), StatusCode::OK);
     let set_cookie = session_set_cookie(&response).expect("session cookie");
     assert!(set_cookie.contains("Secure"), "{set_cookie}");
