@@ -593,6 +593,16 @@ mod tests {
 
     #[test]
     fn keys_are_unique_and_round_trip() {
+        // Seed 001: 16 AI Gateway, 15 AI Engineering and 29 Common permissions (the Provider
+        // Account block it repeats under Common is counted once).
+        assert_eq!(Permission::ALL.len(), 60);
+        for group in PermissionGroup::ALL {
+            assert!(
+                Permission::ALL.iter().any(|p| p.group() == group),
+                "{}",
+                group.label()
+            );
+        }
         let keys: HashSet<_> = Permission::ALL.iter().map(|p| p.key()).collect();
         assert_eq!(keys.len(), Permission::ALL.len());
         for p in Permission::ALL {
