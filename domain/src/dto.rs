@@ -142,3 +142,56 @@ pub struct SetupForm {
     pub password: String,
     pub password_confirm: String,
 }
+
+/// A tenant role as Access > Roles shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RoleSummary {
+    pub id: crate::ids::RoleId,
+    /// Slug used by the API and SSO mapping (`tenant-admin`, `custom-deployer`, ...).
+    pub name: String,
+    pub display_name: String,
+    pub description: String,
+    pub builtin: bool,
+    /// Admin: every permission, not editable or deletable.
+    pub all_permissions: bool,
+    /// Permission keys, in catalog order.
+    pub permissions: Vec<String>,
+    /// Users holding this role directly.
+    pub user_count: u64,
+}
+
+/// The fields of a new custom role.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct NewRole {
+    pub name: String,
+    pub display_name: String,
+    pub description: String,
+    pub permissions: Vec<String>,
+}
+
+/// The editable fields of a role. The name is fixed at creation: the API and SSO mappings refer
+/// to roles by it.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct RoleChanges {
+    pub display_name: String,
+    pub description: String,
+    pub permissions: Vec<String>,
+}
+
+/// One effective tenant permission of a user and every source that grants it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EffectivePermission {
+    pub key: String,
+    /// E.g. `Role: Member` (teams' roles join in with their issue).
+    pub sources: Vec<String>,
+}
+
+/// A user's page.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UserDetail {
+    pub user: UserRow,
+    pub role_id: crate::ids::RoleId,
+    pub role_managed_by: RoleManagedBy,
+    pub created_at: DateTime<Utc>,
+    pub effective_permissions: Vec<EffectivePermission>,
+}

@@ -86,6 +86,53 @@ pub fn normalize_display_name(field: &str, raw: &str) -> Result<String, FieldErr
     Ok(name.to_string())
 }
 
+pub const ROLE_NAME_MAX: usize = 64;
+pub const DESCRIPTION_MAX: usize = 500;
+
+/// A role name: lowercase letters, digits and single hyphens between them (`custom-deployer`).
+pub fn check_role_name(field: &str, raw: &str) -> Result<String, FieldError> {
+    let name = raw.trim();
+    if name.is_empty() {
+        return Err(FieldError::new(field, "Enter a name."));
+    }
+    if name.len() > ROLE_NAME_MAX {
+        return Err(FieldError::new(
+            field,
+            format!("A name has at most {ROLE_NAME_MAX} characters."),
+        ));
+    }
+    let well_formed = name.split('-').all(|part| {
+        !part.is_empty()
+            && part
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+    });
+    if !well_formed {
+        return Err(FieldError::new(
+            field,
+            format!(
+                "\"{name}\" is not a valid name: use lowercase letters, digits and hyphens, like custom-deployer."
+            ),
+        ));
+    }
+    Ok(name.to_string())
+}
+
+/// A required description of at most 500 characters.
+pub fn normalize_description(field: &str, raw: &str) -> Result<String, FieldError> {
+    let text = raw.trim();
+    if text.is_empty() {
+        return Err(FieldError::new(field, "Enter a description."));
+    }
+    if text.chars().count() > DESCRIPTION_MAX {
+        return Err(FieldError::new(
+            field,
+            format!("A description has at most {DESCRIPTION_MAX} characters."),
+        ));
+    }
+    Ok(text.to_string())
+}
+
 /// Checks a new password's length (8 to 128 characters). Passwords are never trimmed.
 pub fn check_new_password(field: &str, password: &str) -> Result<(), FieldError> {
     let len = password.chars().count();
@@ -153,6 +200,21 @@ mod tests {
         assert!(normalize_display_name("display_name", "   ").is_err());
         assert!(normalize_display_name("display_name", &"x".repeat(101)).is_err());
         assert!(normalize_display_name("display_name", &"x".repeat(100)).is_ok());
+    }
+
+    #[test]
+    fn role_names() {
+        assert_eq!(
+            check_role_name("name", " custom-deployer ").as_deref(),
+            Ok("custom-deployer")
+        );
+        assert!(check_role_name("name", "ops2").is_ok());
+        for bad in ["", "Custom", "a_b", "-a", "a-", "a--b", "a b", "ä"] {
+            assert_eq!(check_role_name("name", bad).expect_err(bad).field, "name");
+        }
+        assert!(check_role_name("name", &"a".repeat(65)).is_err());
+        assert!(normalize_description("description", "  ").is_err());
+        assert!(normalize_description("description", &"d".repeat(501)).is_err());
     }
 
     #[test]

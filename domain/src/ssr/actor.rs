@@ -31,7 +31,21 @@ pub struct UserActor {
     pub role_name: String,
     pub role_display_name: String,
     pub permissions: BTreeSet<Permission>,
+    /// Holds the built-in Admin role: every permission, and the only one who may grant what
+    /// they do not hold themselves.
+    pub is_admin: bool,
     pub auth: AuthMethod,
+}
+
+impl UserActor {
+    /// The permissions of `wanted` this actor does not hold (none for an Admin), in catalog
+    /// order, so refusals can name them.
+    pub fn lacking(&self, wanted: &BTreeSet<Permission>) -> Vec<Permission> {
+        if self.is_admin {
+            return Vec::new();
+        }
+        wanted.difference(&self.permissions).copied().collect()
+    }
 }
 
 impl Actor {

@@ -14,6 +14,20 @@ pub enum Operation {
     ViewCurrentUser,
     /// Access > Users: the tenant's users.
     ListUsers,
+    /// A user's page: details and effective permissions.
+    ViewUser,
+    /// Assign a tenant role to a user.
+    ChangeUserRole,
+    /// Deactivate a user (ends their sessions) or activate them again.
+    SetUserStatus,
+    /// Access > Roles: the tenant's roles.
+    ListRoles,
+    /// Create a custom role.
+    CreateRole,
+    /// Edit a role's display name, description and permissions (not Admin's).
+    UpdateRole,
+    /// Delete a custom role nobody holds.
+    DeleteRole,
 }
 
 /// What an operation needs from its actor.
@@ -26,12 +40,31 @@ pub enum Requirement {
 }
 
 impl Operation {
-    pub const ALL: &'static [Operation] = &[Operation::ViewCurrentUser, Operation::ListUsers];
+    pub const ALL: &'static [Operation] = &[
+        Operation::ViewCurrentUser,
+        Operation::ListUsers,
+        Operation::ViewUser,
+        Operation::ChangeUserRole,
+        Operation::SetUserStatus,
+        Operation::ListRoles,
+        Operation::CreateRole,
+        Operation::UpdateRole,
+        Operation::DeleteRole,
+    ];
 
     pub fn requirement(self) -> Requirement {
         match self {
             Operation::ViewCurrentUser => Requirement::SignedIn,
-            Operation::ListUsers => Requirement::Permission(Permission::ListUsers),
+            Operation::ListUsers | Operation::ViewUser => {
+                Requirement::Permission(Permission::ListUsers)
+            }
+            Operation::ChangeUserRole | Operation::SetUserStatus => {
+                Requirement::Permission(Permission::ManageUsers)
+            }
+            Operation::ListRoles => Requirement::Permission(Permission::ListRoles),
+            Operation::CreateRole | Operation::UpdateRole | Operation::DeleteRole => {
+                Requirement::Permission(Permission::ManageRoles)
+            }
         }
     }
 
@@ -40,6 +73,13 @@ impl Operation {
         match self {
             Operation::ViewCurrentUser => "view your account",
             Operation::ListUsers => "list users",
+            Operation::ViewUser => "view users",
+            Operation::ChangeUserRole => "change a user's role",
+            Operation::SetUserStatus => "deactivate or activate users",
+            Operation::ListRoles => "list roles",
+            Operation::CreateRole => "create roles",
+            Operation::UpdateRole => "edit roles",
+            Operation::DeleteRole => "delete roles",
         }
     }
 }

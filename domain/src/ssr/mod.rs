@@ -7,6 +7,8 @@ pub mod entities;
 mod error;
 mod password;
 mod scope;
+mod scope_roles;
+mod scope_users;
 mod secret;
 mod services;
 mod sessions;

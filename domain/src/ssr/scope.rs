@@ -14,8 +14,8 @@ use sea_orm::{
 /// The services as one actor may use them. Every method authorizes its `Operation` first, and
 /// only ever reads the actor's own tenant.
 pub struct Scope<'a> {
-    services: &'a Services,
-    actor: &'a Actor,
+    pub(crate) services: &'a Services,
+    pub(crate) actor: &'a Actor,
 }
 
 impl<'a> Scope<'a> {

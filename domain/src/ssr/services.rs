@@ -127,6 +127,7 @@ impl Services {
             return Ok(None);
         };
         let permissions = role_permissions(db, &role).await?;
+        let is_admin = is_admin_role(&role);
         Ok(Some(Actor::User(UserActor {
             tenant_id: TenantId(user.tenant_id),
             user_id: UserId(user.id),
@@ -137,6 +138,7 @@ impl Services {
             role_name: role.name,
             role_display_name: role.display_name,
             permissions,
+            is_admin,
             auth,
         })))
     }
@@ -172,12 +174,17 @@ impl Services {
     }
 }
 
+/// Whether a role is the built-in Admin role.
+pub(crate) fn is_admin_role(role: &role::Model) -> bool {
+    role.builtin && role.name == BuiltinRole::Admin.name()
+}
+
 /// The permissions a role grants. Admin holds the whole catalog, whatever is stored.
 pub(crate) async fn role_permissions(
     db: &impl ConnectionTrait,
     role: &role::Model,
 ) -> DomainResult<BTreeSet<Permission>> {
-    if role.builtin && role.name == BuiltinRole::Admin.name() {
+    if is_admin_role(role) {
         return Ok(Permission::ALL.iter().copied().collect());
     }
     let rows = role_permission::Entity::find()

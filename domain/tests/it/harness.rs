@@ -143,9 +143,21 @@ impl TestCtx {
         role: BuiltinRole,
         status: UserStatus,
     ) -> UserId {
+        self.add_user_with_role(tenant_id, email, role.name(), status)
+            .await
+    }
+
+    /// As `add_user`, with any role of the tenant, by name.
+    pub async fn add_user_with_role(
+        &self,
+        tenant_id: i64,
+        email: &str,
+        role_name: &str,
+        status: UserStatus,
+    ) -> UserId {
         let role = role::Entity::find()
             .filter(role::Column::TenantId.eq(tenant_id))
-            .filter(role::Column::Name.eq(role.name()))
+            .filter(role::Column::Name.eq(role_name))
             .one(&self.db)
             .await
             .expect("query")
@@ -203,6 +215,17 @@ impl TestCtx {
             .expect("insert role");
         }
         tenant.id
+    }
+
+    /// The first Admin's id (`with_admin` must have run).
+    pub async fn admin_id(&self) -> UserId {
+        let found = user::Entity::find()
+            .filter(user::Column::Email.eq(ADMIN_EMAIL))
+            .one(&self.db)
+            .await
+            .expect("query")
+            .expect("admin exists");
+        UserId(found.id)
     }
 
     pub async fn actor(&self, user: UserId) -> Actor {

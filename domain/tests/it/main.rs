@@ -10,4 +10,6 @@ mod authorization_matrix;
 mod bootstrap_and_setup;
 mod list_users;
 mod password_sign_in;
+mod roles;
 mod sessions;
+mod user_admin;

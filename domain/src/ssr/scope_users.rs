@@ -1,0 +1,170 @@
+//! A user's page: details, effective permissions, role assignment, deactivation.
+
+use crate::dto::{EffectivePermission, RoleManagedBy, UserDetail, UserRow, UserStatus};
+use crate::ids::{RoleId, UserId};
+use crate::permissions::BuiltinRole;
+use crate::ssr::actor::UserActor;
+use crate::ssr::authorize::{Operation, authorize};
+use crate::ssr::entities::{role, session, user};
+use crate::ssr::error::{DomainError, DomainResult};
+use crate::ssr::scope::{Scope, UserWithRole};
+use crate::ssr::scope_roles::{find_role, refuse_escalation};
+use crate::ssr::services::{is_admin_role, role_permissions};
+use crate::ssr::users::builtin_role;
+use chrono::Utc;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, Set,
+    TransactionTrait,
+};
+
+impl Scope<'_> {
+    /// One user of the tenant, with their effective permissions and where each comes from.
+    pub async fn get_user(&self, id: UserId) -> DomainResult<UserDetail> {
+        let me = authorize(self.actor, Operation::ViewUser)?;
+        let db = self.services.db();
+        let (target, role) = find_user(db, me, id).await?;
+        detail(db, target, role).await
+    }
+
+    /// Assigns a tenant role. The change is manual, so SSO group mapping will not undo it.
+    /// Refused when it would hand out permissions the actor lacks (unless Admin), when a
+    /// non-Admin acts on an Admin, or when it would demote the last active Admin.
+    pub async fn change_user_role(&self, id: UserId, role_id: RoleId) -> DomainResult<UserDetail> {
+        let me = authorize(self.actor, Operation::ChangeUserRole)?;
+        let txn = self.services.db().begin().await?;
+        let (target, current_role) = find_user(&txn, me, id).await?;
+        let new_role = find_role(&txn, me, role_id).await?;
+        refuse_acting_on_admin(me, &current_role)?;
+        refuse_escalation(me, &role_permissions(&txn, &new_role).await?)?;
+        if is_admin_role(&current_role) && !is_admin_role(&new_role) {
+            refuse_last_admin(&txn, &target, "demote").await?;
+        }
+        let mut active: user::ActiveModel = target.into();
+        active.role_id = Set(new_role.id);
+        active.role_managed_by = Set(RoleManagedBy::Manual.as_str().into());
+        active.updated_at = Set(Utc::now());
+        let updated = active.update(&txn).await?;
+        let result = detail(&txn, updated, new_role).await?;
+        txn.commit().await?;
+        tracing::info!(user = id.0, by = me.user_id.0, role = %result.user.role_name, "user role changed");
+        Ok(result)
+    }
+
+    /// Deactivates a user: they cannot sign in, and every session of theirs ends now.
+    pub async fn deactivate_user(&self, id: UserId) -> DomainResult<UserDetail> {
+        self.set_status(id, UserStatus::Deactivated).await
+    }
+
+    /// Lets a deactivated user sign in again.
+    pub async fn activate_user(&self, id: UserId) -> DomainResult<UserDetail> {
+        self.set_status(id, UserStatus::Active).await
+    }
+
+    async fn set_status(&self, id: UserId, status: UserStatus) -> DomainResult<UserDetail> {
+        let me = authorize(self.actor, Operation::SetUserStatus)?;
+        let txn = self.services.db().begin().await?;
+        let (target, role) = find_user(&txn, me, id).await?;
+        refuse_acting_on_admin(me, &role)?;
+        if status == UserStatus::Deactivated && is_admin_role(&role) {
+            refuse_last_admin(&txn, &target, "deactivate").await?;
+        }
+        let mut active: user::ActiveModel = target.into();
+        active.status = Set(status.as_str().into());
+        active.updated_at = Set(Utc::now());
+        let updated = active.update(&txn).await?;
+        if status == UserStatus::Deactivated {
+            session::Entity::delete_many()
+                .filter(session::Column::UserId.eq(updated.id))
+                .exec(&txn)
+                .await?;
+        }
+        let result = detail(&txn, updated, role).await?;
+        txn.commit().await?;
+        tracing::info!(
+            user = id.0,
+            by = me.user_id.0,
+            status = status.as_str(),
+            "user status changed"
+        );
+        Ok(result)
+    }
+}
+
+/// A user of the actor's tenant with their role; another tenant's id reads as not found.
+async fn find_user(
+    db: &impl ConnectionTrait,
+    me: &UserActor,
+    id: UserId,
+) -> DomainResult<(user::Model, role::Model)> {
+    match user::Entity::find_by_id(id.0)
+        .filter(user::Column::TenantId.eq(me.tenant_id.0))
+        .find_also_related(role::Entity)
+        .one(db)
+        .await?
+    {
+        Some((found, Some(role))) => Ok((found, role)),
+        _ => Err(DomainError::NotFound("User".into())),
+    }
+}
+
+/// Only an Admin may change or deactivate an Admin.
+fn refuse_acting_on_admin(me: &UserActor, target_role: &role::Model) -> DomainResult<()> {
+    if is_admin_role(target_role) && !me.is_admin {
+        return Err(DomainError::Forbidden(
+            "Only an Admin can change or deactivate an Admin.".into(),
+        ));
+    }
+    Ok(())
+}
+
+/// Refuses to leave the tenant without an active Admin.
+async fn refuse_last_admin(
+    db: &impl ConnectionTrait,
+    target: &user::Model,
+    verb: &str,
+) -> DomainResult<()> {
+    let admin_role = builtin_role(db, target.tenant_id, BuiltinRole::Admin).await?;
+    let other_active_admins = user::Entity::find()
+        .filter(user::Column::TenantId.eq(target.tenant_id))
+        .filter(user::Column::RoleId.eq(admin_role.id))
+        .filter(user::Column::Status.eq(UserStatus::Active.as_str()))
+        .filter(user::Column::Id.ne(target.id))
+        .count(db)
+        .await?;
+    if other_active_admins == 0 {
+        return Err(DomainError::Conflict(format!(
+            "{} is the last active Admin: make another user Admin before you {verb} them.",
+            target.email
+        )));
+    }
+    Ok(())
+}
+
+async fn detail(
+    db: &impl ConnectionTrait,
+    target: user::Model,
+    role: role::Model,
+) -> DomainResult<UserDetail> {
+    let permissions = role_permissions(db, &role).await?;
+    let source = format!("Role: {}", role.display_name);
+    let role_managed_by =
+        RoleManagedBy::parse(&target.role_managed_by).unwrap_or(RoleManagedBy::Initial);
+    let created_at = target.created_at;
+    let role_id = RoleId(role.id);
+    Ok(UserDetail {
+        user: UserRow::from(UserWithRole {
+            user: target,
+            role: Some(role),
+        }),
+        role_id,
+        role_managed_by,
+        created_at,
+        effective_permissions: permissions
+            .iter()
+            .map(|p| EffectivePermission {
+                key: p.key().to_string(),
+                sources: vec![source.clone()],
+            })
+            .collect(),
+    })
+}
