@@ -18,7 +18,13 @@ use leptos_router::components::{ParentRoute, Redirect, Route, Router, Routes};
 use leptos_router::path;
 
 use components::shell::ConsoleShell;
-use pages::{login::LoginPage, not_found::NotFound, setup::SetupPage, users::UsersPage};
+use pages::login::LoginPage;
+use pages::not_found::NotFound;
+use pages::role_editor::{EditRolePage, NewRolePage};
+use pages::roles::RolesPage;
+use pages::setup::SetupPage;
+use pages::user::UserPage;
+use pages::users::UsersPage;
 
 /// The HTML document around the app, rendered on the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -59,6 +65,10 @@ pub fn App() -> impl IntoView {
                 <ParentRoute path=path!("") view=ConsoleShell>
                     <Route path=path!("") view=|| view! { <Redirect path="/access/users"/> }/>
                     <Route path=path!("/access/users") view=UsersPage/>
+                    <Route path=path!("/access/users/:id") view=UserPage/>
+                    <Route path=path!("/access/roles") view=RolesPage/>
+                    <Route path=path!("/access/roles/new") view=NewRolePage/>
+                    <Route path=path!("/access/roles/:id") view=EditRolePage/>
                 </ParentRoute>
             </Routes>
         </Router>

@@ -1,4 +1,6 @@
+use crate::error::AppError;
 use crate::server_fns::auth::{SignOut, get_current_user};
+use domain::dto::CurrentUser;
 use domain::permissions::Permission;
 use leptos::prelude::*;
 use leptos_router::components::{A, Outlet};
@@ -8,6 +10,7 @@ use leptos_router::components::{A, Outlet};
 #[component]
 pub fn ConsoleShell() -> impl IntoView {
     let me = Resource::new(|| (), |_| get_current_user());
+    provide_context(Me(me));
     let sign_out = ServerAction::<SignOut>::new();
     view! {
         <div class="console">
@@ -51,16 +54,22 @@ pub fn ConsoleShell() -> impl IntoView {
                                 .and_then(Result::ok)
                                 .map(|user| {
                                     let users = user.can(Permission::ListUsers);
+                                    let roles = user.can(Permission::ListRoles);
                                     view! {
                                         <h2 class="nav-heading">"Access"</h2>
                                         <ul>
-                                            <Show
-                                                when=move || users
-                                                fallback=|| view! { <li class="muted">"No pages for your role yet."</li> }
-                                            >
+                                            <Show when=move || users>
                                                 <li>
                                                     <A href="/access/users">"Users"</A>
                                                 </li>
+                                            </Show>
+                                            <Show when=move || roles>
+                                                <li>
+                                                    <A href="/access/roles">"Roles"</A>
+                                                </li>
+                                            </Show>
+                                            <Show when=move || !users && !roles>
+                                                <li class="muted">"No pages for your role yet."</li>
                                             </Show>
                                         </ul>
                                     }
@@ -73,5 +82,24 @@ pub fn ConsoleShell() -> impl IntoView {
                 </main>
             </div>
         </div>
+    }
+}
+
+/// The signed-in user, loaded once by the shell and shared with its pages.
+#[derive(Clone, Copy)]
+pub struct Me(pub Resource<Result<CurrentUser, AppError>>);
+
+impl Me {
+    /// Whether the signed-in user holds `permission` (false while loading). The server checks
+    /// again on every call; this only decides what to offer.
+    pub fn can(self, permission: Permission) -> bool {
+        self.0
+            .get()
+            .and_then(Result::ok)
+            .is_some_and(|user| user.can(permission))
+    }
+
+    pub fn id(self) -> Option<domain::ids::UserId> {
+        self.0.get().and_then(Result::ok).map(|user| user.id)
     }
 }

@@ -99,7 +99,9 @@ fn UserTable(page: Page<UserRow>, search: String) -> impl IntoView {
                         };
                         view! {
                             <tr>
-                                <td>{user.email}</td>
+                                <td>
+                                    <A href=format!("/access/users/{}", user.id)>{user.email}</A>
+                                </td>
                                 <td>{user.display_name}</td>
                                 <td title=user.role_name>{user.role_display_name}</td>
                                 <td><span class=status_class>{user.status.label()}</span></td>

@@ -1,4 +1,5 @@
 //! One server function per file, `<area>/<verb>_<noun>.rs`, all under the `/rpc` prefix.
 
 pub mod auth;
+pub mod roles;
 pub mod users;

@@ -1,0 +1,251 @@
+use crate::components::notice::ErrorNotice;
+use crate::components::shell::Me;
+use crate::server_fns::roles::{CreateRole, UpdateRole, list_roles};
+use domain::dto::{NewRole, RoleChanges, RoleSummary};
+use domain::ids::RoleId;
+use domain::permissions::{Permission, PermissionGroup};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::A;
+use leptos_router::hooks::{use_navigate, use_params_map};
+use std::collections::BTreeSet;
+
+/// /access/roles/new: a new custom role.
+#[component]
+pub fn NewRolePage() -> impl IntoView {
+    view! {
+        <Title text="Create role"/>
+        <h1>"Create role"</h1>
+        <RoleForm existing=None/>
+    }
+}
+
+/// /access/roles/:id: a role's permissions; editable unless it is Admin.
+#[component]
+pub fn EditRolePage() -> impl IntoView {
+    let params = use_params_map();
+    let id = move || {
+        params
+            .read()
+            .get("id")
+            .and_then(|id| id.parse::<i64>().ok())
+            .map(RoleId)
+    };
+    let roles = Resource::new(|| (), |_| list_roles());
+    view! {
+        <Transition fallback=|| view! { <p class="muted">"Loading role…"</p> }>
+            {move || {
+                roles
+                    .get()
+                    .map(|result| match result.map(|roles| roles.into_iter().find(|r| Some(r.id) == id())) {
+                        Ok(Some(role)) => {
+                            view! {
+                                <Title text=role.display_name.clone()/>
+                                <h1>{role.display_name.clone()}</h1>
+                                <RoleForm existing=Some(role)/>
+                            }
+                                .into_any()
+                        }
+                        Ok(None) => {
+                            view! {
+                                <h1>"Role not found"</h1>
+                                <p>"There is no such role in this tenant."</p>
+                                <A href="/access/roles">"Back to roles"</A>
+                            }
+                                .into_any()
+                        }
+                        Err(e) => view! { <p class="notice notice-error" role="alert">{e.to_string()}</p> }.into_any(),
+                    })
+            }}
+        </Transition>
+    }
+}
+
+#[component]
+fn RoleForm(existing: Option<RoleSummary>) -> impl IntoView {
+    let me = expect_context::<Me>();
+    let create = ServerAction::<CreateRole>::new();
+    let update = ServerAction::<UpdateRole>::new();
+    let navigate = use_navigate();
+    let editing = existing.as_ref().map(|r| r.id);
+    let fixed = existing.as_ref().is_some_and(|r| r.all_permissions);
+    let read_only = move || fixed || !me.can(Permission::ManageRoles);
+    let name = RwSignal::new(
+        existing
+            .as_ref()
+            .map(|r| r.name.clone())
+            .unwrap_or_default(),
+    );
+    let display_name = RwSignal::new(
+        existing
+            .as_ref()
+            .map(|r| r.display_name.clone())
+            .unwrap_or_default(),
+    );
+    let description = RwSignal::new(
+        existing
+            .as_ref()
+            .map(|r| r.description.clone())
+            .unwrap_or_default(),
+    );
+    let checked = RwSignal::new(
+        existing
+            .as_ref()
+            .map(|r| r.permissions.iter().cloned().collect::<BTreeSet<String>>())
+            .unwrap_or_default(),
+    );
+    let pending = move || create.pending().get() || update.pending().get();
+    let error = Signal::derive(move || {
+        let latest = if editing.is_some() {
+            update.value().get().map(|r| r.map(drop))
+        } else {
+            create.value().get().map(|r| r.map(drop))
+        };
+        latest.and_then(Result::err)
+    });
+    Effect::new(move |_| {
+        let saved = if editing.is_some() {
+            matches!(update.value().get(), Some(Ok(_)))
+        } else {
+            matches!(create.value().get(), Some(Ok(_)))
+        };
+        if saved {
+            navigate("/access/roles", Default::default());
+        }
+    });
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let permissions: Vec<String> = checked.get_untracked().into_iter().collect();
+        match editing {
+            Some(id) => {
+                update.dispatch(UpdateRole {
+                    id,
+                    changes: RoleChanges {
+                        display_name: display_name.get_untracked(),
+                        description: description.get_untracked(),
+                        permissions,
+                    },
+                });
+            }
+            None => {
+                create.dispatch(CreateRole {
+                    input: NewRole {
+                        name: name.get_untracked(),
+                        display_name: display_name.get_untracked(),
+                        description: description.get_untracked(),
+                        permissions,
+                    },
+                });
+            }
+        }
+    };
+    view! {
+        <Show when=move || fixed>
+            <p class="notice">"Admin holds every permission. It cannot be edited or deleted."</p>
+        </Show>
+        <form class="form role-form" on:submit=submit>
+            <div class="field">
+                <label for="role-name">"Name"</label>
+                <input
+                    id="role-name"
+                    type="text"
+                    required
+                    maxlength="64"
+                    placeholder="custom-deployer"
+                    aria-describedby="role-name-help"
+                    prop:value=move || name.get()
+                    on:input=move |ev| name.set(event_target_value(&ev))
+                    disabled=editing.is_some()
+                />
+                <p class="help" id="role-name-help">
+                    "Lowercase letters, digits and hyphens. Fixed once created: the API and SSO mapping use it."
+                </p>
+            </div>
+            <div class="field">
+                <label for="role-display-name">"Display name"</label>
+                <input
+                    id="role-display-name"
+                    type="text"
+                    required
+                    maxlength="100"
+                    prop:value=move || display_name.get()
+                    on:input=move |ev| display_name.set(event_target_value(&ev))
+                    disabled=read_only
+                />
+            </div>
+            <div class="field">
+                <label for="role-description">"Description"</label>
+                <textarea
+                    id="role-description"
+                    required
+                    maxlength="500"
+                    rows="2"
+                    prop:value=move || description.get()
+                    on:input=move |ev| description.set(event_target_value(&ev))
+                    disabled=read_only
+                ></textarea>
+            </div>
+            <fieldset class="permissions" disabled=read_only>
+                <legend>"Permissions"</legend>
+                {PermissionGroup::ALL
+                    .into_iter()
+                    .map(|group| {
+                        view! {
+                            <div class="permission-group">
+                                <h3>{group.label()}</h3>
+                                {Permission::ALL
+                                    .iter()
+                                    .copied()
+                                    .filter(move |p| p.group() == group)
+                                    .map(|permission| view! { <PermissionCheckbox permission checked fixed/> })
+                                    .collect_view()}
+                            </div>
+                        }
+                    })
+                    .collect_view()}
+            </fieldset>
+            <ErrorNotice error=error/>
+            <div class="form-actions">
+                <Show when=move || !read_only()>
+                    <button type="submit" class="button button-primary" disabled=pending>
+                        {if editing.is_some() { "Save role" } else { "Create role" }}
+                    </button>
+                </Show>
+                <A href="/access/roles" attr:class="button button-secondary">"Back to roles"</A>
+            </div>
+        </form>
+    }
+}
+
+#[component]
+fn PermissionCheckbox(
+    permission: Permission,
+    checked: RwSignal<BTreeSet<String>>,
+    fixed: bool,
+) -> impl IntoView {
+    let key = permission.key();
+    let id = format!("perm-{}", key.replace(':', "-"));
+    let help = format!("{id}-help");
+    view! {
+        <div class="permission">
+            <input
+                type="checkbox"
+                id=id.clone()
+                aria-describedby=help.clone()
+                prop:checked=move || fixed || checked.read().contains(key)
+                on:change=move |ev| {
+                    let on = event_target_checked(&ev);
+                    checked.update(|set| {
+                        if on {
+                            set.insert(key.to_string());
+                        } else {
+                            set.remove(key);
+                        }
+                    });
+                }
+            />
+            <label for=id>{permission.label()} <span class="muted mono">{key}</span></label>
+            <p class="help" id=help>{permission.description()}</p>
+        </div>
+    }
+}

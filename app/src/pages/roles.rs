@@ -1,0 +1,106 @@
+use crate::components::confirm::ConfirmButton;
+use crate::components::notice::{ErrorNotice, action_error};
+use crate::components::shell::Me;
+use crate::server_fns::roles::{DeleteRole, list_roles};
+use domain::dto::RoleSummary;
+use domain::permissions::Permission;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::A;
+
+/// Access > Roles: built-in and custom tenant roles.
+#[component]
+pub fn RolesPage() -> impl IntoView {
+    let me = expect_context::<Me>();
+    let delete = ServerAction::<DeleteRole>::new();
+    let roles = Resource::new(move || delete.version().get(), |_| list_roles());
+    let can_manage = move || me.can(Permission::ManageRoles);
+    view! {
+        <Title text="Roles"/>
+        <div class="page-header">
+            <h1>"Roles"</h1>
+            <Show when=can_manage>
+                <A href="/access/roles/new" attr:class="button button-primary">"Create role"</A>
+            </Show>
+        </div>
+        <p class="muted">
+            "Every user holds one tenant role; a team's role adds to its members'. Names are what the API and SSO mapping use."
+        </p>
+        <ErrorNotice error=action_error(delete)/>
+        <Transition fallback=|| view! { <p class="muted">"Loading roles…"</p> }>
+            {move || {
+                roles
+                    .get()
+                    .map(|result| match result {
+                        Ok(roles) => {
+                            view! {
+                                <table class="table">
+                                    <thead>
+                                        <tr>
+                                            <th scope="col">"Role"</th>
+                                            <th scope="col">"Description"</th>
+                                            <th scope="col">"Permissions"</th>
+                                            <th scope="col">"Users"</th>
+                                            <th scope="col">"Type"</th>
+                                            <th scope="col"><span class="visually-hidden">"Actions"</span></th>
+                                        </tr>
+                                    </thead>
+                                    <tbody>
+                                        {roles
+                                            .into_iter()
+                                            .map(|role| view! { <RoleRow role delete can_manage=can_manage()/> })
+                                            .collect_view()}
+                                    </tbody>
+                                </table>
+                            }
+                                .into_any()
+                        }
+                        Err(e) => view! { <p class="notice notice-error" role="alert">{e.to_string()}</p> }.into_any(),
+                    })
+            }}
+        </Transition>
+    }
+}
+
+#[component]
+fn RoleRow(role: RoleSummary, delete: ServerAction<DeleteRole>, can_manage: bool) -> impl IntoView {
+    let id = role.id;
+    let href = format!("/access/roles/{id}");
+    let permissions = if role.all_permissions {
+        "All permissions".to_string()
+    } else {
+        format!(
+            "{} permission{}",
+            role.permissions.len(),
+            if role.permissions.len() == 1 { "" } else { "s" }
+        )
+    };
+    let deletable = can_manage && !role.builtin;
+    let question = format!("Delete the role {}?", role.display_name);
+    view! {
+        <tr>
+            <td>
+                <A href=href>{role.display_name.clone()}</A>
+                <div class="muted mono">{role.name.clone()}</div>
+            </td>
+            <td>{role.description.clone()}</td>
+            <td>{permissions}</td>
+            <td>{role.user_count}</td>
+            <td>
+                <span class="badge">{if role.builtin { "Built-in" } else { "Custom" }}</span>
+            </td>
+            <td class="actions">
+                <Show when=move || deletable>
+                    <ConfirmButton
+                        label="Delete"
+                        question=question.clone()
+                        confirm_label="Delete role"
+                        on_confirm=Callback::new(move |_| {
+                            delete.dispatch(DeleteRole { id });
+                        })
+                    />
+                </Show>
+            </td>
+        </tr>
+    }
+}

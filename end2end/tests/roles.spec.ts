@@ -1,0 +1,76 @@
+import { expect, Page, test } from '@playwright/test';
+
+// Runs after foundation.spec.ts (files run in name order on one worker), which created this
+// admin through the setup link.
+const ADMIN = { email: 'ada@example.com', password: 'analytical-engine-1843' };
+const baseUrl = () => process.env.LATCHKEY_E2E_URL ?? '';
+
+async function signIn(page: Page) {
+  await page.goto(`${baseUrl()}/login`);
+  await expect(page.locator('body[data-hydrated="true"]')).toHaveCount(1);
+  await page.getByLabel('Email').fill(ADMIN.email);
+  await page.getByLabel('Password').fill(ADMIN.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page).toHaveURL(/\/access\/users$/);
+  await expect(page.locator('body[data-hydrated="true"]')).toHaveCount(1);
+}
+
+test.describe.serial('roles and the user page', () => {
+  test('create, edit and delete a custom role', async ({ page }) => {
+    await signIn(page);
+    await page.getByRole('link', { name: 'Roles' }).click();
+    await expect(page).toHaveURL(/\/access\/roles$/);
+    const adminRow = page.getByRole('row', { name: /Admin tenant-admin/ });
+    await expect(adminRow).toContainText('All permissions');
+    await expect(page.getByRole('row', { name: /Member tenant-member/ })).toContainText('4 permissions');
+
+    await page.getByRole('link', { name: 'Create role' }).click();
+    await page.getByLabel('Name', { exact: true }).fill('Bad Name');
+    await page.getByLabel('Display name').fill('User manager');
+    await page.getByLabel('Description').fill('Manages users');
+    await page.getByLabel(/^Manage Users/).check();
+    await page.getByRole('button', { name: 'Create role' }).click();
+    await expect(page.getByRole('alert')).toContainText('is not a valid name');
+
+    await page.getByLabel('Name', { exact: true }).fill('user-manager');
+    await page.getByLabel(/^List Users/).check();
+    await page.getByRole('button', { name: 'Create role' }).click();
+    await expect(page).toHaveURL(/\/access\/roles$/);
+    const row = page.getByRole('row', { name: /User manager user-manager/ });
+    await expect(row).toContainText('2 permissions');
+    await expect(row).toContainText('Custom');
+
+    // Edit: add a permission.
+    await row.getByRole('link', { name: 'User manager' }).click();
+    await expect(page.getByLabel('Name', { exact: true })).toBeDisabled();
+    await page.getByLabel(/^List Roles/).check();
+    await page.getByRole('button', { name: 'Save role' }).click();
+    await expect(page).toHaveURL(/\/access\/roles$/);
+    await expect(page.getByRole('row', { name: /User manager user-manager/ })).toContainText('3 permissions');
+
+    // Built-in roles offer no delete; custom ones ask first.
+    await expect(adminRow.getByRole('button', { name: 'Delete' })).toHaveCount(0);
+    const custom = page.getByRole('row', { name: /User manager user-manager/ });
+    await custom.getByRole('button', { name: 'Delete' }).click();
+    await expect(custom).toContainText('Delete the role User manager?');
+    await custom.getByRole('button', { name: 'Cancel' }).click();
+    await expect(custom).toBeVisible();
+    await custom.getByRole('button', { name: 'Delete' }).click();
+    await custom.getByRole('button', { name: 'Delete role' }).click();
+    await expect(page.getByRole('row', { name: /user-manager/ })).toHaveCount(0);
+  });
+
+  test('the admin page of yourself: effective permissions, and the last Admin stays', async ({ page }) => {
+    await signIn(page);
+    await page.getByRole('link', { name: ADMIN.email }).click();
+    await expect(page).toHaveURL(/\/access\/users\/\d+$/);
+    await expect(page.getByRole('heading', { name: 'Effective permissions' })).toBeVisible();
+    await expect(page.getByRole('row', { name: /Manage Settings settings:ManageSettings/ })).toContainText('Role: Admin');
+    await expect(page.getByText('You cannot deactivate yourself.')).toBeVisible();
+
+    await page.getByLabel('Role', { exact: true }).selectOption({ label: 'Member' });
+    await page.getByRole('button', { name: 'Save role' }).click();
+    await expect(page.getByRole('alert')).toContainText('is the last active Admin');
+    await page.screenshot({ path: 'test-results/user-page.png', fullPage: true });
+  });
+});
