@@ -18,10 +18,13 @@ use leptos_router::components::{ParentRoute, Redirect, Route, Router, Routes};
 use leptos_router::path;
 
 use components::shell::ConsoleShell;
+use pages::invite::InvitePage;
 use pages::login::LoginPage;
 use pages::not_found::NotFound;
+use pages::profile::ProfilePage;
 use pages::role_editor::{EditRolePage, NewRolePage};
 use pages::roles::RolesPage;
+use pages::set_password::SetPasswordPage;
 use pages::setup::SetupPage;
 use pages::user::UserPage;
 use pages::users::UsersPage;
@@ -62,10 +65,13 @@ pub fn App() -> impl IntoView {
             <Routes fallback=NotFound>
                 <Route path=path!("/login") view=LoginPage/>
                 <Route path=path!("/setup") view=SetupPage/>
+                <Route path=path!("/set-password") view=SetPasswordPage/>
                 <ParentRoute path=path!("") view=ConsoleShell>
                     <Route path=path!("") view=|| view! { <Redirect path="/access/users"/> }/>
                     <Route path=path!("/access/users") view=UsersPage/>
+                    <Route path=path!("/access/users/invite") view=InvitePage/>
                     <Route path=path!("/access/users/:id") view=UserPage/>
+                    <Route path=path!("/profile") view=ProfilePage/>
                     <Route path=path!("/access/roles") view=RolesPage/>
                     <Route path=path!("/access/roles/new") view=NewRolePage/>
                     <Route path=path!("/access/roles/:id") view=EditRolePage/>

@@ -195,3 +195,45 @@ pub struct UserDetail {
     pub created_at: DateTime<Utc>,
     pub effective_permissions: Vec<EffectivePermission>,
 }
+
+/// Access > Users > Invite: one or several addresses, one role for all.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InviteRequest {
+    /// Addresses separated by commas, semicolons, spaces or new lines.
+    pub emails: String,
+    pub role_id: crate::ids::RoleId,
+    /// "Send email to set password": a one-time link. Unchecked, the user signs in through SSO.
+    pub send_password_email: bool,
+}
+
+/// What an invitation did, address by address.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct InviteOutcome {
+    pub invited: Vec<InvitedUser>,
+    /// Addresses that already belong to a user; nothing was changed for them.
+    pub already_exist: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct InvitedUser {
+    pub id: UserId,
+    pub email: String,
+    /// The set-password link, shown once to the admin for copying (no mail delivery yet).
+    pub set_password_link: Option<PasswordLink>,
+}
+
+/// A one-time link that sets a user's password.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PasswordLink {
+    pub url: String,
+    pub expires_at: DateTime<Utc>,
+}
+
+/// What /set-password should show for a link.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum PasswordLinkStatus {
+    /// Valid: the form may set the password of this address.
+    Open { email: String },
+    /// Unknown, used or expired.
+    Invalid,
+}

@@ -65,6 +65,42 @@ pub fn normalize_email(field: &str, raw: &str) -> Result<String, FieldError> {
     Ok(email)
 }
 
+/// Most addresses one invitation may carry.
+pub const INVITE_MAX: usize = 100;
+
+/// Splits a list of addresses (commas, semicolons, spaces or new lines between them),
+/// normalizes each and drops repeats. Every malformed address is named.
+pub fn parse_email_list(field: &str, raw: &str) -> Result<Vec<String>, FieldError> {
+    let mut emails: Vec<String> = Vec::new();
+    let mut invalid = Vec::new();
+    for part in raw
+        .split(|c: char| c == ',' || c == ';' || c.is_whitespace())
+        .filter(|p| !p.is_empty())
+    {
+        match normalize_email(field, part) {
+            Ok(email) if !emails.contains(&email) => emails.push(email),
+            Ok(_) => {}
+            Err(_) => invalid.push(part.to_string()),
+        }
+    }
+    if !invalid.is_empty() {
+        return Err(FieldError::new(
+            field,
+            format!("Not valid email addresses: {}.", invalid.join(", ")),
+        ));
+    }
+    if emails.is_empty() {
+        return Err(FieldError::new(field, "Enter at least one email address."));
+    }
+    if emails.len() > INVITE_MAX {
+        return Err(FieldError::new(
+            field,
+            format!("Invite at most {INVITE_MAX} addresses at once."),
+        ));
+    }
+    Ok(emails)
+}
+
 /// Trims a display name and checks it is present and not over-long.
 pub fn normalize_display_name(field: &str, raw: &str) -> Result<String, FieldError> {
     let name = raw.trim();
@@ -189,6 +225,24 @@ mod tests {
         }
         let long = format!("{}@example.com", "a".repeat(250));
         assert!(normalize_email("email", &long).is_err());
+    }
+
+    #[test]
+    fn email_lists() {
+        assert_eq!(
+            parse_email_list(
+                "emails",
+                "a@example.com, B@example.com;\nc@example.com a@example.com"
+            )
+            .unwrap(),
+            ["a@example.com", "b@example.com", "c@example.com"]
+        );
+        let err = parse_email_list("emails", "a@example.com, nope, also-bad@").unwrap_err();
+        assert_eq!(err.field, "emails");
+        assert!(err.message.contains("nope, also-bad@"), "{err}");
+        assert!(parse_email_list("emails", " ,; ").is_err());
+        let many: Vec<String> = (0..101).map(|i| format!("u{i}@example.com")).collect();
+        assert!(parse_email_list("emails", &many.join(",")).is_err());
     }
 
     #[test]

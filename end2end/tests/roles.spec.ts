@@ -62,7 +62,7 @@ test.describe.serial('roles and the user page', () => {
 
   test('the admin page of yourself: effective permissions, and the last Admin stays', async ({ page }) => {
     await signIn(page);
-    await page.getByRole('link', { name: ADMIN.email }).click();
+    await page.getByRole('table').getByRole('link', { name: ADMIN.email }).click();
     await expect(page).toHaveURL(/\/access\/users\/\d+$/);
     await expect(page.getByRole('heading', { name: 'Effective permissions' })).toBeVisible();
     await expect(page.getByRole('row', { name: /Manage Settings settings:ManageSettings/ })).toContainText('Role: Admin');

@@ -128,7 +128,11 @@ async fn open_services(config: &Config, setup_link: SetupLink) -> Result<Service
     Migrator::up(&db, None)
         .await
         .map_err(|e| format!("migration failed: {e}"))?;
-    let services = Services::open(db, config.secret.clone(), ServicesConfig::default())
+    let services_config = ServicesConfig {
+        public_url: config.public_base(),
+        ..ServicesConfig::default()
+    };
+    let services = Services::open(db, config.secret.clone(), services_config)
         .await
         .map_err(|e| e.to_string())?;
     let outcome = services

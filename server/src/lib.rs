@@ -1,6 +1,10 @@
 //! The `latchkey` binary: configuration, command line, and the axum application that serves
 //! the console (Leptos pages and server functions), health checks and static assets.
 
+// Release builds keep every view's full type (debug builds under cargo-leptos erase them);
+// rendering the console's nested pages needs more than the default query depth.
+#![recursion_limit = "512"]
+
 pub mod assets;
 pub mod cli;
 pub mod config;

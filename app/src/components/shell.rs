@@ -24,11 +24,11 @@ pub fn ConsoleShell() -> impl IntoView {
                                     view! {
                                         <span class="tenant" title="Tenant">{user.tenant_name.clone()}</span>
                                         <span class="spacer"></span>
-                                        <span class="who" data-testid="signed-in-user">
+                                        <a class="who" href="/profile" title="Your profile" data-testid="signed-in-user">
                                             <span class="who-name">{user.display_name.clone()}</span>
                                             <span class="who-email">{user.email.clone()}</span>
                                             <span class="badge">{user.role_display_name.clone()}</span>
-                                        </span>
+                                        </a>
                                         <ActionForm action=sign_out>
                                             <button type="submit" class="button button-secondary">"Sign out"</button>
                                         </ActionForm>

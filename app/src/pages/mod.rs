@@ -1,7 +1,10 @@
+pub mod invite;
 pub mod login;
 pub mod not_found;
+pub mod profile;
 pub mod role_editor;
 pub mod roles;
+pub mod set_password;
 pub mod setup;
 pub mod user;
 pub mod users;

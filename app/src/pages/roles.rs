@@ -48,7 +48,7 @@ pub fn RolesPage() -> impl IntoView {
                                     <tbody>
                                         {roles
                                             .into_iter()
-                                            .map(|role| view! { <RoleRow role delete can_manage=can_manage()/> })
+                                            .map(|role| view! { <RoleRow role delete can_manage=can_manage()/> }.into_any())
                                             .collect_view()}
                                     </tbody>
                                 </table>

@@ -2,13 +2,16 @@ use crate::components::confirm::ConfirmButton;
 use crate::components::notice::ErrorNotice;
 use crate::components::shell::Me;
 use crate::server_fns::roles::list_roles;
-use crate::server_fns::users::{ChangeUserRole, SetUserStatus, get_user};
+use crate::server_fns::users::{
+    ChangeUserRole, DeleteUser, ResetUserPassword, SetUserStatus, get_user,
+};
 use domain::dto::{RoleManagedBy, UserDetail, UserStatus};
 use domain::ids::{RoleId, UserId};
 use domain::permissions::Permission;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
+use leptos_router::hooks::use_navigate;
 use leptos_router::hooks::use_params_map;
 
 /// /access/users/:id: a user's details, role, status and effective permissions.
@@ -24,6 +27,15 @@ pub fn UserPage() -> impl IntoView {
     };
     let change_role = ServerAction::<ChangeUserRole>::new();
     let set_status = ServerAction::<SetUserStatus>::new();
+    let reset = ServerAction::<ResetUserPassword>::new();
+    let delete = ServerAction::<DeleteUser>::new();
+    let navigate = use_navigate();
+    Effect::new(move |_| {
+        if matches!(delete.value().get(), Some(Ok(()))) {
+            navigate("/access/users", Default::default());
+        }
+    });
+    provide_context(UserActions { reset, delete });
     let user = Resource::new(
         move || {
             (
@@ -45,6 +57,8 @@ pub fn UserPage() -> impl IntoView {
             .get()
             .and_then(Result::err)
             .or_else(|| set_status.value().get().and_then(Result::err))
+            .or_else(|| reset.value().get().and_then(Result::err))
+            .or_else(|| delete.value().get().and_then(Result::err))
     });
     view! {
         // Refusals (last Admin, escalation) show above the page, where they are seen.
@@ -124,6 +138,8 @@ fn UserDetailView(
             <section class="panel">
                 <h2>"Access"</h2>
                 <StatusControl user=id active email=email.clone() set_status/>
+                <PasswordReset user=id email=email.clone()/>
+                <UserDeletion user=id email=email.clone()/>
             </section>
         </Show>
         <section class="panel">
@@ -156,6 +172,7 @@ fn UserDetailView(
                                             <td>{p.sources.join(", ")}</td>
                                         </tr>
                                     }
+                                        .into_any()
                                 })
                                 .collect_view()}
                         </tbody>
@@ -165,6 +182,7 @@ fn UserDetailView(
             }}
         </section>
     }
+    .into_any()
 }
 
 /// The role select of a user's page. Needs role:ListRoles to list the choices.
@@ -270,4 +288,75 @@ fn StatusControl(
         </Show>
     }
     .into_any()
+}
+
+/// The user page's password-reset and delete actions, shared with its sections.
+#[derive(Clone, Copy)]
+struct UserActions {
+    reset: ServerAction<ResetUserPassword>,
+    delete: ServerAction<DeleteUser>,
+}
+
+/// Issues a set-password link (shown once, since mail delivery is not configured) and signs
+/// the user out everywhere.
+#[component]
+fn PasswordReset(user: UserId, email: String) -> impl IntoView {
+    let actions = expect_context::<UserActions>();
+    let question = format!(
+        "Reset the password of {email}? They are signed out everywhere and get a link to set a new one."
+    );
+    view! {
+        <div class="action-row">
+            <ConfirmButton
+                label="Reset password"
+                question=question
+                confirm_label="Reset password"
+                on_confirm=Callback::new(move |_| {
+                    actions.reset.dispatch(ResetUserPassword { id: user });
+                })
+            />
+            {move || {
+                actions
+                    .reset
+                    .value()
+                    .get()
+                    .and_then(Result::ok)
+                    .map(|link| {
+                        view! {
+                            <div class="link-box">
+                                <p class="notice">
+                                    "Email delivery is not configured: copy this link to the user. It is shown only now, works once and expires in 7 days."
+                                </p>
+                                <label class="visually-hidden" for="reset-link">"Set-password link"</label>
+                                <input id="reset-link" class="mono" type="text" readonly value=link.url/>
+                            </div>
+                        }
+                    })
+            }}
+        </div>
+    }
+}
+
+/// Deletes the user after confirmation; resources they created stay.
+#[component]
+fn UserDeletion(user: UserId, email: String) -> impl IntoView {
+    let actions = expect_context::<UserActions>();
+    let me = expect_context::<Me>();
+    let is_me = move || me.id() == Some(user);
+    let question =
+        format!("Delete {email}? Their account is removed; resources they created stay.");
+    view! {
+        <div class="action-row">
+            <Show when=move || !is_me()>
+                <ConfirmButton
+                    label="Delete user"
+                    question=question.clone()
+                    confirm_label="Delete user"
+                    on_confirm=Callback::new(move |_| {
+                        actions.delete.dispatch(DeleteUser { id: user });
+                    })
+                />
+            </Show>
+        </div>
+    }
 }

@@ -1,5 +1,7 @@
+use crate::components::shell::Me;
 use crate::server_fns::users::list_users;
 use domain::dto::{Page, UserQuery, UserRow, UserStatus};
+use domain::permissions::Permission;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::{A, Form};
@@ -11,6 +13,7 @@ const PAGE_SIZE: u64 = 25;
 /// so every view can be bookmarked and the back button works.
 #[component]
 pub fn UsersPage() -> impl IntoView {
+    let me = expect_context::<Me>();
     let query = use_query_map();
     let search = move || query.read().get("q").unwrap_or_default();
     let page = move || {
@@ -35,6 +38,9 @@ pub fn UsersPage() -> impl IntoView {
         <Title text="Users"/>
         <div class="page-header">
             <h1>"Users"</h1>
+            <Show when=move || me.can(Permission::ManageUsers)>
+                <A href="/access/users/invite" attr:class="button button-primary">"Invite users"</A>
+            </Show>
         </div>
         <Form method="GET" action="" attr:class="toolbar" attr:role="search">
             <label for="user-search" class="visually-hidden">"Search users"</label>

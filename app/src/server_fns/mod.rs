@@ -1,5 +1,6 @@
 //! One server function per file, `<area>/<verb>_<noun>.rs`, all under the `/rpc` prefix.
 
 pub mod auth;
+pub mod profile;
 pub mod roles;
 pub mod users;

@@ -33,6 +33,10 @@ impl<'a> Authenticator<'a> {
         Authenticator { services }
     }
 
+    pub(crate) fn services(&self) -> &'a Services {
+        self.services
+    }
+
     /// Password sign-in to the default tenant. Unknown email and wrong password give the same
     /// error after the same work; failures are throttled per account and per client address;
     /// deactivated users are refused even with the right password.

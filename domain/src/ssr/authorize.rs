@@ -20,6 +20,14 @@ pub enum Operation {
     ChangeUserRole,
     /// Deactivate a user (ends their sessions) or activate them again.
     SetUserStatus,
+    /// Invite users by email, with a role.
+    InviteUsers,
+    /// Send a user a link to set a new password (ends their sessions).
+    ResetUserPassword,
+    /// Delete a user.
+    DeleteUser,
+    /// Change one's own display name and password.
+    UpdateOwnProfile,
     /// Access > Roles: the tenant's roles.
     ListRoles,
     /// Create a custom role.
@@ -46,6 +54,10 @@ impl Operation {
         Operation::ViewUser,
         Operation::ChangeUserRole,
         Operation::SetUserStatus,
+        Operation::InviteUsers,
+        Operation::ResetUserPassword,
+        Operation::DeleteUser,
+        Operation::UpdateOwnProfile,
         Operation::ListRoles,
         Operation::CreateRole,
         Operation::UpdateRole,
@@ -54,13 +66,15 @@ impl Operation {
 
     pub fn requirement(self) -> Requirement {
         match self {
-            Operation::ViewCurrentUser => Requirement::SignedIn,
+            Operation::ViewCurrentUser | Operation::UpdateOwnProfile => Requirement::SignedIn,
             Operation::ListUsers | Operation::ViewUser => {
                 Requirement::Permission(Permission::ListUsers)
             }
-            Operation::ChangeUserRole | Operation::SetUserStatus => {
-                Requirement::Permission(Permission::ManageUsers)
-            }
+            Operation::ChangeUserRole
+            | Operation::SetUserStatus
+            | Operation::InviteUsers
+            | Operation::ResetUserPassword
+            | Operation::DeleteUser => Requirement::Permission(Permission::ManageUsers),
             Operation::ListRoles => Requirement::Permission(Permission::ListRoles),
             Operation::CreateRole | Operation::UpdateRole | Operation::DeleteRole => {
                 Requirement::Permission(Permission::ManageRoles)
@@ -76,6 +90,10 @@ impl Operation {
             Operation::ViewUser => "view users",
             Operation::ChangeUserRole => "change a user's role",
             Operation::SetUserStatus => "deactivate or activate users",
+            Operation::InviteUsers => "invite users",
+            Operation::ResetUserPassword => "reset a user's password",
+            Operation::DeleteUser => "delete users",
+            Operation::UpdateOwnProfile => "change your profile",
             Operation::ListRoles => "list roles",
             Operation::CreateRole => "create roles",
             Operation::UpdateRole => "edit roles",

@@ -91,7 +91,7 @@ impl Scope<'_> {
 }
 
 /// A user of the actor's tenant with their role; another tenant's id reads as not found.
-async fn find_user(
+pub(crate) async fn find_user(
     db: &impl ConnectionTrait,
     me: &UserActor,
     id: UserId,
@@ -108,7 +108,10 @@ async fn find_user(
 }
 
 /// Only an Admin may change or deactivate an Admin.
-fn refuse_acting_on_admin(me: &UserActor, target_role: &role::Model) -> DomainResult<()> {
+pub(crate) fn refuse_acting_on_admin(
+    me: &UserActor,
+    target_role: &role::Model,
+) -> DomainResult<()> {
     if is_admin_role(target_role) && !me.is_admin {
         return Err(DomainError::Forbidden(
             "Only an Admin can change or deactivate an Admin.".into(),
@@ -118,7 +121,7 @@ fn refuse_acting_on_admin(me: &UserActor, target_role: &role::Model) -> DomainRe
 }
 
 /// Refuses to leave the tenant without an active Admin.
-async fn refuse_last_admin(
+pub(crate) async fn refuse_last_admin(
     db: &impl ConnectionTrait,
     target: &user::Model,
     verb: &str,

@@ -28,6 +28,8 @@ pub struct ServicesConfig {
     pub throttle: ThrottlePolicy,
     /// Name given to the default tenant when it is created.
     pub tenant_name: String,
+    /// The console's public URL without a trailing slash; links in invitations start with it.
+    pub public_url: String,
 }
 
 impl Default for ServicesConfig {
@@ -35,6 +37,7 @@ impl Default for ServicesConfig {
         ServicesConfig {
             throttle: ThrottlePolicy::default(),
             tenant_name: "Default".into(),
+            public_url: "http://127.0.0.1:3000".into(),
         }
     }
 }

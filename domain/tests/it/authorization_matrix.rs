@@ -3,7 +3,7 @@
 //! without a case in `perform` does not compile.
 
 use crate::harness::{TestCtx, db_test};
-use domain::dto::{NewRole, RoleChanges, UserQuery, UserStatus};
+use domain::dto::{InviteRequest, NewRole, RoleChanges, UserQuery, UserStatus};
 use domain::ids::{RoleId, UserId};
 use domain::permissions::BuiltinRole;
 use domain::{Actor, DomainError, Operation, Requirement, Scope};
@@ -88,6 +88,42 @@ const MATRIX: &[(Operation, Kind, Expect)] = &[
     (Operation::SetUserStatus, CustomRole, Allow),
     (Operation::SetUserStatus, DeactivatedAdmin, Unauthenticated),
     (Operation::SetUserStatus, OtherTenantAdmin, NotFound),
+    (Operation::InviteUsers, Anonymous, Unauthenticated),
+    (Operation::InviteUsers, Admin, Allow),
+    (Operation::InviteUsers, Member, Forbidden),
+    (Operation::InviteUsers, TeamManager, Forbidden),
+    (Operation::InviteUsers, CustomRole, Allow),
+    (Operation::InviteUsers, DeactivatedAdmin, Unauthenticated),
+    (Operation::InviteUsers, OtherTenantAdmin, NotFound),
+    (Operation::ResetUserPassword, Anonymous, Unauthenticated),
+    (Operation::ResetUserPassword, Admin, Allow),
+    (Operation::ResetUserPassword, Member, Forbidden),
+    (Operation::ResetUserPassword, TeamManager, Forbidden),
+    (Operation::ResetUserPassword, CustomRole, Allow),
+    (
+        Operation::ResetUserPassword,
+        DeactivatedAdmin,
+        Unauthenticated,
+    ),
+    (Operation::ResetUserPassword, OtherTenantAdmin, NotFound),
+    (Operation::DeleteUser, Anonymous, Unauthenticated),
+    (Operation::DeleteUser, Admin, Allow),
+    (Operation::DeleteUser, Member, Forbidden),
+    (Operation::DeleteUser, TeamManager, Forbidden),
+    (Operation::DeleteUser, CustomRole, Allow),
+    (Operation::DeleteUser, DeactivatedAdmin, Unauthenticated),
+    (Operation::DeleteUser, OtherTenantAdmin, NotFound),
+    (Operation::UpdateOwnProfile, Anonymous, Unauthenticated),
+    (Operation::UpdateOwnProfile, Admin, Allow),
+    (Operation::UpdateOwnProfile, Member, Allow),
+    (Operation::UpdateOwnProfile, TeamManager, Allow),
+    (Operation::UpdateOwnProfile, CustomRole, Allow),
+    (
+        Operation::UpdateOwnProfile,
+        DeactivatedAdmin,
+        Unauthenticated,
+    ),
+    (Operation::UpdateOwnProfile, OtherTenantAdmin, Allow),
     (Operation::ListRoles, Anonymous, Unauthenticated),
     (Operation::ListRoles, Admin, Allow),
     (Operation::ListRoles, Member, Forbidden),
@@ -124,6 +160,8 @@ struct Fixtures {
     target: UserId,
     /// A custom role holding only user:ListUsers, which the custom-role actor may hand out.
     viewer_role: RoleId,
+    /// The default tenant.
+    tenant_id: i64,
 }
 
 static ROLE_COUNTER: AtomicU32 = AtomicU32::new(0);
@@ -168,6 +206,34 @@ async fn perform(
             scope.deactivate_user(fixtures.target).await?;
             scope.activate_user(fixtures.target).await.map(drop)
         }
+        Operation::InviteUsers => {
+            let n = ROLE_COUNTER.fetch_add(1, Ordering::SeqCst);
+            scope
+                .invite_users(InviteRequest {
+                    emails: format!("invited-{n}@example.com"),
+                    role_id: fixtures.viewer_role,
+                    send_password_email: true,
+                })
+                .await
+                .map(drop)
+        }
+        Operation::ResetUserPassword => scope.reset_user_password(fixtures.target).await.map(drop),
+        Operation::DeleteUser => {
+            let n = ROLE_COUNTER.fetch_add(1, Ordering::SeqCst);
+            let doomed = ctx
+                .add_user(
+                    fixtures.tenant_id,
+                    &format!("doomed-{n}@example.com"),
+                    BuiltinRole::Member,
+                    UserStatus::Active,
+                )
+                .await;
+            scope.delete_user(doomed).await
+        }
+        Operation::UpdateOwnProfile => scope
+            .update_own_display_name("Matrix Person")
+            .await
+            .map(drop),
         Operation::ListRoles => scope.list_roles().await.map(drop),
         Operation::CreateRole => {
             let n = ROLE_COUNTER.fetch_add(1, Ordering::SeqCst);
@@ -303,6 +369,7 @@ db_test!(matrix_holds, |ctx: TestCtx| async move {
             )
             .await,
         viewer_role: fresh_role(&ctx).await,
+        tenant_id: tenant.id,
     };
     for kind in KINDS {
         let actor = actor_of(&ctx, *kind, tenant.id).await;

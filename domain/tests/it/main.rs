@@ -10,6 +10,7 @@ mod authorization_matrix;
 mod bootstrap_and_setup;
 mod list_users;
 mod password_sign_in;
+mod people;
 mod roles;
 mod sessions;
 mod user_admin;

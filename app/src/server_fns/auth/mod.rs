@@ -1,11 +1,15 @@
 mod complete_setup;
 mod get_current_user;
+mod get_password_link_status;
 mod get_setup_status;
+mod set_password;
 mod sign_in;
 mod sign_out;
 
 pub use complete_setup::*;
 pub use get_current_user::*;
+pub use get_password_link_status::*;
 pub use get_setup_status::*;
+pub use set_password::*;
 pub use sign_in::*;
 pub use sign_out::*;

@@ -1,9 +1,15 @@
 mod change_user_role;
+mod delete_user;
 mod get_user;
+mod invite_users;
 mod list_users;
+mod reset_user_password;
 mod set_user_status;
 
 pub use change_user_role::*;
+pub use delete_user::*;
 pub use get_user::*;
+pub use invite_users::*;
 pub use list_users::*;
+pub use reset_user_password::*;
 pub use set_user_status::*;

@@ -2,6 +2,7 @@
 
 pub mod instance_setting;
 pub mod login_throttle;
+pub mod password_token;
 pub mod role;
 pub mod role_permission;
 pub mod session;

@@ -1,0 +1,158 @@
+use crate::components::notice::{ErrorNotice, action_error};
+use crate::server_fns::roles::list_roles;
+use crate::server_fns::users::InviteUsers;
+use domain::dto::{InviteOutcome, InviteRequest};
+use domain::ids::RoleId;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::A;
+
+/// /access/users/invite: invite one or several people with a role.
+#[component]
+pub fn InvitePage() -> impl IntoView {
+    let invite = ServerAction::<InviteUsers>::new();
+    let roles = Resource::new(|| (), |_| list_roles());
+    let emails = RwSignal::new(String::new());
+    let role = RwSignal::new(String::new());
+    let send_password_email = RwSignal::new(true);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let Ok(role_id) = role.get_untracked().parse::<i64>() else {
+            return;
+        };
+        invite.dispatch(InviteUsers {
+            request: InviteRequest {
+                emails: emails.get_untracked(),
+                role_id: RoleId(role_id),
+                send_password_email: send_password_email.get_untracked(),
+            },
+        });
+    };
+    view! {
+        <Title text="Invite users"/>
+        <div class="page-header">
+            <h1>"Invite users"</h1>
+            <A href="/access/users" attr:class="button button-secondary">"Back to users"</A>
+        </div>
+        <form class="form panel invite-form" on:submit=submit>
+            <div class="field">
+                <label for="invite-emails">"Email addresses"</label>
+                <textarea
+                    id="invite-emails"
+                    rows="3"
+                    required
+                    placeholder="alice@example.com, bob@example.com"
+                    aria-describedby="invite-emails-help"
+                    prop:value=move || emails.get()
+                    on:input=move |ev| emails.set(event_target_value(&ev))
+                ></textarea>
+                <p class="help" id="invite-emails-help">"Separate addresses with commas, spaces or new lines."</p>
+            </div>
+            <div class="field">
+                <label for="invite-role">"Role"</label>
+                <Transition fallback=|| view! { <p class="muted">"Loading roles…"</p> }>
+                    {move || {
+                        roles
+                            .get()
+                            .map(|result| match result {
+                                Ok(roles) => {
+                                    if role.get_untracked().is_empty()
+                                        && let Some(member) = roles.iter().find(|r| r.name == "tenant-member")
+                                    {
+                                        role.set(member.id.0.to_string());
+                                    }
+                                    view! {
+                                        <select
+                                            id="invite-role"
+                                            prop:value=move || role.get()
+                                            on:change=move |ev| role.set(event_target_value(&ev))
+                                        >
+                                            {roles
+                                                .into_iter()
+                                                .map(|r| view! { <option value=r.id.0.to_string()>{r.display_name}</option> })
+                                                .collect_view()}
+                                        </select>
+                                    }
+                                        .into_any()
+                                }
+                                Err(e) => view! { <p class="notice notice-error" role="alert">{e.to_string()}</p> }.into_any(),
+                            })
+                    }}
+                </Transition>
+            </div>
+            <div class="checkbox">
+                <input
+                    id="invite-send-password"
+                    type="checkbox"
+                    prop:checked=move || send_password_email.get()
+                    on:change=move |ev| send_password_email.set(event_target_checked(&ev))
+                />
+                <label for="invite-send-password">"Send email to set password"</label>
+                <p class="help">"Leave unchecked for people who sign in through single sign-on: they need no password."</p>
+            </div>
+            <ErrorNotice error=action_error(invite)/>
+            <div class="form-actions">
+                <button type="submit" class="button button-primary" disabled=move || invite.pending().get()>
+                    "Invite"
+                </button>
+            </div>
+        </form>
+        {move || invite.value().get().and_then(Result::ok).map(|outcome| view! { <InviteResult outcome/> })}
+    }
+}
+
+#[component]
+fn InviteResult(outcome: InviteOutcome) -> impl IntoView {
+    let with_links = outcome
+        .invited
+        .iter()
+        .any(|u| u.set_password_link.is_some());
+    view! {
+        <section class="panel" aria-live="polite">
+            <h2>"Invitations"</h2>
+            <Show when=move || with_links>
+                <p class="notice">
+                    "Email delivery is not configured, so no mail was sent. Copy each link to its person: it is shown only now, works once and expires in 7 days."
+                </p>
+            </Show>
+            <ul class="invite-results">
+                {outcome
+                    .invited
+                    .into_iter()
+                    .map(|user| {
+                        view! {
+                            <li>
+                                <strong>{user.email.clone()}</strong>
+                                " invited."
+                                {user
+                                    .set_password_link
+                                    .map(|link| {
+                                        view! {
+                                            <div class="link-box">
+                                                <label class="visually-hidden" for=format!("link-{}", user.id)>
+                                                    {format!("Set-password link for {}", user.email)}
+                                                </label>
+                                                <input
+                                                    id=format!("link-{}", user.id)
+                                                    class="mono"
+                                                    type="text"
+                                                    readonly
+                                                    value=link.url.clone()
+                                                    data-testid="set-password-link"
+                                                />
+                                            </div>
+                                        }
+                                    })}
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+                {outcome
+                    .already_exist
+                    .into_iter()
+                    .map(|email| view! { <li><strong>{email}</strong>" already has an account; nothing changed."</li> })
+                    .collect_view()}
+            </ul>
+        </section>
+    }
+}

@@ -1,0 +1,171 @@
+//! Inviting, resetting and deleting users, and one's own profile.
+
+use crate::dto::{
+    CurrentUser, InviteOutcome, InviteRequest, InvitedUser, PasswordLink, RoleManagedBy, UserStatus,
+};
+use crate::ids::UserId;
+use crate::ssr::authorize::{Operation, authorize};
+use crate::ssr::entities::{session, user};
+use crate::ssr::error::{DomainError, DomainResult};
+use crate::ssr::password_links::{self, LinkPurpose};
+use crate::ssr::scope::Scope;
+use crate::ssr::scope_roles::{find_role, refuse_escalation};
+use crate::ssr::scope_users::{find_user, refuse_acting_on_admin, refuse_last_admin};
+use crate::ssr::services::{is_admin_role, role_permissions};
+use crate::validation::{check_password_pair, normalize_display_name, parse_email_list};
+use chrono::Utc;
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set, TransactionTrait};
+
+impl Scope<'_> {
+    /// Invites one or several addresses with one role. Existing addresses are reported and left
+    /// alone. With `send_password_email`, each new user gets a one-time set-password link
+    /// (returned here, for the admin to pass on); without it, they are expected to use SSO.
+    pub async fn invite_users(&self, request: InviteRequest) -> DomainResult<InviteOutcome> {
+        let me = authorize(self.actor, Operation::InviteUsers)?;
+        let emails = parse_email_list("emails", &request.emails)?;
+        let txn = self.services.db().begin().await?;
+        let role = find_role(&txn, me, request.role_id).await?;
+        refuse_escalation(me, &role_permissions(&txn, &role).await?)?;
+        let existing: Vec<String> = user::Entity::find()
+            .filter(user::Column::TenantId.eq(me.tenant_id.0))
+            .filter(user::Column::Email.is_in(emails.clone()))
+            .all(&txn)
+            .await?
+            .into_iter()
+            .map(|u| u.email)
+            .collect();
+        let now = Utc::now();
+        let mut invited = Vec::new();
+        for email in emails.iter().filter(|e| !existing.contains(e)) {
+            let display_name = email.split('@').next().unwrap_or(email).to_string();
+            let created = user::ActiveModel {
+                tenant_id: Set(me.tenant_id.0),
+                email: Set(email.clone()),
+                display_name: Set(display_name),
+                password_hash: Set(None),
+                status: Set(UserStatus::Active.as_str().into()),
+                role_id: Set(role.id),
+                role_managed_by: Set(RoleManagedBy::Manual.as_str().into()),
+                last_login_at: Set(None),
+                created_at: Set(now),
+                updated_at: Set(now),
+                ..Default::default()
+            }
+            .insert(&txn)
+            .await?;
+            let set_password_link = if request.send_password_email {
+                Some(password_links::issue(&txn, self.services, &created, LinkPurpose::Set).await?)
+            } else {
+                None
+            };
+            invited.push(InvitedUser {
+                id: UserId(created.id),
+                email: created.email,
+                set_password_link,
+            });
+        }
+        txn.commit().await?;
+        tracing::info!(
+            invited = invited.len(),
+            existing = existing.len(),
+            by = me.user_id.0,
+            "users invited"
+        );
+        Ok(InviteOutcome {
+            invited,
+            already_exist: existing,
+        })
+    }
+
+    /// Issues a new set-password link for a user and signs them out everywhere. Their current
+    /// password keeps working until the link is used.
+    pub async fn reset_user_password(&self, id: UserId) -> DomainResult<PasswordLink> {
+        let me = authorize(self.actor, Operation::ResetUserPassword)?;
+        let txn = self.services.db().begin().await?;
+        let (target, role) = find_user(&txn, me, id).await?;
+        refuse_acting_on_admin(me, &role)?;
+        let link = password_links::issue(&txn, self.services, &target, LinkPurpose::Reset).await?;
+        session::Entity::delete_many()
+            .filter(session::Column::UserId.eq(target.id))
+            .exec(&txn)
+            .await?;
+        txn.commit().await?;
+        tracing::info!(user = id.0, by = me.user_id.0, "password reset link issued");
+        Ok(link)
+    }
+
+    /// Deletes a user. Resources they created stay. Nobody deletes themselves, non-Admins do
+    /// not delete Admins, and the last active Admin stays.
+    pub async fn delete_user(&self, id: UserId) -> DomainResult<()> {
+        let me = authorize(self.actor, Operation::DeleteUser)?;
+        if id == me.user_id {
+            return Err(DomainError::Conflict("You cannot delete yourself.".into()));
+        }
+        let txn = self.services.db().begin().await?;
+        let (target, role) = find_user(&txn, me, id).await?;
+        refuse_acting_on_admin(me, &role)?;
+        if is_admin_role(&role) {
+            refuse_last_admin(&txn, &target, "delete").await?;
+        }
+        session::Entity::delete_many()
+            .filter(session::Column::UserId.eq(target.id))
+            .exec(&txn)
+            .await?;
+        user::Entity::delete_by_id(target.id).exec(&txn).await?;
+        txn.commit().await?;
+        tracing::info!(user = id.0, by = me.user_id.0, "user deleted");
+        Ok(())
+    }
+
+    /// Changes the signed-in user's display name.
+    pub async fn update_own_display_name(&self, display_name: &str) -> DomainResult<CurrentUser> {
+        let me = authorize(self.actor, Operation::UpdateOwnProfile)?;
+        let display_name = normalize_display_name("display_name", display_name)?;
+        let found = user::Entity::find_by_id(me.user_id.0)
+            .one(self.services.db())
+            .await?
+            .ok_or_else(|| DomainError::NotFound("User".into()))?;
+        let mut active: user::ActiveModel = found.into();
+        active.display_name = Set(display_name.clone());
+        active.updated_at = Set(Utc::now());
+        active.update(self.services.db()).await?;
+        let mut current = self.current_user().await?;
+        current.display_name = display_name;
+        Ok(current)
+    }
+
+    /// Changes the signed-in user's password; the current one is required.
+    pub async fn change_own_password(
+        &self,
+        current: &str,
+        new: &str,
+        confirm: &str,
+    ) -> DomainResult<()> {
+        let me = authorize(self.actor, Operation::UpdateOwnProfile)?;
+        let db = self.services.db();
+        let found = user::Entity::find_by_id(me.user_id.0)
+            .one(db)
+            .await?
+            .ok_or_else(|| DomainError::NotFound("User".into()))?;
+        let Some(stored) = found.password_hash.clone() else {
+            return Err(DomainError::validation(
+                "current_password",
+                "You have no password here: you sign in through single sign-on.",
+            ));
+        };
+        if !self.services.hasher().verify(current, Some(stored)).await? {
+            return Err(DomainError::validation(
+                "current_password",
+                "The current password is incorrect.",
+            ));
+        }
+        check_password_pair(new, confirm)?;
+        let hash = self.services.hasher().hash(new).await?;
+        let mut active: user::ActiveModel = found.into();
+        active.password_hash = Set(Some(hash));
+        active.updated_at = Set(Utc::now());
+        active.update(db).await?;
+        tracing::info!(user = me.user_id.0, "password changed by its owner");
+        Ok(())
+    }
+}
