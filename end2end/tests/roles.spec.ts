@@ -73,4 +73,20 @@ test.describe.serial('roles and the user page', () => {
     await expect(page.getByRole('alert')).toContainText('is the last active Admin');
     await page.screenshot({ path: 'test-results/user-page.png', fullPage: true });
   });
+
+  test('your profile: display name and password', async ({ page }) => {
+    await signIn(page);
+    await page.getByTestId('signed-in-user').click();
+    await expect(page).toHaveURL(/\/profile$/);
+    await expect(page.locator('body[data-hydrated="true"]')).toHaveCount(1);
+    await page.getByLabel('Display name').fill('Ada King');
+    await page.getByRole('button', { name: 'Save name' }).click();
+    await expect(page.getByText('Display name saved.')).toBeVisible();
+
+    await page.getByLabel('Current password').fill('not-my-password');
+    await page.getByLabel('New password', { exact: true }).fill('a-brand-new-password');
+    await page.getByLabel('New password, again').fill('a-brand-new-password');
+    await page.getByRole('button', { name: 'Change password' }).click();
+    await expect(page.getByRole('alert')).toHaveText('The current password is incorrect.');
+  });
 });

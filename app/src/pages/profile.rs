@@ -1,7 +1,7 @@
 use crate::components::notice::{ErrorNotice, action_error};
+use crate::components::password_fields::NewPasswordFields;
 use crate::components::shell::Me;
 use crate::server_fns::profile::{ChangeOwnPassword, UpdateDisplayName};
-use domain::validation::{PASSWORD_MAX, PASSWORD_MIN};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -56,22 +56,7 @@ pub fn ProfilePage() -> impl IntoView {
                     <label for="current_password">"Current password"</label>
                     <input id="current_password" name="current_password" type="password" autocomplete="current-password" required/>
                 </div>
-                <div class="field">
-                    <label for="password">"New password"</label>
-                    <input
-                        id="password"
-                        name="password"
-                        type="password"
-                        autocomplete="new-password"
-                        minlength=PASSWORD_MIN.to_string()
-                        maxlength=PASSWORD_MAX.to_string()
-                        required
-                    />
-                </div>
-                <div class="field">
-                    <label for="password_confirm">"New password, again"</label>
-                    <input id="password_confirm" name="password_confirm" type="password" autocomplete="new-password" required/>
-                </div>
+                <NewPasswordFields label="New password"/>
                 <ErrorNotice error=action_error(password)/>
                 <Show when=password_changed>
                     <p class="notice" role="status">"Password changed."</p>

@@ -1,7 +1,7 @@
 use crate::components::notice::{ErrorNotice, action_error};
+use crate::components::password_fields::NewPasswordFields;
 use crate::server_fns::auth::{SetPassword, get_password_link_status};
 use domain::dto::PasswordLinkStatus;
-use domain::validation::{PASSWORD_MAX, PASSWORD_MIN};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -50,24 +50,7 @@ fn SetPasswordForm(token: String, email: String) -> impl IntoView {
         <ActionForm action=action attr:class="form">
             <input type="hidden" name="token" value=token/>
             <input type="hidden" name="username" autocomplete="username" value=email/>
-            <div class="field">
-                <label for="password">"New password"</label>
-                <input
-                    id="password"
-                    name="password"
-                    type="password"
-                    autocomplete="new-password"
-                    minlength=PASSWORD_MIN.to_string()
-                    maxlength=PASSWORD_MAX.to_string()
-                    required
-                    autofocus
-                />
-                <p class="help">{format!("{PASSWORD_MIN} to {PASSWORD_MAX} characters.")}</p>
-            </div>
-            <div class="field">
-                <label for="password_confirm">"New password, again"</label>
-                <input id="password_confirm" name="password_confirm" type="password" autocomplete="new-password" required/>
-            </div>
+            <NewPasswordFields label="New password" autofocus=true/>
             <ErrorNotice error=action_error(action)/>
             <button type="submit" class="button button-primary" disabled=move || action.pending().get()>
                 "Set password and sign in"

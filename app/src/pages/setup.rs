@@ -1,7 +1,7 @@
 use crate::components::notice::{ErrorNotice, action_error};
+use crate::components::password_fields::NewPasswordFields;
 use crate::server_fns::auth::{CompleteSetup, get_setup_status};
 use domain::dto::SetupStatus;
-use domain::validation::{PASSWORD_MAX, PASSWORD_MIN};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -64,30 +64,7 @@ fn SetupForm(token: String) -> impl IntoView {
                 <label for="display_name">"Display name"</label>
                 <input id="display_name" name="display_name" type="text" autocomplete="name" maxlength="100" required/>
             </div>
-            <div class="field">
-                <label for="password">"Password"</label>
-                <input
-                    id="password"
-                    name="password"
-                    type="password"
-                    autocomplete="new-password"
-                    minlength=PASSWORD_MIN.to_string()
-                    maxlength=PASSWORD_MAX.to_string()
-                    required
-                    aria-describedby="password-help"
-                />
-                <p class="help" id="password-help">{format!("{PASSWORD_MIN} to {PASSWORD_MAX} characters.")}</p>
-            </div>
-            <div class="field">
-                <label for="password_confirm">"Password, again"</label>
-                <input
-                    id="password_confirm"
-                    name="password_confirm"
-                    type="password"
-                    autocomplete="new-password"
-                    required
-                />
-            </div>
+            <NewPasswordFields label="Password"/>
             <ErrorNotice error=action_error(action)/>
             <button type="submit" class="button button-primary" disabled=move || action.pending().get()>
                 "Create admin and sign in"

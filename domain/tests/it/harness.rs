@@ -228,6 +228,45 @@ impl TestCtx {
         UserId(found.id)
     }
 
+    /// The id of a role of the default tenant, by name.
+    pub async fn role_id(&self, name: &str) -> domain::ids::RoleId {
+        let found = role::Entity::find()
+            .filter(role::Column::Name.eq(name))
+            .filter(role::Column::TenantId.eq(self.default_tenant().await.id))
+            .one(&self.db)
+            .await
+            .expect("query")
+            .expect("role exists");
+        domain::ids::RoleId(found.id)
+    }
+
+    /// A live session record for `user`, as a browser sign-in leaves behind.
+    pub async fn add_session(&self, user: UserId) {
+        domain::entities::session::ActiveModel {
+            id: Set(format!("session-of-{}", user.0)),
+            user_id: Set(Some(user.0)),
+            data: Set("{}".into()),
+            expires_at: Set(Utc::now() + chrono::Duration::hours(1)),
+        }
+        .insert(&self.db)
+        .await
+        .expect("insert session");
+    }
+
+    /// The Admin of a second tenant, for isolation checks.
+    pub async fn outsider_admin(&self) -> Actor {
+        let other = self.other_tenant().await;
+        let user = self
+            .add_user(
+                other,
+                "out@example.com",
+                BuiltinRole::Admin,
+                UserStatus::Active,
+            )
+            .await;
+        self.actor(user).await
+    }
+
     pub async fn actor(&self, user: UserId) -> Actor {
         self.services
             .load_actor(user, AuthMethod::Session)

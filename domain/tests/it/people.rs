@@ -6,19 +6,6 @@ use domain::ids::RoleId;
 use domain::permissions::BuiltinRole;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Set};
 
-async fn role_id(ctx: &TestCtx, name: &str) -> RoleId {
-    let admin = ctx.actor(ctx.admin_id().await).await;
-    ctx.services
-        .scope(&admin)
-        .list_roles()
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|r| r.name == name)
-        .unwrap()
-        .id
-}
-
 fn token_of(url: &str) -> String {
     url.split("token=")
         .nth(1)
@@ -30,7 +17,7 @@ db_test!(
     invitations_create_users_and_links,
     |ctx: TestCtx| async move {
         let admin = ctx.actor(ctx.with_admin().await).await;
-        let member_role = role_id(&ctx, "tenant-member").await;
+        let member_role = ctx.role_id("tenant-member").await;
         let scope = ctx.services.scope(&admin);
         let outcome = scope
             .invite_users(InviteRequest {
@@ -91,7 +78,7 @@ db_test!(
 
 db_test!(bad_invitations_write_nothing, |ctx: TestCtx| async move {
     let admin = ctx.actor(ctx.with_admin().await).await;
-    let member_role = role_id(&ctx, "tenant-member").await;
+    let member_role = ctx.role_id("tenant-member").await;
     let scope = ctx.services.scope(&admin);
     let before = ctx.user_count().await;
     match scope
@@ -123,7 +110,7 @@ db_test!(bad_invitations_write_nothing, |ctx: TestCtx| async move {
 
 db_test!(set_password_link_works_once, |ctx: TestCtx| async move {
     let admin = ctx.actor(ctx.with_admin().await).await;
-    let member_role = role_id(&ctx, "tenant-member").await;
+    let member_role = ctx.role_id("tenant-member").await;
     let outcome = ctx
         .services
         .scope(&admin)
@@ -227,15 +214,7 @@ db_test!(
                 UserStatus::Active,
             )
             .await;
-        session::ActiveModel {
-            id: Set("member-session".into()),
-            user_id: Set(Some(member.0)),
-            data: Set("{}".into()),
-            expires_at: Set(chrono::Utc::now() + chrono::Duration::hours(1)),
-        }
-        .insert(&ctx.db)
-        .await
-        .unwrap();
+        ctx.add_session(member).await;
         let scope = ctx.services.scope(&admin);
         let first = scope.reset_user_password(member).await.unwrap();
         assert_eq!(session::Entity::find().count(&ctx.db).await.unwrap(), 0);
@@ -277,18 +256,7 @@ db_test!(deleting_users, |ctx: TestCtx| async move {
         scope.delete_user(admin_id).await,
         Err(DomainError::Conflict(_))
     ));
-    let other = ctx.other_tenant().await;
-    let outsider = ctx
-        .actor(
-            ctx.add_user(
-                other,
-                "out@example.com",
-                BuiltinRole::Admin,
-                UserStatus::Active,
-            )
-            .await,
-        )
-        .await;
+    let outsider = ctx.outsider_admin().await;
     assert!(matches!(
         ctx.services.scope(&outsider).delete_user(member).await,
         Err(DomainError::NotFound(_))

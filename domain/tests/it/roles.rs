@@ -258,18 +258,7 @@ db_test!(deleting_roles, |ctx: TestCtx| async move {
     ));
 
     // Another tenant's roles are invisible.
-    let other = ctx.other_tenant().await;
-    let outsider = ctx
-        .actor(
-            ctx.add_user(
-                other,
-                "out@example.com",
-                BuiltinRole::Admin,
-                UserStatus::Active,
-            )
-            .await,
-        )
-        .await;
+    let outsider = ctx.outsider_admin().await;
     let outside = ctx.services.scope(&outsider);
     assert!(matches!(
         outside.delete_role(held.id).await,

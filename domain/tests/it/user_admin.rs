@@ -4,20 +4,7 @@ use domain::dto::{NewRole, RoleManagedBy, UserStatus};
 use domain::entities::session;
 use domain::ids::RoleId;
 use domain::permissions::BuiltinRole;
-use sea_orm::{ActiveModelTrait, EntityTrait, PaginatorTrait, Set};
-
-async fn role_id(ctx: &TestCtx, name: &str) -> RoleId {
-    let admin = ctx.actor(ctx.admin_id().await).await;
-    ctx.services
-        .scope(&admin)
-        .list_roles()
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|r| r.name == name)
-        .unwrap()
-        .id
-}
+use sea_orm::{EntityTrait, PaginatorTrait};
 
 db_test!(
     user_page_shows_effective_permissions,
@@ -71,7 +58,7 @@ db_test!(
                 UserStatus::Active,
             )
             .await;
-        let manager_role = role_id(&ctx, "team-manager").await;
+        let manager_role = ctx.role_id("team-manager").await;
         let detail = ctx
             .services
             .scope(&admin)
@@ -97,7 +84,7 @@ db_test!(the_last_admin_stays, |ctx: TestCtx| async move {
     let admin_id = ctx.with_admin().await;
     let admin = ctx.actor(admin_id).await;
     let scope = ctx.services.scope(&admin);
-    let member_role = role_id(&ctx, "tenant-member").await;
+    let member_role = ctx.role_id("tenant-member").await;
     match scope.change_user_role(admin_id, member_role).await {
         Err(DomainError::Conflict(message)) => {
             assert!(message.contains("last active Admin"), "{message}")
@@ -180,7 +167,7 @@ db_test!(
             .await;
 
         match scope
-            .change_user_role(member, role_id(&ctx, "tenant-admin").await)
+            .change_user_role(member, ctx.role_id("tenant-admin").await)
             .await
         {
             Err(DomainError::Forbidden(message)) => {
@@ -191,13 +178,13 @@ db_test!(
         // Member holds settings:ListSettings etc., which people-ops lacks.
         assert!(matches!(
             scope
-                .change_user_role(other, role_id(&ctx, "tenant-member").await)
+                .change_user_role(other, ctx.role_id("tenant-member").await)
                 .await,
             Err(DomainError::Forbidden(_))
         ));
         // A role within their own permissions is fine.
         scope
-            .change_user_role(member, role_id(&ctx, "people-ops").await)
+            .change_user_role(member, ctx.role_id("people-ops").await)
             .await
             .unwrap();
         // Admins are out of reach.
@@ -207,7 +194,7 @@ db_test!(
         ));
         assert!(matches!(
             scope
-                .change_user_role(admin_id, role_id(&ctx, "people-ops").await)
+                .change_user_role(admin_id, ctx.role_id("people-ops").await)
                 .await,
             Err(DomainError::Forbidden(_))
         ));
@@ -227,15 +214,7 @@ db_test!(
                 UserStatus::Active,
             )
             .await;
-        session::ActiveModel {
-            id: Set("member-session".into()),
-            user_id: Set(Some(member.0)),
-            data: Set("{}".into()),
-            expires_at: Set(chrono::Utc::now() + chrono::Duration::hours(1)),
-        }
-        .insert(&ctx.db)
-        .await
-        .unwrap();
+        ctx.add_session(member).await;
         let scope = ctx.services.scope(&admin);
         let detail = scope.deactivate_user(member).await.unwrap();
         assert_eq!(detail.user.status, UserStatus::Deactivated);
@@ -259,18 +238,7 @@ db_test!(
             .unwrap();
 
         // Another tenant's admin cannot reach this user.
-        let other = ctx.other_tenant().await;
-        let outsider = ctx
-            .actor(
-                ctx.add_user(
-                    other,
-                    "out@example.com",
-                    BuiltinRole::Admin,
-                    UserStatus::Active,
-                )
-                .await,
-            )
-            .await;
+        let outsider = ctx.outsider_admin().await;
         assert!(matches!(
             ctx.services.scope(&outsider).deactivate_user(member).await,
             Err(DomainError::NotFound(_))
