@@ -77,6 +77,53 @@ pub struct UserRow {
     pub role_display_name: String,
     pub status: UserStatus,
     pub last_login_at: Option<DateTime<Utc>>,
+    /// How the role was last set: by hand, by SSO group mapping, or at creation.
+    pub role_managed_by: RoleManagedBy,
+}
+
+/// The orders Access > Users can be sorted in.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum UserSort {
+    #[default]
+    Email,
+    Name,
+    /// Most recent sign-in first; never signed in last.
+    LastSignIn,
+}
+
+impl UserSort {
+    pub const ALL: [UserSort; 3] = [UserSort::Email, UserSort::Name, UserSort::LastSignIn];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            UserSort::Email => "email",
+            UserSort::Name => "name",
+            UserSort::LastSignIn => "last_sign_in",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<Self> {
+        UserSort::ALL.into_iter().find(|s| s.as_str() == value)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            UserSort::Email => "Email",
+            UserSort::Name => "Name",
+            UserSort::LastSignIn => "Last sign-in",
+        }
+    }
+}
+
+impl RoleManagedBy {
+    pub fn label(self) -> &'static str {
+        match self {
+            RoleManagedBy::Manual => "Manual",
+            RoleManagedBy::Group => "SSO group",
+            RoleManagedBy::Initial => "Initial",
+        }
+    }
 }
 
 /// Search and paging for Access > Users.
@@ -84,6 +131,11 @@ pub struct UserRow {
 pub struct UserQuery {
     /// Case-insensitive substring of the email or the display name.
     pub search: Option<String>,
+    /// Only users holding this role (by name, e.g. `tenant-member`).
+    pub role: Option<String>,
+    /// Only users with this status.
+    pub status: Option<UserStatus>,
+    pub sort: Option<UserSort>,
     pub limit: Option<u64>,
     pub offset: Option<u64>,
 }

@@ -85,6 +85,15 @@ test.describe.serial('inviting, deactivating and deleting a member', () => {
     await member.reload();
     await expect(member).toHaveURL(/\/login\?next=/);
 
+    // The list filters by status.
+    await admin.getByRole('link', { name: 'Users', exact: true }).click();
+    await admin.getByLabel('Status').selectOption('deactivated');
+    await admin.getByRole('button', { name: 'Search' }).click();
+    await expect(admin).toHaveURL(/status=deactivated/);
+    await expect(admin.getByRole('table').getByRole('link', { name: MEMBER.email })).toBeVisible();
+    await expect(admin.getByRole('table').getByRole('link', { name: ADMIN.email })).toHaveCount(0);
+    await admin.getByRole('table').getByRole('link', { name: MEMBER.email }).click();
+
     await admin.getByRole('button', { name: 'Activate user' }).click();
     await expect(admin.locator('.details')).toContainText('Active');
     await admin.getByRole('button', { name: 'Delete user' }).click();

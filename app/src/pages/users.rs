@@ -1,6 +1,7 @@
 use crate::components::shell::Me;
+use crate::server_fns::roles::list_roles;
 use crate::server_fns::users::list_users;
-use domain::dto::{Page, UserQuery, UserRow, UserStatus};
+use domain::dto::{Page, UserQuery, UserRow, UserSort, UserStatus};
 use domain::permissions::Permission;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -9,13 +10,64 @@ use leptos_router::hooks::use_query_map;
 
 const PAGE_SIZE: u64 = 25;
 
-/// Access > Users: the tenant's users, searchable and paged through the URL (`?q=&page=`),
-/// so every view can be bookmarked and the back button works.
+/// The list's search, filters and order, as they stand in the URL
+/// (`?q=&role=&status=&sort=&page=`), so every view can be bookmarked and the back button works.
+#[derive(Debug, Clone, Default, PartialEq)]
+struct Filters {
+    search: String,
+    role: String,
+    status: String,
+    sort: String,
+}
+
+impl Filters {
+    fn query(&self, page: u64) -> UserQuery {
+        UserQuery {
+            search: Some(self.search.trim().to_string()).filter(|s| !s.is_empty()),
+            role: Some(self.role.clone()).filter(|r| !r.is_empty()),
+            status: UserStatus::parse(&self.status),
+            sort: UserSort::parse(&self.sort),
+            limit: Some(PAGE_SIZE),
+            offset: Some((page.max(1) - 1) * PAGE_SIZE),
+        }
+    }
+
+    fn is_narrowed(&self) -> bool {
+        !self.search.trim().is_empty() || !self.role.is_empty() || !self.status.is_empty()
+    }
+
+    /// The address of one page of the list, keeping the search, filters and order.
+    fn href(&self, page: u64) -> String {
+        let mut href = format!("/access/users?page={}", page.max(1));
+        for (name, value) in [
+            ("q", self.search.trim()),
+            ("role", &self.role),
+            ("status", &self.status),
+            ("sort", &self.sort),
+        ] {
+            if !value.is_empty() {
+                href.push_str(&format!("&{name}={}", encode_query_value(value)));
+            }
+        }
+        href
+    }
+}
+
+/// Access > Users: the tenant's users, searchable, filterable by role and status, sortable,
+/// one page at a time.
 #[component]
 pub fn UsersPage() -> impl IntoView {
     let me = expect_context::<Me>();
     let query = use_query_map();
-    let search = move || query.read().get("q").unwrap_or_default();
+    let filters = Memo::new(move |_| {
+        let q = query.read();
+        Filters {
+            search: q.get("q").unwrap_or_default(),
+            role: q.get("role").unwrap_or_default(),
+            status: q.get("status").unwrap_or_default(),
+            sort: q.get("sort").unwrap_or_default(),
+        }
+    });
     let page = move || {
         query
             .read()
@@ -25,15 +77,10 @@ pub fn UsersPage() -> impl IntoView {
             .unwrap_or(1)
     };
     let users = Resource::new(
-        move || (search(), page()),
-        |(search, page)| {
-            list_users(UserQuery {
-                search: Some(search).filter(|s| !s.trim().is_empty()),
-                limit: Some(PAGE_SIZE),
-                offset: Some((page - 1) * PAGE_SIZE),
-            })
-        },
+        move || (filters.get(), page()),
+        |(filters, page)| list_users(filters.query(page)),
     );
+    let roles = Resource::new(|| (), |_| list_roles());
     view! {
         <Title text="Users"/>
         <div class="page-header">
@@ -42,9 +89,51 @@ pub fn UsersPage() -> impl IntoView {
                 <A href="/access/users/invite" attr:class="button button-primary">"Invite users"</A>
             </Show>
         </div>
-        <Form method="GET" action="" attr:class="toolbar" attr:role="search">
+        <Form method="GET" action="" attr:class="toolbar filters" attr:role="search">
             <label for="user-search" class="visually-hidden">"Search users"</label>
-            <input id="user-search" type="search" name="q" placeholder="Search by email or name" prop:value=search/>
+            <input
+                id="user-search"
+                type="search"
+                name="q"
+                placeholder="Search by email or name"
+                prop:value=move || filters.read().search.clone()
+            />
+            <Transition fallback=|| ()>
+                {move || {
+                    roles
+                        .get()
+                        .and_then(Result::ok)
+                        .map(|roles| {
+                            view! {
+                                <label for="user-role-filter" class="visually-hidden">"Role"</label>
+                                <select id="user-role-filter" name="role" prop:value=move || filters.read().role.clone()>
+                                    <option value="">"All roles"</option>
+                                    {roles
+                                        .into_iter()
+                                        .map(|r| view! { <option value=r.name.clone()>{r.display_name}</option> })
+                                        .collect_view()}
+                                </select>
+                            }
+                        })
+                }}
+            </Transition>
+            <label for="user-status-filter" class="visually-hidden">"Status"</label>
+            <select id="user-status-filter" name="status" prop:value=move || filters.read().status.clone()>
+                <option value="">"Any status"</option>
+                <option value="active">"Active"</option>
+                <option value="deactivated">"Deactivated"</option>
+            </select>
+            <label for="user-sort" class="visually-hidden">"Sort by"</label>
+            <select
+                id="user-sort"
+                name="sort"
+                prop:value=move || UserSort::parse(&filters.read().sort).unwrap_or_default().as_str()
+            >
+                {UserSort::ALL
+                    .into_iter()
+                    .map(|s| view! { <option value=s.as_str()>{format!("Sort by {}", s.label().to_lowercase())}</option> })
+                    .collect_view()}
+            </select>
             <button type="submit" class="button button-secondary">"Search"</button>
         </Form>
         <Transition fallback=|| view! { <p class="muted">"Loading users…"</p> }>
@@ -52,7 +141,7 @@ pub fn UsersPage() -> impl IntoView {
                 users
                     .get()
                     .map(|result| match result {
-                        Ok(page) => view! { <UserTable page search=search()/> }.into_any(),
+                        Ok(page) => view! { <UserTable page filters=filters.get()/> }.into_any(),
                         Err(e) => view! { <p class="notice notice-error" role="alert">{e.to_string()}</p> }.into_any(),
                     })
             }}
@@ -61,12 +150,14 @@ pub fn UsersPage() -> impl IntoView {
 }
 
 #[component]
-fn UserTable(page: Page<UserRow>, search: String) -> impl IntoView {
+fn UserTable(page: Page<UserRow>, filters: Filters) -> impl IntoView {
     if page.items.is_empty() {
-        let message = if search.trim().is_empty() {
+        let message = if !filters.is_narrowed() {
             "There are no users on this page.".to_string()
+        } else if filters.search.trim().is_empty() {
+            "No users match these filters.".to_string()
         } else {
-            format!("No users match \u{201c}{}\u{201d}.", search.trim())
+            format!("No users match \u{201c}{}\u{201d}.", filters.search.trim())
         };
         return view! {
             <div class="empty-state">
@@ -81,8 +172,8 @@ fn UserTable(page: Page<UserRow>, search: String) -> impl IntoView {
     let has_previous = page.offset > 0;
     let has_next = last < page.total;
     let current = page.offset / page.limit.max(1) + 1;
-    let previous_href = page_href(&search, current.saturating_sub(1));
-    let next_href = page_href(&search, current + 1);
+    let previous_href = filters.href(current.saturating_sub(1));
+    let next_href = filters.href(current + 1);
     view! {
         <table class="table">
             <thead>
@@ -90,6 +181,7 @@ fn UserTable(page: Page<UserRow>, search: String) -> impl IntoView {
                     <th scope="col">"Email"</th>
                     <th scope="col">"Name"</th>
                     <th scope="col">"Role"</th>
+                    <th scope="col">"Role managed by"</th>
                     <th scope="col">"Status"</th>
                     <th scope="col">"Last sign-in"</th>
                 </tr>
@@ -110,6 +202,7 @@ fn UserTable(page: Page<UserRow>, search: String) -> impl IntoView {
                                 </td>
                                 <td>{user.display_name}</td>
                                 <td title=user.role_name>{user.role_display_name}</td>
+                                <td>{user.role_managed_by.label()}</td>
                                 <td><span class=status_class>{user.status.label()}</span></td>
                                 <td>
                                     {user
@@ -135,16 +228,6 @@ fn UserTable(page: Page<UserRow>, search: String) -> impl IntoView {
     .into_any()
 }
 
-/// The address of one page of the list, keeping the search.
-fn page_href(search: &str, page: u64) -> String {
-    let mut href = format!("/access/users?page={}", page.max(1));
-    if !search.trim().is_empty() {
-        href.push_str("&q=");
-        href.push_str(&encode_query_value(search.trim()));
-    }
-    href
-}
-
 /// Percent-encodes a query-string value (everything but RFC 3986 unreserved characters).
 fn encode_query_value(value: &str) -> String {
     let mut out = String::with_capacity(value.len());
@@ -164,12 +247,20 @@ mod tests {
     use super::*;
 
     #[test]
-    fn page_links_keep_the_search() {
-        assert_eq!(page_href("", 2), "/access/users?page=2");
+    fn page_links_keep_the_filters() {
+        assert_eq!(Filters::default().href(2), "/access/users?page=2");
+        let filters = Filters {
+            search: " ada lovelace ".into(),
+            role: "tenant-member".into(),
+            status: "active".into(),
+            sort: "name".into(),
+        };
         assert_eq!(
-            page_href(" ada lovelace ", 0),
-            "/access/users?page=1&q=ada%20lovelace"
+            filters.href(0),
+            "/access/users?page=1&q=ada%20lovelace&role=tenant-member&status=active&sort=name"
         );
+        assert_eq!(filters.query(2).offset, Some(25));
+        assert_eq!(filters.query(2).status, Some(UserStatus::Active));
         assert_eq!(encode_query_value("a&b=c@d"), "a%26b%3Dc%40d");
     }
 }

@@ -1,4 +1,4 @@
-use crate::dto::{CurrentUser, Page, UserQuery, UserRow, UserStatus};
+use crate::dto::{CurrentUser, Page, RoleManagedBy, UserQuery, UserRow, UserSort, UserStatus};
 use crate::ids::UserId;
 use crate::ssr::actor::Actor;
 use crate::ssr::authorize::{Operation, authorize};
@@ -6,7 +6,7 @@ use crate::ssr::entities::{role, tenant, user};
 use crate::ssr::error::{DomainError, DomainResult};
 use crate::ssr::services::Services;
 use crate::validation::EMAIL_MAX;
-use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr};
+use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr, NullOrdering, Order};
 use sea_orm::{
     ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
 };
@@ -83,7 +83,36 @@ impl<'a> Scope<'a> {
             );
         }
         let db = self.services.db();
+        if let Some(status) = query.status {
+            select = select.filter(user::Column::Status.eq(status.as_str()));
+        }
+        if let Some(role_name) = query
+            .role
+            .as_deref()
+            .map(str::trim)
+            .filter(|r| !r.is_empty())
+        {
+            let role = role::Entity::find()
+                .filter(role::Column::TenantId.eq(me.tenant_id.0))
+                .filter(role::Column::Name.eq(role_name))
+                .one(db)
+                .await?;
+            // An unknown role matches nobody, as a filter should.
+            select = select.filter(user::Column::RoleId.eq(role.map_or(-1, |r| r.id)));
+        }
         let total = select.clone().count(db).await?;
+        let select = match query.sort.unwrap_or_default() {
+            UserSort::Email => select,
+            UserSort::Name => select.order_by_asc(Expr::expr(Func::lower(Expr::col((
+                user::Entity,
+                user::Column::DisplayName,
+            ))))),
+            UserSort::LastSignIn => select.order_by_with_nulls(
+                user::Column::LastLoginAt,
+                Order::Desc,
+                NullOrdering::Last,
+            ),
+        };
         let rows = select
             .find_also_related(role::Entity)
             .order_by_asc(user::Column::Email)
@@ -122,6 +151,8 @@ impl From<UserWithRole> for UserRow {
             role_display_name,
             status: UserStatus::parse(&user.status).unwrap_or(UserStatus::Deactivated),
             last_login_at: user.last_login_at,
+            role_managed_by: RoleManagedBy::parse(&user.role_managed_by)
+                .unwrap_or(RoleManagedBy::Initial),
         }
     }
 }

@@ -8,6 +8,7 @@ fn query(search: Option<&str>, limit: Option<u64>, offset: Option<u64>) -> UserQ
         search: search.map(str::to_string),
         limit,
         offset,
+        ..UserQuery::default()
     }
 }
 
@@ -154,4 +155,94 @@ db_test!(never_shows_another_tenant, |ctx: TestCtx| async move {
             .collect::<Vec<_>>(),
         ["outsider@example.com"]
     );
+});
+
+db_test!(filters_and_sorting, |ctx: TestCtx| async move {
+    use domain::dto::{RoleManagedBy, UserSort};
+    let admin = ctx.with_admin().await;
+    let tenant = ctx.default_tenant().await;
+    ctx.add_user(
+        tenant.id,
+        "zoe@example.com",
+        BuiltinRole::Member,
+        UserStatus::Active,
+    )
+    .await;
+    ctx.add_user(
+        tenant.id,
+        "yann@example.com",
+        BuiltinRole::Member,
+        UserStatus::Deactivated,
+    )
+    .await;
+    ctx.add_user(
+        tenant.id,
+        "xia@example.com",
+        BuiltinRole::TeamManager,
+        UserStatus::Active,
+    )
+    .await;
+    let actor = ctx.actor(admin).await;
+    let scope = ctx.services.scope(&actor);
+    let emails = |page: domain::dto::Page<domain::dto::UserRow>| -> Vec<String> {
+        page.items.into_iter().map(|u| u.email).collect()
+    };
+
+    let members = scope
+        .list_users(UserQuery {
+            role: Some("tenant-member".into()),
+            ..UserQuery::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(members.total, 2);
+    assert_eq!(emails(members), ["yann@example.com", "zoe@example.com"]);
+
+    let active_members = scope
+        .list_users(UserQuery {
+            role: Some("tenant-member".into()),
+            status: Some(UserStatus::Active),
+            ..UserQuery::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(emails(active_members), ["zoe@example.com"]);
+
+    let nobody = scope
+        .list_users(UserQuery {
+            role: Some("no-such-role".into()),
+            ..UserQuery::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(nobody.total, 0);
+
+    // By name: the add_user helper names people after their address in capitals.
+    let by_name = scope
+        .list_users(UserQuery {
+            sort: Some(UserSort::Name),
+            ..UserQuery::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(
+        emails(by_name),
+        [
+            "admin@example.com",
+            "xia@example.com",
+            "yann@example.com",
+            "zoe@example.com"
+        ]
+    );
+
+    // Last sign-in: the admin signed in through setup; the others never did and come last.
+    let by_login = scope
+        .list_users(UserQuery {
+            sort: Some(UserSort::LastSignIn),
+            ..UserQuery::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(by_login.items[0].email, "admin@example.com");
+    assert_eq!(by_login.items[0].role_managed_by, RoleManagedBy::Initial);
 });
