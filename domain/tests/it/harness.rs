@@ -217,6 +217,21 @@ impl TestCtx {
         tenant.id
     }
 
+    /// The most common arrangement: the first Admin (as an actor) and a Member, m@example.com.
+    pub async fn admin_and_member(&self) -> (Actor, UserId) {
+        let admin = self.actor(self.with_admin().await).await;
+        let tenant = self.default_tenant().await;
+        let member = self
+            .add_user(
+                tenant.id,
+                "m@example.com",
+                BuiltinRole::Member,
+                UserStatus::Active,
+            )
+            .await;
+        (admin, member)
+    }
+
     /// The first Admin's id (`with_admin` must have run).
     pub async fn admin_id(&self) -> UserId {
         let found = user::Entity::find()

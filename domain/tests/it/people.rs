@@ -167,16 +167,7 @@ db_test!(set_password_link_works_once, |ctx: TestCtx| async move {
 });
 
 db_test!(expired_links_do_not_work, |ctx: TestCtx| async move {
-    let admin = ctx.actor(ctx.with_admin().await).await;
-    let tenant = ctx.default_tenant().await;
-    let member = ctx
-        .add_user(
-            tenant.id,
-            "m@example.com",
-            BuiltinRole::Member,
-            UserStatus::Active,
-        )
-        .await;
+    let (admin, member) = ctx.admin_and_member().await;
     let link = ctx
         .services
         .scope(&admin)
@@ -204,16 +195,7 @@ db_test!(expired_links_do_not_work, |ctx: TestCtx| async move {
 db_test!(
     reset_replaces_links_and_ends_sessions,
     |ctx: TestCtx| async move {
-        let admin = ctx.actor(ctx.with_admin().await).await;
-        let tenant = ctx.default_tenant().await;
-        let member = ctx
-            .add_user(
-                tenant.id,
-                "m@example.com",
-                BuiltinRole::Member,
-                UserStatus::Active,
-            )
-            .await;
+        let (admin, member) = ctx.admin_and_member().await;
         ctx.add_session(member).await;
         let scope = ctx.services.scope(&admin);
         let first = scope.reset_user_password(member).await.unwrap();

@@ -9,16 +9,7 @@ use sea_orm::{EntityTrait, PaginatorTrait};
 db_test!(
     user_page_shows_effective_permissions,
     |ctx: TestCtx| async move {
-        let admin = ctx.actor(ctx.with_admin().await).await;
-        let tenant = ctx.default_tenant().await;
-        let member = ctx
-            .add_user(
-                tenant.id,
-                "m@example.com",
-                BuiltinRole::Member,
-                UserStatus::Active,
-            )
-            .await;
+        let (admin, member) = ctx.admin_and_member().await;
         let detail = ctx.services.scope(&admin).get_user(member).await.unwrap();
         assert_eq!(detail.user.email, "m@example.com");
         // In catalog order.
@@ -48,16 +39,7 @@ db_test!(
 db_test!(
     changing_a_role_is_manual_and_immediate,
     |ctx: TestCtx| async move {
-        let admin = ctx.actor(ctx.with_admin().await).await;
-        let tenant = ctx.default_tenant().await;
-        let member = ctx
-            .add_user(
-                tenant.id,
-                "m@example.com",
-                BuiltinRole::Member,
-                UserStatus::Active,
-            )
-            .await;
+        let (admin, member) = ctx.admin_and_member().await;
         let manager_role = ctx.role_id("team-manager").await;
         let detail = ctx
             .services
