@@ -4,10 +4,11 @@
 use crate::dto::{PasswordLink, PasswordLinkStatus, UserStatus};
 use crate::ids::UserId;
 use crate::ssr::auth::{Authenticator, SignedIn};
-use crate::ssr::entities::{password_token, session, user};
+use crate::ssr::entities::{password_token, user};
 use crate::ssr::error::{DomainError, DomainResult};
 use crate::ssr::secret::random_token;
 use crate::ssr::services::Services;
+use crate::ssr::sessions::end_sessions;
 use crate::validation::check_password_pair;
 use chrono::{Duration, Utc};
 use sea_orm::sea_query::Expr;
@@ -121,10 +122,7 @@ impl Authenticator<'_> {
         active.last_login_at = Set(Some(now));
         active.updated_at = Set(now);
         active.update(&txn).await?;
-        session::Entity::delete_many()
-            .filter(session::Column::UserId.eq(user_id))
-            .exec(&txn)
-            .await?;
+        end_sessions(&txn, user_id).await?;
         txn.commit().await?;
         tracing::info!(user = user_id, "password set through a one-time link");
         Ok(SignedIn {

@@ -5,13 +5,14 @@ use crate::dto::{
 };
 use crate::ids::UserId;
 use crate::ssr::authorize::{Operation, authorize};
-use crate::ssr::entities::{session, user};
+use crate::ssr::entities::user;
 use crate::ssr::error::{DomainError, DomainResult};
 use crate::ssr::password_links::{self, LinkPurpose};
 use crate::ssr::scope::Scope;
 use crate::ssr::scope_roles::{find_role, refuse_escalation};
 use crate::ssr::scope_users::{find_user, refuse_acting_on_admin, refuse_last_admin};
 use crate::ssr::services::{is_admin_role, role_permissions};
+use crate::ssr::sessions::end_sessions;
 use crate::validation::{check_password_pair, normalize_display_name, parse_email_list};
 use chrono::Utc;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set, TransactionTrait};
@@ -85,10 +86,7 @@ impl Scope<'_> {
         let (target, role) = find_user(&txn, me, id).await?;
         refuse_acting_on_admin(me, &role)?;
         let link = password_links::issue(&txn, self.services, &target, LinkPurpose::Reset).await?;
-        session::Entity::delete_many()
-            .filter(session::Column::UserId.eq(target.id))
-            .exec(&txn)
-            .await?;
+        end_sessions(&txn, target.id).await?;
         txn.commit().await?;
         tracing::info!(user = id.0, by = me.user_id.0, "password reset link issued");
         Ok(link)
@@ -107,10 +105,7 @@ impl Scope<'_> {
         if is_admin_role(&role) {
             refuse_last_admin(&txn, &target, "delete").await?;
         }
-        session::Entity::delete_many()
-            .filter(session::Column::UserId.eq(target.id))
-            .exec(&txn)
-            .await?;
+        end_sessions(&txn, target.id).await?;
         user::Entity::delete_by_id(target.id).exec(&txn).await?;
         txn.commit().await?;
         tracing::info!(user = id.0, by = me.user_id.0, "user deleted");

@@ -5,11 +5,12 @@ use crate::ids::{RoleId, UserId};
 use crate::permissions::BuiltinRole;
 use crate::ssr::actor::UserActor;
 use crate::ssr::authorize::{Operation, authorize};
-use crate::ssr::entities::{role, session, user};
+use crate::ssr::entities::{role, user};
 use crate::ssr::error::{DomainError, DomainResult};
 use crate::ssr::scope::{Scope, UserWithRole};
 use crate::ssr::scope_roles::{find_role, refuse_escalation};
 use crate::ssr::services::{is_admin_role, role_permissions};
+use crate::ssr::sessions::end_sessions;
 use crate::ssr::users::builtin_role;
 use chrono::Utc;
 use sea_orm::{
@@ -73,10 +74,7 @@ impl Scope<'_> {
         active.updated_at = Set(Utc::now());
         let updated = active.update(&txn).await?;
         if status == UserStatus::Deactivated {
-            session::Entity::delete_many()
-                .filter(session::Column::UserId.eq(updated.id))
-                .exec(&txn)
-                .await?;
+            end_sessions(&txn, updated.id).await?;
         }
         let result = detail(&txn, updated, role).await?;
         txn.commit().await?;

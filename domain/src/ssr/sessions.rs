@@ -6,7 +6,7 @@ use crate::ssr::entities::session;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::OnConflict;
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
+use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
 use tower_sessions::session::{Id, Record};
 use tower_sessions::session_store::{self, SessionStore};
 
@@ -27,11 +27,7 @@ impl DbSessionStore {
 
     /// Ends every session of a user (deactivation, password reset, deletion).
     pub async fn end_sessions_of(&self, user: UserId) -> Result<u64, sea_orm::DbErr> {
-        let result = session::Entity::delete_many()
-            .filter(session::Column::UserId.eq(user.0))
-            .exec(&self.db)
-            .await?;
-        Ok(result.rows_affected)
+        end_sessions(&self.db, user.0).await
     }
 
     /// Removes expired records; the server calls this periodically.
@@ -59,6 +55,19 @@ impl DbSessionStore {
             expires_at: Set(expires_at),
         })
     }
+}
+
+/// Deletes every session record of a user, on `db` (a transaction, when the caller changes the
+/// user in the same breath). Returns how many ended.
+pub(crate) async fn end_sessions(
+    db: &impl ConnectionTrait,
+    user_id: i64,
+) -> Result<u64, sea_orm::DbErr> {
+    let result = session::Entity::delete_many()
+        .filter(session::Column::UserId.eq(user_id))
+        .exec(db)
+        .await?;
+    Ok(result.rows_affected)
 }
 
 fn backend(e: sea_orm::DbErr) -> session_store::Error {
