@@ -1,17 +1,38 @@
 use crate::error::AppError;
 use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::A;
 
-/// The error of the last submission of a form, announced to screen readers.
+/// An error, announced to screen readers; names its form field, if any, in `data-field`.
+#[component]
+pub fn ErrorMessage(error: AppError) -> impl IntoView {
+    view! {
+        <p class="notice notice-error" role="alert" data-field=error.field().map(str::to_string)>
+            {error.to_string()}
+        </p>
+    }
+}
+
+/// The error of the last submission of a form, while there is one.
 #[component]
 pub fn ErrorNotice(#[prop(into)] error: Signal<Option<AppError>>) -> impl IntoView {
-    move || {
-        error.get().map(|e| {
-            view! {
-                <p class="notice notice-error" role="alert" data-field=e.field().map(str::to_string)>
-                    {e.to_string()}
-                </p>
-            }
-        })
+    move || error.get().map(|error| view! { <ErrorMessage error/> })
+}
+
+/// What a page shows when the object in its address is not in this tenant.
+#[component]
+pub fn NotFoundPanel(
+    /// E.g. "User not found".
+    title: &'static str,
+    message: &'static str,
+    back_href: &'static str,
+    back_label: &'static str,
+) -> impl IntoView {
+    view! {
+        <Title text=title/>
+        <h1>{title}</h1>
+        <p>{message}</p>
+        <A href=back_href>{back_label}</A>
     }
 }
 

@@ -1,4 +1,4 @@
-use crate::components::notice::{ErrorNotice, action_error};
+use crate::components::notice::{ErrorMessage, ErrorNotice, action_error};
 use crate::server_fns::roles::list_roles;
 use crate::server_fns::users::InviteUsers;
 use domain::dto::{InviteOutcome, InviteRequest};
@@ -75,7 +75,7 @@ pub fn InvitePage() -> impl IntoView {
                                     }
                                         .into_any()
                                 }
-                                Err(e) => view! { <p class="notice notice-error" role="alert">{e.to_string()}</p> }.into_any(),
+                                Err(e) => view! { <ErrorMessage error=e/> }.into_any(),
                             })
                     }}
                 </Transition>

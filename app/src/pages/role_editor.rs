@@ -1,4 +1,4 @@
-use crate::components::notice::ErrorNotice;
+use crate::components::notice::{ErrorMessage, ErrorNotice, NotFoundPanel};
 use crate::components::shell::Me;
 use crate::server_fns::roles::{CreateRole, UpdateRole, list_roles};
 use domain::dto::{NewRole, RoleChanges, RoleSummary};
@@ -48,13 +48,16 @@ pub fn EditRolePage() -> impl IntoView {
                         }
                         Ok(None) => {
                             view! {
-                                <h1>"Role not found"</h1>
-                                <p>"There is no such role in this tenant."</p>
-                                <A href="/access/roles">"Back to roles"</A>
+                                <NotFoundPanel
+                                    title="Role not found"
+                                    message="There is no such role in this tenant."
+                                    back_href="/access/roles"
+                                    back_label="Back to roles"
+                                />
                             }
                                 .into_any()
                         }
-                        Err(e) => view! { <p class="notice notice-error" role="alert">{e.to_string()}</p> }.into_any(),
+                        Err(e) => view! { <ErrorMessage error=e/> }.into_any(),
                     })
             }}
         </Transition>

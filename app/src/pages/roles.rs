@@ -1,5 +1,5 @@
 use crate::components::confirm::ConfirmButton;
-use crate::components::notice::{ErrorNotice, action_error};
+use crate::components::notice::{ErrorMessage, ErrorNotice, action_error};
 use crate::components::shell::Me;
 use crate::server_fns::roles::{DeleteRole, list_roles};
 use domain::dto::RoleSummary;
@@ -55,7 +55,7 @@ pub fn RolesPage() -> impl IntoView {
                             }
                                 .into_any()
                         }
-                        Err(e) => view! { <p class="notice notice-error" role="alert">{e.to_string()}</p> }.into_any(),
+                        Err(e) => view! { <ErrorMessage error=e/> }.into_any(),
                     })
             }}
         </Transition>

@@ -1,4 +1,4 @@
-use crate::components::notice::{ErrorNotice, action_error};
+use crate::components::notice::{ErrorMessage, ErrorNotice, action_error};
 use crate::components::password_fields::NewPasswordFields;
 use crate::server_fns::auth::{CompleteSetup, get_setup_status};
 use domain::dto::SetupStatus;
@@ -39,7 +39,7 @@ pub fn SetupPage() -> impl IntoView {
                                     }
                                         .into_any()
                                 }
-                                Err(e) => view! { <p class="notice notice-error" role="alert">{e.to_string()}</p> }.into_any(),
+                                Err(e) => view! { <ErrorMessage error=e/> }.into_any(),
                             })
                     }}
                 </Suspense>

@@ -1,5 +1,5 @@
 use crate::components::confirm::ConfirmButton;
-use crate::components::notice::ErrorNotice;
+use crate::components::notice::{ErrorMessage, ErrorNotice, NotFoundPanel};
 use crate::components::shell::Me;
 use crate::server_fns::roles::list_roles;
 use crate::server_fns::users::{
@@ -70,14 +70,16 @@ pub fn UserPage() -> impl IntoView {
                         Ok(Some(detail)) => view! { <UserDetailView detail change_role set_status/> }.into_any(),
                         Ok(None) | Err(crate::error::AppError::NotFound(_)) => {
                             view! {
-                                <Title text="User not found"/>
-                                <h1>"User not found"</h1>
-                                <p>"There is no such user in this tenant."</p>
-                                <A href="/access/users">"Back to users"</A>
+                                <NotFoundPanel
+                                    title="User not found"
+                                    message="There is no such user in this tenant."
+                                    back_href="/access/users"
+                                    back_label="Back to users"
+                                />
                             }
                                 .into_any()
                         }
-                        Err(e) => view! { <p class="notice notice-error" role="alert">{e.to_string()}</p> }.into_any(),
+                        Err(e) => view! { <ErrorMessage error=e/> }.into_any(),
                     })
             }}
         </Transition>

@@ -1,3 +1,4 @@
+use crate::components::notice::ErrorMessage;
 use crate::components::shell::Me;
 use crate::server_fns::roles::list_roles;
 use crate::server_fns::users::list_users;
@@ -142,7 +143,7 @@ pub fn UsersPage() -> impl IntoView {
                     .get()
                     .map(|result| match result {
                         Ok(page) => view! { <UserTable page filters=filters.get()/> }.into_any(),
-                        Err(e) => view! { <p class="notice notice-error" role="alert">{e.to_string()}</p> }.into_any(),
+                        Err(e) => view! { <ErrorMessage error=e/> }.into_any(),
                     })
             }}
         </Transition>
