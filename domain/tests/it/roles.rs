@@ -3,7 +3,7 @@ use domain::DomainError;
 use domain::dto::{NewRole, RoleChanges, UserStatus};
 use domain::entities::role;
 use domain::ids::RoleId;
-use domain::permissions::{BuiltinRole, Permission};
+use domain::permissions::Permission;
 use sea_orm::{EntityTrait, PaginatorTrait};
 
 fn new_role(name: &str, permissions: &[&str]) -> NewRole {
@@ -181,27 +181,12 @@ db_test!(
 db_test!(
     editing_member_applies_on_the_next_request,
     |ctx: TestCtx| async move {
-        let admin = ctx.actor(ctx.with_admin().await).await;
-        let tenant = ctx.default_tenant().await;
-        let member_id = ctx
-            .add_user(
-                tenant.id,
-                "m@example.com",
-                BuiltinRole::Member,
-                UserStatus::Active,
-            )
-            .await;
+        let (admin, member_id) = ctx.admin_and_member().await;
         let scope = ctx.services.scope(&admin);
-        let member_role = scope
-            .list_roles()
-            .await
-            .unwrap()
-            .into_iter()
-            .find(|r| r.name == "tenant-member")
-            .unwrap();
+        let member_role_id = ctx.role_id("tenant-member").await;
         let updated = scope
             .update_role(
-                member_role.id,
+                member_role_id,
                 changes(&["user:ListUsers", "gateway-control:ListGatewayControls"]),
             )
             .await

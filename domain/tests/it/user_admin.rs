@@ -186,16 +186,7 @@ db_test!(
 db_test!(
     deactivation_ends_sessions_and_sign_in,
     |ctx: TestCtx| async move {
-        let admin = ctx.actor(ctx.with_admin().await).await;
-        let tenant = ctx.default_tenant().await;
-        let member = ctx
-            .add_user(
-                tenant.id,
-                "m@example.com",
-                BuiltinRole::Member,
-                UserStatus::Active,
-            )
-            .await;
+        let (admin, member) = ctx.admin_and_member().await;
         ctx.add_session(member).await;
         let scope = ctx.services.scope(&admin);
         let detail = scope.deactivate_user(member).await.unwrap();
