@@ -42,6 +42,7 @@ clippy:
 	cargo clippy --package frontend --target wasm32-unknown-unknown -- -D warnings
 
 cargo-test:
+	scripts/ensure-tools.sh mail
 	cargo test --package domain --features ssr
 	cargo test --package app --features ssr --lib
 	cargo test --package migrations --package server

@@ -1,5 +1,5 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -7,7 +7,45 @@ import { join, resolve } from 'node:path';
 export interface RunningServer {
   baseUrl: string;
   setupUrl: string | null;
+  /** Where the test SMTP server writes each message it receives, as NNNNN.json. */
+  mailDir: string;
+  /** Everything the server logged, for tests that check what logs never contain. */
+  logFile: string;
   stop: () => Promise<void>;
+}
+
+interface Mailbox {
+  port: number;
+  child: ChildProcess;
+}
+
+/** Starts scripts/mailbox.py (aiosmtpd; `scripts/ensure-tools.sh mail` installs it), a real
+ * SMTP server on 127.0.0.1 that stores messages in `dir`. It stops when its stdin closes. */
+async function startMailbox(dir: string): Promise<Mailbox> {
+  const home = process.env.HOME ?? '/root';
+  const python =
+    process.env.LATCHKEY_MAILBOX_PYTHON ?? join(home, '.cache', 'latchkey', 'tools', 'mailbox-venv', 'bin', 'python');
+  const script = resolve(__dirname, '..', 'scripts', 'mailbox.py');
+  const child = spawn(python, [script, '--dir', dir, '--max-seconds', '900'], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  const port = await new Promise<number>((resolvePort, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`mailbox did not start in 10 s: ${out}`)), 10_000);
+    child.stdout?.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const found = out.match(/listening 127\.0\.0\.1:(\d+)/);
+      if (found) {
+        clearTimeout(timer);
+        resolvePort(Number(found[1]));
+      }
+    });
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`mailbox exited with ${code}: ${out}`));
+    });
+  });
+  return { port, child };
 }
 
 async function freePort(): Promise<number> {
@@ -30,6 +68,9 @@ export async function startServer(): Promise<RunningServer> {
   const workdir = mkdtempSync(join(tmpdir(), 'latchkey-e2e-'));
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
+  const mailDir = join(workdir, 'mail');
+  const logFile = join(workdir, 'server.log');
+  const mailbox = await startMailbox(mailDir);
   const child: ChildProcess = spawn('timeout', ['900', bin, 'serve'], {
     cwd: workdir,
     env: {
@@ -38,6 +79,8 @@ export async function startServer(): Promise<RunningServer> {
       LATCHKEY_DATABASE_URL: `sqlite://${join(workdir, 'latchkey.db')}?mode=rwc`,
       LATCHKEY_LOG_FORMAT: 'json',
       RUST_LOG: 'info',
+      LATCHKEY_SMTP_URL: `smtp://127.0.0.1:${mailbox.port}`,
+      LATCHKEY_SMTP_FROM: 'Latchkey <latchkey@example.com>',
       // Only for running against a debug build, whose assets are not embedded.
       ...(process.env.LEPTOS_SITE_ROOT ? { LEPTOS_SITE_ROOT: process.env.LEPTOS_SITE_ROOT } : {}),
     },
@@ -50,6 +93,7 @@ export async function startServer(): Promise<RunningServer> {
     const timer = setTimeout(() => reject(new Error(`server did not start in 30 s; log:\n${log}`)), 30_000);
     const onData = (chunk: Buffer) => {
       log += chunk.toString();
+      appendFileSync(logFile, chunk);
       const found = log.match(/\/setup\?token=([A-Za-z0-9]+)/);
       if (found) setupUrl = `${baseUrl}/setup?token=${found[1]}`;
       if (log.includes('Latchkey is listening')) {
@@ -69,8 +113,11 @@ export async function startServer(): Promise<RunningServer> {
   return {
     baseUrl,
     setupUrl,
+    mailDir,
+    logFile,
     stop: async () => {
       child.kill('SIGTERM');
+      mailbox.child.stdin?.end();
       await new Promise((r) => setTimeout(r, 300));
       rmSync(workdir, { recursive: true, force: true });
     },

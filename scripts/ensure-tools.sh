@@ -2,13 +2,15 @@
 # Installs what the build and tests need when it is missing, and reuses what is there.
 #   scripts/ensure-tools.sh build   wasm target, cargo-leptos, wasm-bindgen-cli
 #   scripts/ensure-tools.sh release the above plus wasm-opt (npm binaryen)
-#   scripts/ensure-tools.sh e2e     chromium and the end2end npm packages
+#   scripts/ensure-tools.sh e2e     chromium and the end2end npm packages, and the mailbox
+#   scripts/ensure-tools.sh mail    a Python venv with aiosmtpd for scripts/mailbox.py (tests)
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 TOOLS_DIR=${LATCHKEY_TOOLS_DIR:-$HOME/.cache/latchkey/tools}
 CARGO_LEPTOS_VERSION=0.3.10   # 0.3.11 needs a newer rustc than this toolchain
 BINARYEN_VERSION=132.0.0      # Debian's wasm-opt breaks hydration; this one does not
+AIOSMTPD_VERSION=1.4.6
 WASM_BINDGEN_VERSION=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' "$ROOT/Cargo.lock")
 
 say() { echo "ensure-tools: $*" >&2; }
@@ -39,7 +41,18 @@ ensure_release() {
   fi
 }
 
+ensure_mail() {
+  local venv="$TOOLS_DIR/mailbox-venv"
+  if ! "$venv/bin/python" -c "import aiosmtpd" 2>/dev/null; then
+    say "installing aiosmtpd $AIOSMTPD_VERSION into $venv (the tests' SMTP server)"
+    mkdir -p "$TOOLS_DIR"
+    python3 -m venv "$venv"
+    "$venv/bin/pip" install --quiet --disable-pip-version-check "aiosmtpd==$AIOSMTPD_VERSION"
+  fi
+}
+
 ensure_e2e() {
+  ensure_mail
   if [ ! -x /usr/bin/chromium ]; then
     say "installing Debian's chromium"
     apt-get update -qq
@@ -55,5 +68,6 @@ case "${1:-build}" in
   build) ensure_build ;;
   release) ensure_release ;;
   e2e) ensure_e2e ;;
+  mail) ensure_mail ;;
   *) say "unknown target: $1"; exit 2 ;;
 esac

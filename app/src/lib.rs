@@ -22,10 +22,14 @@ use pages::invite::InvitePage;
 use pages::login::LoginPage;
 use pages::not_found::NotFound;
 use pages::profile::ProfilePage;
+use pages::resource::ResourcePage;
+use pages::resources::ResourcesPage;
 use pages::role_editor::{EditRolePage, NewRolePage};
 use pages::roles::RolesPage;
 use pages::set_password::SetPasswordPage;
 use pages::setup::SetupPage;
+use pages::team::TeamPage;
+use pages::teams::{NewTeamPage, TeamsPage};
 use pages::user::UserPage;
 use pages::users::UsersPage;
 
@@ -75,6 +79,11 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/access/roles") view=RolesPage/>
                     <Route path=path!("/access/roles/new") view=NewRolePage/>
                     <Route path=path!("/access/roles/:id") view=EditRolePage/>
+                    <Route path=path!("/access/teams") view=TeamsPage/>
+                    <Route path=path!("/access/teams/new") view=NewTeamPage/>
+                    <Route path=path!("/access/teams/:id") view=TeamPage/>
+                    <Route path=path!("/resources") view=ResourcesPage/>
+                    <Route path=path!("/resources/:id") view=ResourcePage/>
                 </ParentRoute>
             </Routes>
         </Router>

@@ -79,6 +79,8 @@ pub struct UserRow {
     pub last_login_at: Option<DateTime<Utc>>,
     /// How the role was last set: by hand, by SSO group mapping, or at creation.
     pub role_managed_by: RoleManagedBy,
+    /// The teams the user belongs to, by name.
+    pub teams: Vec<String>,
 }
 
 /// The orders Access > Users can be sorted in.
@@ -210,6 +212,20 @@ pub struct RoleSummary {
     pub permissions: Vec<String>,
     /// Users holding this role directly.
     pub user_count: u64,
+    /// Set for resource roles: the type of resource they are granted on.
+    pub resource_type: Option<crate::resources::ResourceType>,
+    /// Collaborator grants using this role (resource roles).
+    pub grant_count: u64,
+}
+
+/// A tenant role as the role pickers (invite, a user's page) offer it to someone who manages
+/// users. `unavailable` says why this actor may not hand it out; the service refuses it too.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AssignableRole {
+    pub id: crate::ids::RoleId,
+    pub name: String,
+    pub display_name: String,
+    pub unavailable: Option<String>,
 }
 
 /// The fields of a new custom role.
@@ -219,6 +235,10 @@ pub struct NewRole {
     pub display_name: String,
     pub description: String,
     pub permissions: Vec<String>,
+    /// `None`: a tenant role. A resource type: a role granted on resources of that type as a
+    /// collaborator role, holding that type's permissions only (seed 004's `resourceType`).
+    #[serde(default)]
+    pub resource_type: Option<crate::resources::ResourceType>,
 }
 
 /// The editable fields of a role. The name is fixed at creation: the API and SSO mappings refer
@@ -242,10 +262,32 @@ pub struct EffectivePermission {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct UserDetail {
     pub user: UserRow,
+    /// The user's teams, by name, with their place in each.
+    pub team_memberships: Vec<UserTeam>,
+    /// Collaborator grants that reach the user: their own and their teams'.
+    pub collaborations: Vec<UserGrant>,
     pub role_id: crate::ids::RoleId,
     pub role_managed_by: RoleManagedBy,
     pub created_at: DateTime<Utc>,
     pub effective_permissions: Vec<EffectivePermission>,
+}
+
+/// A collaborator grant that reaches a user, as their page lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserGrant {
+    pub resource: ResourceRef,
+    /// The role's display name.
+    pub role: String,
+    /// The team the grant was made to, when it was not made to the user.
+    pub via_team: Option<String>,
+}
+
+/// A team a user belongs to, as their page lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserTeam {
+    pub id: crate::ids::TeamId,
+    pub name: String,
+    pub role: TeamMemberRole,
 }
 
 /// Access > Users > Invite: one or several addresses, one role for all.
@@ -270,8 +312,17 @@ pub struct InviteOutcome {
 pub struct InvitedUser {
     pub id: UserId,
     pub email: String,
-    /// The set-password link, shown once to the admin for copying (no mail delivery yet).
-    pub set_password_link: Option<PasswordLink>,
+    /// Where the set-password link went; `None` when no password was asked for (SSO).
+    pub set_password_link: Option<LinkDelivery>,
+}
+
+/// How a one-time set-password link reached its user.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum LinkDelivery {
+    /// Mailed to this address (queued in the outbox; retried until the mail server takes it).
+    Emailed { to: String },
+    /// Mail is not configured: the admin sees the link once, to pass it on.
+    Shown(PasswordLink),
 }
 
 /// A one-time link that sets a user's password.
@@ -288,4 +339,258 @@ pub enum PasswordLinkStatus {
     Open { email: String },
     /// Unknown, used or expired.
     Invalid,
+}
+
+/// A member's place in a team: managers look after the team's membership.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TeamMemberRole {
+    Member,
+    Manager,
+}
+
+impl TeamMemberRole {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TeamMemberRole::Member => "member",
+            TeamMemberRole::Manager => "manager",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<Self> {
+        match value {
+            "member" => Some(TeamMemberRole::Member),
+            "manager" => Some(TeamMemberRole::Manager),
+            _ => None,
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            TeamMemberRole::Member => "Member",
+            TeamMemberRole::Manager => "Manager",
+        }
+    }
+}
+
+/// A tenant role as other objects refer to it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RoleRef {
+    pub id: crate::ids::RoleId,
+    pub name: String,
+    pub display_name: String,
+}
+
+/// One row of Access > Teams.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TeamSummary {
+    pub id: crate::ids::TeamId,
+    /// Slug, unique in the tenant (`ml-engineers`); subjects refer to it as `team:<name>`.
+    pub name: String,
+    pub description: String,
+    pub member_count: u64,
+    /// The managers' email addresses, sorted.
+    pub managers: Vec<String>,
+    /// The tenant role every member inherits, if any.
+    pub role: Option<RoleRef>,
+}
+
+/// One member of a team.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TeamMemberRow {
+    pub user_id: UserId,
+    pub email: String,
+    pub display_name: String,
+    pub role: TeamMemberRole,
+    pub added_at: DateTime<Utc>,
+}
+
+/// A team's page.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TeamDetail {
+    pub team: TeamSummary,
+    /// Managers first, then by email.
+    pub members: Vec<TeamMemberRow>,
+    pub created_at: DateTime<Utc>,
+    /// Whether the viewer may add, remove and promote members (team:ManageTeam, or a manager
+    /// of this team).
+    pub can_manage_members: bool,
+}
+
+/// Access > Teams: search by name or description, one page at a time, by name.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct TeamQuery {
+    /// Case-insensitive substring of the name or the description.
+    pub search: Option<String>,
+    pub limit: Option<u64>,
+    pub offset: Option<u64>,
+}
+
+impl TeamQuery {
+    pub const DEFAULT_LIMIT: u64 = 25;
+    pub const MAX_LIMIT: u64 = 200;
+}
+
+/// The fields of a new team.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct NewTeam {
+    pub name: String,
+    pub description: String,
+    pub role_id: Option<crate::ids::RoleId>,
+}
+
+/// The editable fields of a team; the name is fixed (subjects refer to it).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct TeamChanges {
+    pub description: String,
+    pub role_id: Option<crate::ids::RoleId>,
+}
+
+/// Add several users, by email, to a team with one team role.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewTeamMembers {
+    /// Addresses separated by commas, semicolons, spaces or new lines.
+    pub emails: String,
+    pub role: TeamMemberRole,
+}
+
+/// What adding members did, address by address.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AddTeamMembersOutcome {
+    pub added: Vec<String>,
+    /// Already in the team; their team role was left as it was.
+    pub already_members: Vec<String>,
+}
+
+/// What deleting a team takes away, for the confirmation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TeamDeletionImpact {
+    /// Members who lose the team (and the team's role and grants through it).
+    pub members: Vec<String>,
+    /// Collaborator grants held by the team, removed with it.
+    pub grants: u64,
+}
+
+/// A resource as lists and its page show it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ResourceSummary {
+    pub id: crate::ids::ResourceId,
+    pub resource_type: crate::resources::ResourceType,
+    pub name: String,
+    /// A workspace's cluster.
+    pub parent: Option<ResourceRef>,
+    /// Who created it; `None` once that user is deleted.
+    pub created_by: Option<String>,
+    pub created_at: DateTime<Utc>,
+}
+
+/// A resource as others refer to it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ResourceRef {
+    pub id: crate::ids::ResourceId,
+    pub resource_type: crate::resources::ResourceType,
+    pub name: String,
+}
+
+/// Resources > New.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewResource {
+    pub resource_type: crate::resources::ResourceType,
+    pub name: String,
+    /// Required for a workspace: its cluster.
+    pub parent_id: Option<crate::ids::ResourceId>,
+}
+
+/// A resource's page: what the viewer may do with it, and its collaborators.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ResourceDetail {
+    pub resource: ResourceSummary,
+    pub collaborators: Vec<CollaboratorRow>,
+    /// The roles a collaborator can be given here (built-in and custom for this type).
+    pub roles: Vec<RoleRef>,
+    /// May add, change and remove collaborators (the type's manage permission on it).
+    pub can_manage: bool,
+    pub can_delete: bool,
+}
+
+/// One collaborator grant.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CollaboratorRow {
+    pub id: crate::ids::CollaboratorId,
+    /// `user:alice@x`, `team:ml-engineers`.
+    pub subject: String,
+    pub role: RoleRef,
+    pub granted_by: Option<String>,
+    pub granted_at: DateTime<Utc>,
+}
+
+/// Grant a role on a resource.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewCollaborator {
+    pub resource_id: crate::ids::ResourceId,
+    /// `type:identifier`.
+    pub subject: String,
+    pub role_id: crate::ids::RoleId,
+}
+
+/// "Why does this subject have access?": a subject, a resource and a permission.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccessQuestion {
+    /// `user:alice@x` or `team:ml-engineers`.
+    pub subject: String,
+    pub resource_id: crate::ids::ResourceId,
+    /// A permission key, e.g. `workspace:ReadWorkspace`.
+    pub permission: String,
+}
+
+/// The answer: allowed or not, and every path that grants it. Enforcement uses the same
+/// computation, so the explanation cannot disagree with the decision.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccessAnswer {
+    pub allowed: bool,
+    pub paths: Vec<AccessPath>,
+    /// Why nothing counts, when something overrides the paths (a deactivated user).
+    pub blocked: Option<String>,
+}
+
+/// One way a subject holds a permission on a resource.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccessPath {
+    pub kind: AccessPathKind,
+    /// The team the path goes through, if any.
+    pub via_team: Option<String>,
+    /// The role's display name.
+    pub role: String,
+    /// For grants on the parent cluster: that cluster's name.
+    pub on_parent: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum AccessPathKind {
+    /// The Admin role holds everything.
+    Admin,
+    /// A tenant role holding the permission for every resource of the type.
+    TenantRole,
+    /// A collaborator grant on the resource (or its parent cluster).
+    Grant,
+}
+
+impl AccessPath {
+    /// E.g. "team ml-engineers -> Workspace Viewer", "tenant role Member",
+    /// "Cluster Viewer on cluster prod".
+    pub fn describe(&self) -> String {
+        let what = match self.kind {
+            AccessPathKind::Admin => "Admin role".to_string(),
+            AccessPathKind::TenantRole => format!("tenant role {}", self.role),
+            AccessPathKind::Grant => match &self.on_parent {
+                Some(cluster) => format!("{} on cluster {cluster}", self.role),
+                None => self.role.clone(),
+            },
+        };
+        match (&self.via_team, self.kind) {
+            (Some(team), _) => format!("team {team} -> {what}"),
+            (None, AccessPathKind::Grant) => format!("direct grant -> {what}"),
+            (None, _) => what,
+        }
+    }
 }

@@ -30,3 +30,15 @@ id_type!(
     /// A tenant role (built-in or custom).
     RoleId
 );
+id_type!(
+    /// A team of one tenant.
+    TeamId
+);
+id_type!(
+    /// A resource Latchkey records (cluster, workspace, ...).
+    ResourceId
+);
+id_type!(
+    /// One collaborator grant: a role on a resource for a subject.
+    CollaboratorId
+);

@@ -8,6 +8,7 @@
 pub mod dto;
 pub mod ids;
 pub mod permissions;
+pub mod resources;
 pub mod validation;
 
 #[cfg(feature = "ssr")]

@@ -127,6 +127,16 @@ pub const DESCRIPTION_MAX: usize = 500;
 
 /// A role name: lowercase letters, digits and single hyphens between them (`custom-deployer`).
 pub fn check_role_name(field: &str, raw: &str) -> Result<String, FieldError> {
+    check_slug(field, raw, "custom-deployer")
+}
+
+/// A team name, with the same rules as a role name (`ml-engineers`).
+pub fn check_team_name(field: &str, raw: &str) -> Result<String, FieldError> {
+    check_slug(field, raw, "ml-engineers")
+}
+
+/// Lowercase letters, digits and single hyphens between them; `example` shows the shape.
+fn check_slug(field: &str, raw: &str, example: &str) -> Result<String, FieldError> {
     let name = raw.trim();
     if name.is_empty() {
         return Err(FieldError::new(field, "Enter a name."));
@@ -147,7 +157,7 @@ pub fn check_role_name(field: &str, raw: &str) -> Result<String, FieldError> {
         return Err(FieldError::new(
             field,
             format!(
-                "\"{name}\" is not a valid name: use lowercase letters, digits and hyphens, like custom-deployer."
+                "\"{name}\" is not a valid name: use lowercase letters, digits and hyphens, like {example}."
             ),
         ));
     }

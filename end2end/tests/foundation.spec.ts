@@ -1,18 +1,5 @@
-import { expect, Page, test } from '@playwright/test';
-
-const baseUrl = () => process.env.LATCHKEY_E2E_URL ?? '';
-const setupUrl = () => process.env.LATCHKEY_E2E_SETUP_URL ?? '';
-
-const ADMIN = {
-  email: 'ada@example.com',
-  name: 'Ada Lovelace',
-  password: 'analytical-engine-1843',
-};
-
-/** Waits until the WebAssembly bundle has taken over the server-rendered page. */
-async function hydrated(page: Page) {
-  await expect(page.locator('body[data-hydrated="true"]')).toHaveCount(1);
-}
+import { expect, test } from '@playwright/test';
+import { ADMIN, baseUrl, hydrated, setupUrl, signIn } from '../support';
 
 test.describe.serial('first admin, sign-in and the users list', () => {
   test('the setup link creates the first admin and opens the console', async ({ page }) => {
@@ -70,13 +57,7 @@ test.describe.serial('first admin, sign-in and the users list', () => {
   });
 
   test('find yourself in Access > Users', async ({ page }) => {
-    await page.goto(`${baseUrl()}/login`);
-    await hydrated(page);
-    await page.getByLabel('Email').fill(ADMIN.email);
-    await page.getByLabel('Password').fill(ADMIN.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await expect(page).toHaveURL(/\/access\/users$/);
-    await hydrated(page);
+    await signIn(page, ADMIN);
 
     const row = page.getByRole('row', { name: new RegExp(ADMIN.email) });
     await expect(row).toContainText('Admin');

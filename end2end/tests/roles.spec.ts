@@ -1,19 +1,9 @@
 import { expect, Page, test } from '@playwright/test';
+import { ADMIN, hydrated, signIn as signInAs } from '../support';
 
-// Runs after foundation.spec.ts (files run in name order on one worker), which created this
+// Runs after foundation.spec.ts (files run in name order on one worker), which created the
 // admin through the setup link.
-const ADMIN = { email: 'ada@example.com', password: 'analytical-engine-1843' };
-const baseUrl = () => process.env.LATCHKEY_E2E_URL ?? '';
-
-async function signIn(page: Page) {
-  await page.goto(`${baseUrl()}/login`);
-  await expect(page.locator('body[data-hydrated="true"]')).toHaveCount(1);
-  await page.getByLabel('Email').fill(ADMIN.email);
-  await page.getByLabel('Password').fill(ADMIN.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page).toHaveURL(/\/access\/users$/);
-  await expect(page.locator('body[data-hydrated="true"]')).toHaveCount(1);
-}
+const signIn = (page: Page) => signInAs(page, ADMIN);
 
 test.describe.serial('roles and the user page', () => {
   test('create, edit and delete a custom role', async ({ page }) => {
@@ -78,7 +68,7 @@ test.describe.serial('roles and the user page', () => {
     await signIn(page);
     await page.getByTestId('signed-in-user').click();
     await expect(page).toHaveURL(/\/profile$/);
-    await expect(page.locator('body[data-hydrated="true"]')).toHaveCount(1);
+    await hydrated(page);
     await page.getByLabel('Display name').fill('Ada King');
     await page.getByRole('button', { name: 'Save name' }).click();
     await expect(page.getByText('Display name saved.')).toBeVisible();

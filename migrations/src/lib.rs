@@ -5,6 +5,9 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20261123_000001_create_foundation;
 mod m20261123_000002_create_password_tokens;
+mod m20261124_000003_create_mail_outbox;
+mod m20261124_000004_create_teams;
+mod m20261124_000005_create_resources;
 
 pub struct Migrator;
 
@@ -14,6 +17,9 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261123_000001_create_foundation::Migration),
             Box::new(m20261123_000002_create_password_tokens::Migration),
+            Box::new(m20261124_000003_create_mail_outbox::Migration),
+            Box::new(m20261124_000004_create_teams::Migration),
+            Box::new(m20261124_000005_create_resources::Migration),
         ]
     }
 }

@@ -1,11 +1,13 @@
 use crate::config::Config;
+use crate::mailer::SmtpMailer;
 use crate::router;
 use clap::{Parser, Subcommand};
-use domain::{BootstrapOutcome, Services, ServicesConfig};
+use domain::{BootstrapOutcome, MailTransport, Services, ServicesConfig};
 use migrations::{Migrator, MigratorTrait};
 use sea_orm::{ConnectOptions, Database, DatabaseConnection};
 use std::io::{IsTerminal, Read};
 use std::net::SocketAddr;
+use std::sync::Arc;
 use std::time::Duration;
 
 /// Latchkey: a self-hosted access-control console.
@@ -128,8 +130,15 @@ async fn open_services(config: &Config, setup_link: SetupLink) -> Result<Service
     Migrator::up(&db, None)
         .await
         .map_err(|e| format!("migration failed: {e}"))?;
+    let mail = match (&config.smtp_url, &config.smtp_from) {
+        (Some(url), Some(from)) => {
+            Some(Arc::new(SmtpMailer::new(url, from)?) as Arc<dyn MailTransport>)
+        }
+        _ => None,
+    };
     let services_config = ServicesConfig {
         public_url: config.public_base(),
+        mail,
         ..ServicesConfig::default()
     };
     let services = Services::open(db, config.secret.clone(), services_config)
@@ -155,6 +164,15 @@ async fn open_services(config: &Config, setup_link: SetupLink) -> Result<Service
 async fn serve(config: Config) -> Result<(), String> {
     let services = open_services(&config, SetupLink::Log).await?;
     let app = router::build(services.clone(), &config);
+
+    if services.mail_enabled() {
+        tracing::info!("mail delivery over SMTP is on");
+    } else {
+        tracing::info!(
+            "mail delivery is off (LATCHKEY_SMTP_URL unset): one-time links are shown to the admin who creates them"
+        );
+    }
+    tokio::spawn(services.clone().run_mail_delivery());
 
     let store = services.session_store();
     tokio::spawn(async move {

@@ -61,6 +61,17 @@ pub struct Config {
     )]
     pub site_root: PathBuf,
 
+    /// Outgoing mail server, e.g. `smtp://mail.internal:25`, `smtp://host:587?tls=required`
+    /// (STARTTLS) or `smtps://user:password@host:465`. Unset: no mail is sent and one-time links
+    /// are shown to the admin instead.
+    #[arg(long, env = "LATCHKEY_SMTP_URL", hide_env_values = true, global = true)]
+    pub smtp_url: Option<String>,
+
+    /// Sender of Latchkey's mail, e.g. `Latchkey <latchkey@example.com>`. Required with
+    /// LATCHKEY_SMTP_URL.
+    #[arg(long, env = "LATCHKEY_SMTP_FROM", global = true)]
+    pub smtp_from: Option<String>,
+
     /// Log format: `pretty` or `json`.
     #[arg(
         long,
@@ -107,6 +118,15 @@ impl Config {
         if !(self.database_url.starts_with("sqlite:") || self.database_url.starts_with("postgres"))
         {
             return Err("LATCHKEY_DATABASE_URL must be a sqlite: or postgres:// URL".into());
+        }
+        if let Some(url) = &self.smtp_url {
+            // The URL may hold a password: messages name the variable, never its value.
+            if !(url.starts_with("smtp://") || url.starts_with("smtps://")) {
+                return Err("LATCHKEY_SMTP_URL must start with smtp:// or smtps://".into());
+            }
+            if self.smtp_from.is_none() {
+                return Err("LATCHKEY_SMTP_FROM is required when LATCHKEY_SMTP_URL is set".into());
+            }
         }
         if matches!(self.log_format.as_str(), "pretty" | "json") {
             Ok(())

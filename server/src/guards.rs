@@ -66,8 +66,14 @@ pub async fn same_origin(
 /// signed-in visitors of /login go to the console.
 pub async fn page_guard(request: Request, next: Next) -> Response {
     let path = request.uri().path();
+    let under = |prefix: &str| {
+        path == prefix
+            || path
+                .strip_prefix(prefix)
+                .is_some_and(|rest| rest.starts_with('/'))
+    };
     let is_console_page =
-        path == "/" || path == "/access" || path.starts_with("/access/") || path == "/profile";
+        path == "/" || under("/access") || under("/resources") || path == "/profile";
     let is_login = path == "/login";
     if !matches!(*request.method(), Method::GET | Method::HEAD) || !(is_console_page || is_login) {
         return next.run(request).await;

@@ -9,5 +9,6 @@ pub mod assets;
 pub mod cli;
 pub mod config;
 pub mod guards;
+pub mod mailer;
 pub mod router;
 pub mod telemetry;

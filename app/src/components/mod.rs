@@ -1,4 +1,7 @@
+pub mod access;
 pub mod confirm;
 pub mod notice;
+pub mod pager;
 pub mod password_fields;
+pub mod role_options;
 pub mod shell;

@@ -44,3 +44,17 @@ where
 {
     Signal::derive(move || action.value().get().and_then(Result::err))
 }
+
+/// Counts `action`'s successes into `changes`, for resources that should reload after a change
+/// but not after a refusal (a reload rebuilds the page's forms under whoever is correcting one).
+pub fn count_successes<I, O>(action: ServerAction<I>, changes: RwSignal<u32>)
+where
+    I: leptos::server_fn::ServerFn<Output = O, Error = AppError> + Clone + Send + Sync + 'static,
+    O: Clone + Send + Sync + 'static,
+{
+    Effect::new(move |_| {
+        if matches!(action.value().get(), Some(Ok(_))) {
+            changes.update(|n| *n += 1);
+        }
+    });
+}

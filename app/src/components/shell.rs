@@ -4,6 +4,7 @@ use domain::dto::CurrentUser;
 use domain::permissions::Permission;
 use leptos::prelude::*;
 use leptos_router::components::{A, Outlet};
+use leptos_router::hooks::use_location;
 
 /// The console frame for signed-in pages: top bar (tenant, user, sign out) and the left
 /// navigation, listing only pages the user can use.
@@ -11,6 +12,19 @@ use leptos_router::components::{A, Outlet};
 pub fn ConsoleShell() -> impl IntoView {
     let me = Resource::new(|| (), |_| get_current_user());
     provide_context(Me(me));
+    // Checked again at every navigation, in the browser: someone deactivated or signed out
+    // elsewhere goes to sign-in on their next click (the reload meets the page guard, which
+    // keeps where they were going) instead of watching each call on the page fail.
+    let location = use_location();
+    let session_check = LocalResource::new(move || {
+        location.pathname.track();
+        get_current_user()
+    });
+    Effect::new(move |_| {
+        if let Some(Err(AppError::Unauthenticated(_))) = session_check.get() {
+            let _ = window().location().reload();
+        }
+    });
     let sign_out = ServerAction::<SignOut>::new();
     view! {
         <div class="console">
@@ -55,6 +69,7 @@ pub fn ConsoleShell() -> impl IntoView {
                                 .map(|user| {
                                     let users = user.can(Permission::ListUsers);
                                     let roles = user.can(Permission::ListRoles);
+                                    let teams = user.can(Permission::ReadTeam);
                                     view! {
                                         <h2 class="nav-heading">"Access"</h2>
                                         <ul>
@@ -63,14 +78,25 @@ pub fn ConsoleShell() -> impl IntoView {
                                                     <A href="/access/users">"Users"</A>
                                                 </li>
                                             </Show>
+                                            <Show when=move || teams>
+                                                <li>
+                                                    <A href="/access/teams">"Teams"</A>
+                                                </li>
+                                            </Show>
                                             <Show when=move || roles>
                                                 <li>
                                                     <A href="/access/roles">"Roles"</A>
                                                 </li>
                                             </Show>
-                                            <Show when=move || !users && !roles>
-                                                <li class="muted">"No pages for your role yet."</li>
+                                            <Show when=move || !users && !roles && !teams>
+                                                <li class="muted">"No Access pages for your role."</li>
                                             </Show>
+                                        </ul>
+                                        <h2 class="nav-heading">"Platform"</h2>
+                                        <ul>
+                                            <li>
+                                                <A href="/resources">"Resources"</A>
+                                            </li>
                                         </ul>
                                     }
                                 })
@@ -78,7 +104,12 @@ pub fn ConsoleShell() -> impl IntoView {
                     </Transition>
                 </nav>
                 <main class="content" id="main">
-                    <Outlet/>
+                    // Pages decide what to offer from `Me`. Rendering them once it has loaded
+                    // makes the server's HTML agree with the hydrated page: an attribute such
+                    // as `disabled` computed before `Me` arrived would otherwise stay stale.
+                    <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
+                        {move || me.get().map(|_| view! { <Outlet/> })}
+                    </Transition>
                 </main>
             </div>
         </div>

@@ -1,7 +1,8 @@
 use crate::components::notice::{ErrorMessage, ErrorNotice, action_error};
-use crate::server_fns::roles::list_roles;
+use crate::components::role_options::{RoleOptions, UnavailableRoles};
+use crate::server_fns::roles::list_assignable_roles;
 use crate::server_fns::users::InviteUsers;
-use domain::dto::{InviteOutcome, InviteRequest};
+use domain::dto::{InviteOutcome, InviteRequest, LinkDelivery};
 use domain::ids::RoleId;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -11,7 +12,7 @@ use leptos_router::components::A;
 #[component]
 pub fn InvitePage() -> impl IntoView {
     let invite = ServerAction::<InviteUsers>::new();
-    let roles = Resource::new(|| (), |_| list_roles());
+    let roles = Resource::new(|| (), |_| list_assignable_roles());
     let emails = RwSignal::new(String::new());
     let role = RwSignal::new(String::new());
     let send_password_email = RwSignal::new(true);
@@ -57,21 +58,23 @@ pub fn InvitePage() -> impl IntoView {
                             .map(|result| match result {
                                 Ok(roles) => {
                                     if role.get_untracked().is_empty()
-                                        && let Some(member) = roles.iter().find(|r| r.name == "tenant-member")
+                                        && let Some(member) = roles
+                                            .iter()
+                                            .find(|r| r.name == "tenant-member" && r.unavailable.is_none())
+                                            .or_else(|| roles.iter().find(|r| r.unavailable.is_none()))
                                     {
                                         role.set(member.id.0.to_string());
                                     }
                                     view! {
                                         <select
                                             id="invite-role"
+                                            aria-describedby="invite-role-help"
                                             prop:value=move || role.get()
                                             on:change=move |ev| role.set(event_target_value(&ev))
                                         >
-                                            {roles
-                                                .into_iter()
-                                                .map(|r| view! { <option value=r.id.0.to_string()>{r.display_name}</option> })
-                                                .collect_view()}
+                                            <RoleOptions roles=roles.clone() current=None/>
                                         </select>
+                                        <UnavailableRoles roles id="invite-role-help"/>
                                     }
                                         .into_any()
                                 }
@@ -103,14 +106,14 @@ pub fn InvitePage() -> impl IntoView {
 
 #[component]
 fn InviteResult(outcome: InviteOutcome) -> impl IntoView {
-    let with_links = outcome
+    let shown_links = outcome
         .invited
         .iter()
-        .any(|u| u.set_password_link.is_some());
+        .any(|u| matches!(u.set_password_link, Some(LinkDelivery::Shown(_))));
     view! {
         <section class="panel" aria-live="polite">
             <h2>"Invitations"</h2>
-            <Show when=move || with_links>
+            <Show when=move || shown_links>
                 <p class="notice">
                     "Email delivery is not configured, so no mail was sent. Copy each link to its person: it is shown only now, works once and expires in 7 days."
                 </p>
@@ -120,29 +123,35 @@ fn InviteResult(outcome: InviteOutcome) -> impl IntoView {
                     .invited
                     .into_iter()
                     .map(|user| {
+                        let delivery = match user.set_password_link {
+                            None => view! { " They sign in through single sign-on." }.into_any(),
+                            Some(LinkDelivery::Emailed { .. }) => {
+                                view! { " A link to set their password is on its way by email." }.into_any()
+                            }
+                            Some(LinkDelivery::Shown(link)) => {
+                                view! {
+                                    <div class="link-box">
+                                        <label class="visually-hidden" for=format!("link-{}", user.id)>
+                                            {format!("Set-password link for {}", user.email)}
+                                        </label>
+                                        <input
+                                            id=format!("link-{}", user.id)
+                                            class="mono"
+                                            type="text"
+                                            readonly
+                                            value=link.url.clone()
+                                            data-testid="set-password-link"
+                                        />
+                                    </div>
+                                }
+                                    .into_any()
+                            }
+                        };
                         view! {
                             <li>
                                 <strong>{user.email.clone()}</strong>
                                 " invited."
-                                {user
-                                    .set_password_link
-                                    .map(|link| {
-                                        view! {
-                                            <div class="link-box">
-                                                <label class="visually-hidden" for=format!("link-{}", user.id)>
-                                                    {format!("Set-password link for {}", user.email)}
-                                                </label>
-                                                <input
-                                                    id=format!("link-{}", user.id)
-                                                    class="mono"
-                                                    type="text"
-                                                    readonly
-                                                    value=link.url.clone()
-                                                    data-testid="set-password-link"
-                                                />
-                                            </div>
-                                        }
-                                    })}
+                                {delivery}
                             </li>
                         }
                     })

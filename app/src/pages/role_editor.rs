@@ -4,6 +4,7 @@ use crate::server_fns::roles::{CreateRole, UpdateRole, list_roles};
 use domain::dto::{NewRole, RoleChanges, RoleSummary};
 use domain::ids::RoleId;
 use domain::permissions::{Permission, PermissionGroup};
+use domain::resources::ResourceType;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
@@ -71,7 +72,18 @@ fn RoleForm(existing: Option<RoleSummary>) -> impl IntoView {
     let update = ServerAction::<UpdateRole>::new();
     let navigate = use_navigate();
     let editing = existing.as_ref().map(|r| r.id);
-    let fixed = existing.as_ref().is_some_and(|r| r.all_permissions);
+    let fixed_resource_role = existing
+        .as_ref()
+        .is_some_and(|r| r.builtin && r.resource_type.is_some());
+    let fixed = existing.as_ref().is_some_and(|r| r.all_permissions) || fixed_resource_role;
+    // Where the role applies: "" for the tenant, or a resource type's key.
+    let scope = RwSignal::new(
+        existing
+            .as_ref()
+            .and_then(|r| r.resource_type)
+            .map_or(String::new(), |t| t.key().to_string()),
+    );
+    let scope_type = move || ResourceType::from_key(&scope.get());
     let read_only = move || fixed || !me.can(Permission::ManageRoles);
     let name = RwSignal::new(
         existing
@@ -133,6 +145,7 @@ fn RoleForm(existing: Option<RoleSummary>) -> impl IntoView {
             None => {
                 create.dispatch(CreateRole {
                     input: NewRole {
+                        resource_type: ResourceType::from_key(&scope.get_untracked()),
                         name: name.get_untracked(),
                         display_name: display_name.get_untracked(),
                         description: description.get_untracked(),
@@ -144,7 +157,13 @@ fn RoleForm(existing: Option<RoleSummary>) -> impl IntoView {
     };
     view! {
         <Show when=move || fixed>
-            <p class="notice">"Admin holds every permission. It cannot be edited or deleted."</p>
+            <p class="notice">
+                {if fixed_resource_role {
+                    "Built-in resource roles are fixed: create a custom role for another set of permissions."
+                } else {
+                    "Admin holds every permission. It cannot be edited or deleted."
+                }}
+            </p>
         </Show>
         <form class="form role-form" on:submit=submit>
             <div class="field">
@@ -188,24 +207,67 @@ fn RoleForm(existing: Option<RoleSummary>) -> impl IntoView {
                     disabled=read_only
                 ></textarea>
             </div>
+            <div class="field">
+                <label for="role-scope">"Granted on"</label>
+                <select
+                    id="role-scope"
+                    aria-describedby="role-scope-help"
+                    prop:value=move || scope.get()
+                    on:change=move |ev| {
+                        scope.set(event_target_value(&ev));
+                        // Keep only what the new scope can hold.
+                        if let Some(kind) = ResourceType::from_key(&scope.get_untracked()) {
+                            let allowed: Vec<&str> =
+                                kind.grantable_permissions().iter().map(|p| p.key()).collect();
+                            checked.update(|set| set.retain(|k| allowed.contains(&k.as_str())));
+                        }
+                    }
+                    disabled=editing.is_some()
+                >
+                    <option value="">"The tenant (a tenant role for users and teams)"</option>
+                    {ResourceType::ALL
+                        .into_iter()
+                        .map(|t| view! { <option value=t.key()>{format!("One {} at a time (a collaborator role)", t.label())}</option> })
+                        .collect_view()}
+                </select>
+                <p class="help" id="role-scope-help">"Fixed once created."</p>
+            </div>
             <fieldset class="permissions" disabled=read_only>
                 <legend>"Permissions"</legend>
-                {PermissionGroup::ALL
-                    .into_iter()
-                    .map(|group| {
+                {move || match scope_type() {
+                    Some(kind) => {
                         view! {
                             <div class="permission-group">
-                                <h3>{group.label()}</h3>
-                                {Permission::ALL
-                                    .iter()
-                                    .copied()
-                                    .filter(move |p| p.group() == group)
-                                    .map(|permission| view! { <PermissionCheckbox permission checked fixed/> })
+                                <h3>{kind.label()}</h3>
+                                {kind
+                                    .grantable_permissions()
+                                    .into_iter()
+                                    .map(|permission| view! { <PermissionCheckbox permission checked fixed=false/> })
                                     .collect_view()}
                             </div>
                         }
-                    })
-                    .collect_view()}
+                            .into_any()
+                    }
+                    None => {
+                        PermissionGroup::ALL
+                            .into_iter()
+                            .map(|group| {
+                                view! {
+                                    <div class="permission-group">
+                                        <h3>{group.label()}</h3>
+                                        {Permission::ALL
+                                            .iter()
+                                            .copied()
+                                            .filter(move |p| p.group() == group)
+                                            .map(|permission| view! { <PermissionCheckbox permission checked fixed/> })
+                                            .collect_view()}
+                                    </div>
+                                }
+                            })
+                            .collect_view()
+                            .into_any()
+                    }
+                }}
             </fieldset>
             <ErrorNotice error=error/>
             <div class="form-actions">

@@ -33,25 +33,15 @@ pub fn RolesPage() -> impl IntoView {
                     .get()
                     .map(|result| match result {
                         Ok(roles) => {
+                            let (tenant, resource): (Vec<_>, Vec<_>) =
+                                roles.into_iter().partition(|r| r.resource_type.is_none());
                             view! {
-                                <table class="table">
-                                    <thead>
-                                        <tr>
-                                            <th scope="col">"Role"</th>
-                                            <th scope="col">"Description"</th>
-                                            <th scope="col">"Permissions"</th>
-                                            <th scope="col">"Users"</th>
-                                            <th scope="col">"Type"</th>
-                                            <th scope="col"><span class="visually-hidden">"Actions"</span></th>
-                                        </tr>
-                                    </thead>
-                                    <tbody>
-                                        {roles
-                                            .into_iter()
-                                            .map(|role| view! { <RoleRow role delete can_manage=can_manage()/> }.into_any())
-                                            .collect_view()}
-                                    </tbody>
-                                </table>
+                                <RoleTable roles=tenant delete can_manage=can_manage() resource=false/>
+                                <h2 class="section-heading">"Resource roles"</h2>
+                                <p class="muted">
+                                    "Granted to users and teams on one resource, as collaborators. Built-in resource roles are fixed; custom ones hold permissions of their resource type."
+                                </p>
+                                <RoleTable roles=resource delete can_manage=can_manage() resource=true/>
                             }
                                 .into_any()
                         }
@@ -59,6 +49,37 @@ pub fn RolesPage() -> impl IntoView {
                     })
             }}
         </Transition>
+    }
+}
+
+/// One table of roles: tenant roles (with how many users hold each) or resource roles (with
+/// how many grants use each).
+#[component]
+fn RoleTable(
+    roles: Vec<RoleSummary>,
+    delete: ServerAction<DeleteRole>,
+    can_manage: bool,
+    resource: bool,
+) -> impl IntoView {
+    view! {
+        <table class="table">
+            <thead>
+                <tr>
+                    <th scope="col">"Role"</th>
+                    <th scope="col">"Description"</th>
+                    <th scope="col">"Permissions"</th>
+                    <th scope="col">{if resource { "Grants" } else { "Users" }}</th>
+                    <th scope="col">"Type"</th>
+                    <th scope="col"><span class="visually-hidden">"Actions"</span></th>
+                </tr>
+            </thead>
+            <tbody>
+                {roles
+                    .into_iter()
+                    .map(|role| view! { <RoleRow role delete can_manage/> }.into_any())
+                    .collect_view()}
+            </tbody>
+        </table>
     }
 }
 
@@ -85,9 +106,10 @@ fn RoleRow(role: RoleSummary, delete: ServerAction<DeleteRole>, can_manage: bool
             </td>
             <td>{role.description.clone()}</td>
             <td>{permissions}</td>
-            <td>{role.user_count}</td>
+            <td>{if role.resource_type.is_some() { role.grant_count } else { role.user_count }}</td>
             <td>
                 <span class="badge">{if role.builtin { "Built-in" } else { "Custom" }}</span>
+                {role.resource_type.map(|t| view! { " " <span class="muted">{format!("{} role", t.label())}</span> })}
             </td>
             <td class="actions">
                 <Show when=move || deletable>

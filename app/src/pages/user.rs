@@ -1,13 +1,18 @@
+use crate::components::access::AccessAnswerView;
 use crate::components::confirm::ConfirmButton;
-use crate::components::notice::{ErrorMessage, ErrorNotice, NotFoundPanel};
+use crate::components::notice::{ErrorMessage, ErrorNotice, NotFoundPanel, action_error};
+use crate::components::role_options::{RoleOptions, UnavailableRoles};
 use crate::components::shell::Me;
-use crate::server_fns::roles::list_roles;
+use crate::server_fns::resources::{CheckAccess, list_resources};
+use crate::server_fns::roles::list_assignable_roles;
 use crate::server_fns::users::{
     ChangeUserRole, DeleteUser, ResetUserPassword, SetUserStatus, get_user,
 };
-use domain::dto::{RoleManagedBy, UserDetail, UserStatus};
-use domain::ids::{RoleId, UserId};
+use domain::dto::AccessQuestion;
+use domain::dto::{LinkDelivery, RoleManagedBy, UserDetail, UserStatus};
+use domain::ids::{ResourceId, RoleId, UserId};
 use domain::permissions::Permission;
+use domain::resources::ResourceType;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
@@ -145,6 +150,64 @@ fn UserDetailView(
             </section>
         </Show>
         <section class="panel">
+            <h2>"Teams"</h2>
+            {if detail.team_memberships.is_empty() {
+                view! { <p class="muted">"Not a member of any team."</p> }.into_any()
+            } else {
+                view! {
+                    <ul class="team-list">
+                        {detail
+                            .team_memberships
+                            .clone()
+                            .into_iter()
+                            .map(|t| {
+                                view! {
+                                    <li>
+                                        {if me.can(Permission::ReadTeam) {
+                                            view! { <A href=format!("/access/teams/{}", t.id)>{t.name}</A> }.into_any()
+                                        } else {
+                                            view! { <span>{t.name}</span> }.into_any()
+                                        }}
+                                        " "
+                                        <span class="muted">{t.role.label()}</span>
+                                    </li>
+                                }
+                            })
+                            .collect_view()}
+                    </ul>
+                }
+                    .into_any()
+            }}
+        </section>
+        <section class="panel">
+            <h2>"Resources"</h2>
+            {if detail.collaborations.is_empty() {
+                view! { <p class="muted">"Not a collaborator on any resource."</p> }.into_any()
+            } else {
+                view! {
+                    <ul class="team-list">
+                        {detail
+                            .collaborations
+                            .clone()
+                            .into_iter()
+                            .map(|g| {
+                                let via = g.via_team.map(|t| format!(" through team {t}")).unwrap_or_default();
+                                view! {
+                                    <li>
+                                        <A href=format!("/resources/{}", g.resource.id)>{g.resource.name}</A>
+                                        " "
+                                        <span class="muted">{format!("{} ({}){via}", g.role, g.resource.resource_type.label())}</span>
+                                    </li>
+                                }
+                            })
+                            .collect_view()}
+                    </ul>
+                }
+                    .into_any()
+            }}
+        </section>
+        <UserAccessCheck email=detail.user.email.clone()/>
+        <section class="panel">
             <h2>"Effective permissions"</h2>
             {if detail.effective_permissions.is_empty() {
                 view! { <p class="muted">"This user holds no tenant permissions."</p> }.into_any()
@@ -187,14 +250,15 @@ fn UserDetailView(
     .into_any()
 }
 
-/// The role select of a user's page. Needs role:ListRoles to list the choices.
+/// The role select of a user's page. Roles this actor may not hand out are shown disabled,
+/// with the reason underneath.
 #[component]
 fn RolePicker(
     user: UserId,
     current: RoleId,
     change_role: ServerAction<ChangeUserRole>,
 ) -> impl IntoView {
-    let roles = Resource::new(|| (), |_| list_roles());
+    let roles = Resource::new(|| (), |_| list_assignable_roles());
     let selected = RwSignal::new(current.0.to_string());
     view! {
         <Transition fallback=|| ()>
@@ -216,21 +280,11 @@ fn RolePicker(
                                     <label for="user-role">"Role"</label>
                                     <select
                                         id="user-role"
+                                        aria-describedby="user-role-help"
                                         prop:value=move || selected.get()
                                         on:change=move |ev| selected.set(event_target_value(&ev))
                                     >
-                                        {roles
-                                            .into_iter()
-                                            .map(|role| {
-                                                let value = role.id.0.to_string();
-                                                let is_current = role.id == current;
-                                                view! {
-                                                    <option value=value selected=is_current>
-                                                        {role.display_name}
-                                                    </option>
-                                                }
-                                            })
-                                            .collect_view()}
+                                        <RoleOptions roles=roles.clone() current=Some(current)/>
                                     </select>
                                     <button
                                         type="submit"
@@ -240,10 +294,11 @@ fn RolePicker(
                                         "Save role"
                                     </button>
                                 </form>
+                                <UnavailableRoles roles id="user-role-help"/>
                             }
                                 .into_any()
                         }
-                        Err(e) => view! { <p class="muted">{e.to_string()}</p> }.into_any(),
+                        Err(e) => view! { <ErrorMessage error=e/> }.into_any(),
                     })
             }}
         </Transition>
@@ -299,8 +354,8 @@ struct UserActions {
     delete: ServerAction<DeleteUser>,
 }
 
-/// Issues a set-password link (shown once, since mail delivery is not configured) and signs
-/// the user out everywhere.
+/// Issues a set-password link (mailed, or shown once when mail delivery is not configured) and
+/// signs the user out everywhere.
 #[component]
 fn PasswordReset(user: UserId, email: String) -> impl IntoView {
     let actions = expect_context::<UserActions>();
@@ -323,15 +378,26 @@ fn PasswordReset(user: UserId, email: String) -> impl IntoView {
                     .value()
                     .get()
                     .and_then(Result::ok)
-                    .map(|link| {
-                        view! {
-                            <div class="link-box">
-                                <p class="notice">
-                                    "Email delivery is not configured: copy this link to the user. It is shown only now, works once and expires in 7 days."
+                    .map(|delivery| match delivery {
+                        LinkDelivery::Emailed { to } => {
+                            view! {
+                                <p class="notice" role="status">
+                                    {format!("A link to set a new password was emailed to {to}. It works once and expires in 7 days.")}
                                 </p>
-                                <label class="visually-hidden" for="reset-link">"Set-password link"</label>
-                                <input id="reset-link" class="mono" type="text" readonly value=link.url/>
-                            </div>
+                            }
+                                .into_any()
+                        }
+                        LinkDelivery::Shown(link) => {
+                            view! {
+                                <div class="link-box">
+                                    <p class="notice">
+                                        "Email delivery is not configured: copy this link to the user. It is shown only now, works once and expires in 7 days."
+                                    </p>
+                                    <label class="visually-hidden" for="reset-link">"Set-password link"</label>
+                                    <input id="reset-link" class="mono" type="text" readonly value=link.url/>
+                                </div>
+                            }
+                                .into_any()
                         }
                     })
             }}
@@ -360,5 +426,97 @@ fn UserDeletion(user: UserId, email: String) -> impl IntoView {
                 />
             </Show>
         </div>
+    }
+}
+
+/// "Why does this user have access?": pick a resource (of those the viewer can see) and a
+/// permission of its type.
+#[component]
+fn UserAccessCheck(email: String) -> impl IntoView {
+    let check = ServerAction::<CheckAccess>::new();
+    let resources = Resource::new(|| (), |_| list_resources(None));
+    let chosen = RwSignal::new(String::new());
+    let permission = RwSignal::new(String::new());
+    let subject = format!("user:{email}");
+    view! {
+        <section class="panel">
+            <h2>"Check access"</h2>
+            <Transition fallback=|| view! { <p class="muted">"Loading resources…"</p> }>
+                {move || {
+                    let subject = subject.clone();
+                    resources
+                        .get()
+                        .map(|result| match result {
+                            Ok(list) if list.is_empty() => {
+                                view! { <p class="muted">"There is no resource you can see to check against."</p> }.into_any()
+                            }
+                            Ok(list) => {
+                                let kinds: Vec<(i64, ResourceType)> = list.iter().map(|r| (r.id.0, r.resource_type)).collect();
+                                let permissions = move || {
+                                    let id = chosen.get().parse::<i64>().ok();
+                                    kinds
+                                        .iter()
+                                        .find(|(k, _)| Some(*k) == id)
+                                        .map(|(_, kind)| kind.grantable_permissions())
+                                        .unwrap_or_default()
+                                };
+                                let submit = move |ev: leptos::ev::SubmitEvent| {
+                                    ev.prevent_default();
+                                    let Ok(id) = chosen.get_untracked().parse::<i64>() else {
+                                        return;
+                                    };
+                                    check.dispatch(CheckAccess {
+                                        question: AccessQuestion {
+                                            subject: subject.clone(),
+                                            resource_id: ResourceId(id),
+                                            permission: permission.get_untracked(),
+                                        },
+                                    });
+                                };
+                                view! {
+                                    <form class="inline-form check-access" on:submit=submit>
+                                        <label for="user-check-resource">"Resource"</label>
+                                        <select
+                                            id="user-check-resource"
+                                            prop:value=move || chosen.get()
+                                            on:change=move |ev| {
+                                                chosen.set(event_target_value(&ev));
+                                                permission.set(String::new());
+                                            }
+                                        >
+                                            <option value="">"Pick a resource"</option>
+                                            {list
+                                                .into_iter()
+                                                .map(|r| view! { <option value=r.id.0.to_string()>{format!("{} ({})", r.name, r.resource_type.label())}</option> })
+                                                .collect_view()}
+                                        </select>
+                                        <label for="user-check-permission">"Permission"</label>
+                                        <select
+                                            id="user-check-permission"
+                                            prop:value=move || permission.get()
+                                            on:change=move |ev| permission.set(event_target_value(&ev))
+                                        >
+                                            <option value="">"Pick a permission"</option>
+                                            {move || {
+                                                permissions()
+                                                    .into_iter()
+                                                    .map(|p| view! { <option value=p.key()>{format!("{} ({})", p.label(), p.key())}</option> })
+                                                    .collect_view()
+                                            }}
+                                        </select>
+                                        <button type="submit" class="button button-secondary" disabled=move || check.pending().get()>
+                                            "Check"
+                                        </button>
+                                    </form>
+                                }
+                                    .into_any()
+                            }
+                            Err(e) => view! { <ErrorMessage error=e/> }.into_any(),
+                        })
+                }}
+            </Transition>
+            <ErrorNotice error=action_error(check)/>
+            {move || check.value().get().and_then(Result::ok).map(|answer| view! { <AccessAnswerView answer/> })}
+        </section>
     }
 }

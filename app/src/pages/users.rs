@@ -1,4 +1,5 @@
 use crate::components::notice::ErrorMessage;
+use crate::components::pager::{Pager, encode_query_value};
 use crate::components::shell::Me;
 use crate::server_fns::roles::list_roles;
 use crate::server_fns::users::list_users;
@@ -111,6 +112,7 @@ pub fn UsersPage() -> impl IntoView {
                                     <option value="">"All roles"</option>
                                     {roles
                                         .into_iter()
+                                        .filter(|r| r.resource_type.is_none())
                                         .map(|r| view! { <option value=r.name.clone()>{r.display_name}</option> })
                                         .collect_view()}
                                 </select>
@@ -168,13 +170,7 @@ fn UserTable(page: Page<UserRow>, filters: Filters) -> impl IntoView {
         }
         .into_any();
     }
-    let first = page.offset + 1;
-    let last = page.offset + page.items.len() as u64;
-    let has_previous = page.offset > 0;
-    let has_next = last < page.total;
-    let current = page.offset / page.limit.max(1) + 1;
-    let previous_href = filters.href(current.saturating_sub(1));
-    let next_href = filters.href(current + 1);
+    let (offset, limit, total, shown) = (page.offset, page.limit, page.total, page.items.len());
     view! {
         <table class="table">
             <thead>
@@ -182,6 +178,7 @@ fn UserTable(page: Page<UserRow>, filters: Filters) -> impl IntoView {
                     <th scope="col">"Email"</th>
                     <th scope="col">"Name"</th>
                     <th scope="col">"Role"</th>
+                    <th scope="col">"Teams"</th>
                     <th scope="col">"Role managed by"</th>
                     <th scope="col">"Status"</th>
                     <th scope="col">"Last sign-in"</th>
@@ -203,6 +200,7 @@ fn UserTable(page: Page<UserRow>, filters: Filters) -> impl IntoView {
                                 </td>
                                 <td>{user.display_name}</td>
                                 <td title=user.role_name>{user.role_display_name}</td>
+                                <td>{if user.teams.is_empty() { "None".to_string() } else { user.teams.join(", ") }}</td>
                                 <td>{user.role_managed_by.label()}</td>
                                 <td><span class=status_class>{user.status.label()}</span></td>
                                 <td>
@@ -216,31 +214,9 @@ fn UserTable(page: Page<UserRow>, filters: Filters) -> impl IntoView {
                     .collect_view()}
             </tbody>
         </table>
-        <nav class="pager" aria-label="Pages">
-            <span class="muted">{format!("Showing {first}\u{2013}{last} of {}", page.total)}</span>
-            <Show when=move || has_previous>
-                <A href=previous_href.clone() attr:class="button button-secondary" attr:rel="prev">"Previous"</A>
-            </Show>
-            <Show when=move || has_next>
-                <A href=next_href.clone() attr:class="button button-secondary" attr:rel="next">"Next"</A>
-            </Show>
-        </nav>
+        <Pager offset limit shown total href=move |n| filters.href(n)/>
     }
     .into_any()
-}
-
-/// Percent-encodes a query-string value (everything but RFC 3986 unreserved characters).
-fn encode_query_value(value: &str) -> String {
-    let mut out = String::with_capacity(value.len());
-    for byte in value.bytes() {
-        match byte {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
-                out.push(byte as char)
-            }
-            _ => out.push_str(&format!("%{byte:02X}")),
-        }
-    }
-    out
 }
 
 #[cfg(test)]

@@ -2,5 +2,7 @@
 
 pub mod auth;
 pub mod profile;
+pub mod resources;
 pub mod roles;
+pub mod teams;
 pub mod users;

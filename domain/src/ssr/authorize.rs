@@ -30,12 +30,38 @@ pub enum Operation {
     UpdateOwnProfile,
     /// Access > Roles: the tenant's roles.
     ListRoles,
+    /// The roles a user manager may hand out, for the invite and role pickers.
+    ListAssignableRoles,
     /// Create a custom role.
     CreateRole,
     /// Edit a role's display name, description and permissions (not Admin's).
     UpdateRole,
     /// Delete a custom role nobody holds.
     DeleteRole,
+    /// Access > Teams: the tenant's teams.
+    ListTeams,
+    /// A team's page: its members and role.
+    ViewTeam,
+    /// Create a team.
+    CreateTeam,
+    /// Edit a team's description and tenant role.
+    UpdateTeam,
+    /// Delete a team, with its memberships.
+    DeleteTeam,
+    /// Add, remove and promote a team's members: team:ManageTeam, or a manager of that team.
+    ManageTeamMembers,
+    /// Resources: the ones the actor may read.
+    ListResources,
+    /// A resource's page and collaborators: the type's read permission on it.
+    ViewResource,
+    /// Record a resource: the type's create permission (a workspace: or on its cluster).
+    CreateResource,
+    /// Delete a resource: the type's delete permission on it.
+    DeleteResource,
+    /// Add, change and remove collaborators: the type's manage permission on the resource.
+    ManageCollaborators,
+    /// "Why does this subject have access?": user:ListUsers and read permission on it.
+    CheckAccess,
 }
 
 /// What an operation needs from its actor.
@@ -45,6 +71,21 @@ pub enum Requirement {
     SignedIn,
     /// An active user holding this tenant permission.
     Permission(Permission),
+    /// An active user holding this permission, or managing the team acted on.
+    PermissionOrTeamManager(Permission),
+    /// An active user holding the permission the operation needs on the resource acted on
+    /// (which permission depends on the resource's type; the scope works it out).
+    OnResource,
+}
+
+/// What the decision needs to know about the actor's relation to the object acted on. The
+/// scope looks it up (inside the actor's tenant) before deciding.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Standing {
+    /// The actor is a manager of the team the operation acts on.
+    pub manages_team: bool,
+    /// The actor holds the permission the operation needs on the resource acted on.
+    pub holds_on_resource: bool,
 }
 
 impl Operation {
@@ -59,14 +100,34 @@ impl Operation {
         Operation::DeleteUser,
         Operation::UpdateOwnProfile,
         Operation::ListRoles,
+        Operation::ListAssignableRoles,
         Operation::CreateRole,
         Operation::UpdateRole,
         Operation::DeleteRole,
+        Operation::ListTeams,
+        Operation::ViewTeam,
+        Operation::CreateTeam,
+        Operation::UpdateTeam,
+        Operation::DeleteTeam,
+        Operation::ManageTeamMembers,
+        Operation::ListResources,
+        Operation::ViewResource,
+        Operation::CreateResource,
+        Operation::DeleteResource,
+        Operation::ManageCollaborators,
+        Operation::CheckAccess,
     ];
 
     pub fn requirement(self) -> Requirement {
         match self {
-            Operation::ViewCurrentUser | Operation::UpdateOwnProfile => Requirement::SignedIn,
+            Operation::ViewCurrentUser | Operation::UpdateOwnProfile | Operation::ListResources => {
+                Requirement::SignedIn
+            }
+            Operation::ViewResource
+            | Operation::CreateResource
+            | Operation::DeleteResource
+            | Operation::ManageCollaborators
+            | Operation::CheckAccess => Requirement::OnResource,
             Operation::ListUsers | Operation::ViewUser => {
                 Requirement::Permission(Permission::ListUsers)
             }
@@ -74,10 +135,20 @@ impl Operation {
             | Operation::SetUserStatus
             | Operation::InviteUsers
             | Operation::ResetUserPassword
-            | Operation::DeleteUser => Requirement::Permission(Permission::ManageUsers),
+            | Operation::DeleteUser
+            | Operation::ListAssignableRoles => Requirement::Permission(Permission::ManageUsers),
             Operation::ListRoles => Requirement::Permission(Permission::ListRoles),
             Operation::CreateRole | Operation::UpdateRole | Operation::DeleteRole => {
                 Requirement::Permission(Permission::ManageRoles)
+            }
+            Operation::ListTeams | Operation::ViewTeam => {
+                Requirement::Permission(Permission::ReadTeam)
+            }
+            Operation::CreateTeam => Requirement::Permission(Permission::CreateTeam),
+            Operation::UpdateTeam => Requirement::Permission(Permission::ManageTeam),
+            Operation::DeleteTeam => Requirement::Permission(Permission::DeleteTeam),
+            Operation::ManageTeamMembers => {
+                Requirement::PermissionOrTeamManager(Permission::ManageTeam)
             }
         }
     }
@@ -95,9 +166,22 @@ impl Operation {
             Operation::DeleteUser => "delete users",
             Operation::UpdateOwnProfile => "change your profile",
             Operation::ListRoles => "list roles",
+            Operation::ListAssignableRoles => "list the roles you can assign",
             Operation::CreateRole => "create roles",
             Operation::UpdateRole => "edit roles",
             Operation::DeleteRole => "delete roles",
+            Operation::ListTeams => "list teams",
+            Operation::ViewTeam => "view teams",
+            Operation::CreateTeam => "create teams",
+            Operation::UpdateTeam => "edit teams",
+            Operation::DeleteTeam => "delete teams",
+            Operation::ManageTeamMembers => "change a team's members",
+            Operation::ListResources => "list resources",
+            Operation::ViewResource => "view it",
+            Operation::CreateResource => "create it",
+            Operation::DeleteResource => "delete it",
+            Operation::ManageCollaborators => "change its collaborators",
+            Operation::CheckAccess => "check access to it",
         }
     }
 }
@@ -106,16 +190,47 @@ impl Operation {
 /// unauthenticated; a signed-in user without the permission is forbidden, with the missing
 /// permission named.
 pub fn authorize(actor: &Actor, operation: Operation) -> Result<&UserActor, DomainError> {
-    let user = match actor {
-        Actor::User(user) if user.status == UserStatus::Active => user,
-        _ => return Err(DomainError::Unauthenticated),
-    };
+    authorize_with(actor, operation, Standing::default())
+}
+
+/// `authorize` for operations whose requirement depends on the actor's `standing` towards the
+/// object (managing the team acted on). The caller finds the object in the actor's tenant
+/// first, so that another tenant's id answers "not found".
+pub fn authorize_with(
+    actor: &Actor,
+    operation: Operation,
+    standing: Standing,
+) -> Result<&UserActor, DomainError> {
+    let user = active_user(actor)?;
+    let holds = |permission: Permission| user.permissions.contains(&permission);
     match operation.requirement() {
         Requirement::SignedIn => Ok(user),
-        Requirement::Permission(permission) if user.permissions.contains(&permission) => Ok(user),
+        Requirement::Permission(permission) if holds(permission) => Ok(user),
         Requirement::Permission(permission) => Err(DomainError::Forbidden(format!(
             "You need the {permission} permission to {}.",
             operation.describe()
         ))),
+        Requirement::PermissionOrTeamManager(permission)
+            if holds(permission) || standing.manages_team =>
+        {
+            Ok(user)
+        }
+        Requirement::PermissionOrTeamManager(permission) => Err(DomainError::Forbidden(format!(
+            "You need the {permission} permission, or to be a manager of this team, to {}.",
+            operation.describe()
+        ))),
+        Requirement::OnResource if standing.holds_on_resource => Ok(user),
+        Requirement::OnResource => Err(DomainError::Forbidden(format!(
+            "You lack the permission on this resource to {}.",
+            operation.describe()
+        ))),
+    }
+}
+
+/// The actor as an active, signed-in user; anyone else is unauthenticated.
+pub(crate) fn active_user(actor: &Actor) -> Result<&UserActor, DomainError> {
+    match actor {
+        Actor::User(user) if user.status == UserStatus::Active => Ok(user),
+        _ => Err(DomainError::Unauthenticated),
     }
 }

@@ -1,15 +1,20 @@
 //! Server-only half of the domain: persistence, services and authorization.
 
+mod access;
 mod actor;
 mod auth;
 mod authorize;
+mod effective;
 pub mod entities;
 mod error;
+mod mail;
 mod password;
 mod password_links;
 mod scope;
 mod scope_people;
+mod scope_resources;
 mod scope_roles;
+mod scope_teams;
 mod scope_users;
 mod secret;
 mod services;
@@ -20,8 +25,9 @@ mod users;
 
 pub use actor::{Actor, AuthMethod, UserActor};
 pub use auth::{Authenticator, SignedIn};
-pub use authorize::{Operation, Requirement, authorize};
+pub use authorize::{Operation, Requirement, Standing, authorize, authorize_with};
 pub use error::{DomainError, DomainResult};
+pub use mail::{DeliveryReport, MailError, MailTransport, OutgoingMail};
 pub use password::PasswordHasher;
 pub use scope::Scope;
 pub use secret::Secret;

@@ -1,15 +1,19 @@
-use crate::dto::{CurrentUser, Page, RoleManagedBy, UserQuery, UserRow, UserSort, UserStatus};
+use crate::dto::{
+    CurrentUser, Page, RoleManagedBy, TeamMemberRole, UserQuery, UserRow, UserSort, UserStatus,
+};
 use crate::ids::UserId;
 use crate::ssr::actor::Actor;
 use crate::ssr::authorize::{Operation, authorize};
-use crate::ssr::entities::{role, tenant, user};
+use crate::ssr::entities::{role, team, team_member, tenant, user};
 use crate::ssr::error::{DomainError, DomainResult};
 use crate::ssr::services::Services;
 use crate::validation::EMAIL_MAX;
-use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr, NullOrdering, Order};
+use sea_orm::sea_query::{Expr, ExprTrait, Func, IntoIden, LikeExpr, NullOrdering, Order};
 use sea_orm::{
-    ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect,
 };
+use std::collections::BTreeMap;
 
 /// The services as one actor may use them. Every method authorizes its `Operation` first, and
 /// only ever reads the actor's own tenant.
@@ -50,36 +54,22 @@ impl<'a> Scope<'a> {
     /// of email or name, ordered by email, one page at a time.
     pub async fn list_users(&self, query: UserQuery) -> DomainResult<Page<UserRow>> {
         let me = authorize(self.actor, Operation::ListUsers)?;
-        let limit = query.limit.unwrap_or(UserQuery::DEFAULT_LIMIT);
-        if limit == 0 || limit > UserQuery::MAX_LIMIT {
-            return Err(DomainError::validation(
-                "limit",
-                format!("limit must be between 1 and {}.", UserQuery::MAX_LIMIT),
-            ));
-        }
-        let offset = query.offset.unwrap_or(0);
+        let (limit, offset) = page_window(
+            query.limit,
+            query.offset,
+            UserQuery::DEFAULT_LIMIT,
+            UserQuery::MAX_LIMIT,
+        )?;
         let mut select = user::Entity::find().filter(user::Column::TenantId.eq(me.tenant_id.0));
-        if let Some(term) = query
-            .search
-            .as_deref()
-            .map(str::trim)
-            .filter(|t| !t.is_empty())
-        {
-            if term.chars().count() > EMAIL_MAX {
-                return Err(DomainError::validation(
-                    "search",
-                    format!("Search text has at most {EMAIL_MAX} characters."),
-                ));
-            }
-            let pattern = format!("%{}%", escape_like(&term.to_lowercase()));
-            let like = |column: user::Column| {
-                Expr::expr(Func::lower(Expr::col((user::Entity, column))))
-                    .like(LikeExpr::new(pattern.clone()).escape('\\'))
-            };
+        if let Some(pattern) = search_pattern(query.search.as_deref())? {
             select = select.filter(
                 Condition::any()
-                    .add(like(user::Column::Email))
-                    .add(like(user::Column::DisplayName)),
+                    .add(lower_like(user::Entity, user::Column::Email, &pattern))
+                    .add(lower_like(
+                        user::Entity,
+                        user::Column::DisplayName,
+                        &pattern,
+                    )),
             );
         }
         let db = self.services.db();
@@ -120,9 +110,19 @@ impl<'a> Scope<'a> {
             .offset(offset)
             .all(db)
             .await?;
+        let memberships = teams_of(db, rows.iter().map(|(user, _)| user.id)).await?;
         let items = rows
             .into_iter()
-            .map(|(user, role)| UserRow::from(UserWithRole { user, role }))
+            .map(|(user, role)| {
+                let id = user.id;
+                let mut row = UserRow::from(UserWithRole { user, role });
+                row.teams = memberships
+                    .iter()
+                    .filter(|(user, ..)| *user == id)
+                    .map(|(_, team, _)| team.name.clone())
+                    .collect();
+                row
+            })
             .collect();
         Ok(Page {
             items,
@@ -153,8 +153,78 @@ impl From<UserWithRole> for UserRow {
             last_login_at: user.last_login_at,
             role_managed_by: RoleManagedBy::parse(&user.role_managed_by)
                 .unwrap_or(RoleManagedBy::Initial),
+            teams: Vec::new(),
         }
     }
+}
+
+/// The teams of each of `users`, by name: one query for the memberships, one for the teams.
+pub(crate) async fn teams_of(
+    db: &impl ConnectionTrait,
+    users: impl IntoIterator<Item = i64>,
+) -> DomainResult<Vec<(i64, team::Model, TeamMemberRole)>> {
+    let memberships = team_member::Entity::find()
+        .filter(team_member::Column::UserId.is_in(users))
+        .all(db)
+        .await?;
+    let teams: BTreeMap<i64, team::Model> = team::Entity::find()
+        .filter(team::Column::Id.is_in(memberships.iter().map(|m| m.team_id)))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|t| (t.id, t))
+        .collect();
+    let mut found: Vec<(i64, team::Model, TeamMemberRole)> = memberships
+        .into_iter()
+        .filter_map(|m| {
+            let team = teams.get(&m.team_id)?.clone();
+            let role = TeamMemberRole::parse(&m.role).unwrap_or(TeamMemberRole::Member);
+            Some((m.user_id, team, role))
+        })
+        .collect();
+    found.sort_by(|a, b| a.1.name.cmp(&b.1.name));
+    Ok(found)
+}
+
+/// Checks a list's `limit` (default `default`, 1 to `max`) and `offset` (default 0).
+pub(crate) fn page_window(
+    limit: Option<u64>,
+    offset: Option<u64>,
+    default: u64,
+    max: u64,
+) -> DomainResult<(u64, u64)> {
+    let limit = limit.unwrap_or(default);
+    if limit == 0 || limit > max {
+        return Err(DomainError::validation(
+            "limit",
+            format!("limit must be between 1 and {max}."),
+        ));
+    }
+    Ok((limit, offset.unwrap_or(0)))
+}
+
+/// The LIKE pattern for a case-insensitive substring search, or `None` for no search.
+pub(crate) fn search_pattern(search: Option<&str>) -> DomainResult<Option<String>> {
+    let Some(term) = search.map(str::trim).filter(|t| !t.is_empty()) else {
+        return Ok(None);
+    };
+    if term.chars().count() > EMAIL_MAX {
+        return Err(DomainError::validation(
+            "search",
+            format!("Search text has at most {EMAIL_MAX} characters."),
+        ));
+    }
+    Ok(Some(format!("%{}%", escape_like(&term.to_lowercase()))))
+}
+
+/// `lower(table.column) LIKE pattern`, with `\\` escaping (see `search_pattern`).
+pub(crate) fn lower_like<T: IntoIden, C: IntoIden>(
+    table: T,
+    column: C,
+    pattern: &str,
+) -> sea_orm::sea_query::SimpleExpr {
+    Expr::expr(Func::lower(Expr::col((table, column))))
+        .like(LikeExpr::new(pattern.to_owned()).escape('\\'))
 }
 
 /// Escapes LIKE wildcards so a search for `50%` means the characters, not a pattern.

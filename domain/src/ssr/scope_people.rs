@@ -1,17 +1,20 @@
 //! Inviting, resetting and deleting users, and one's own profile.
 
 use crate::dto::{
-    CurrentUser, InviteOutcome, InviteRequest, InvitedUser, PasswordLink, RoleManagedBy, UserStatus,
+    CurrentUser, InviteOutcome, InviteRequest, InvitedUser, LinkDelivery, PasswordLink,
+    RoleManagedBy, UserStatus,
 };
 use crate::ids::UserId;
 use crate::ssr::authorize::{Operation, authorize};
 use crate::ssr::entities::user;
 use crate::ssr::error::{DomainError, DomainResult};
+use crate::ssr::mail::{self, MailKind};
 use crate::ssr::password_links::{self, LinkPurpose};
-use crate::ssr::scope::Scope;
-use crate::ssr::scope_roles::{find_role, refuse_escalation};
+use crate::ssr::scope::{Scope, teams_of};
+use crate::ssr::scope_resources::grants_of_user;
+use crate::ssr::scope_roles::{find_role, refuse_role_grant};
 use crate::ssr::scope_users::{find_user, refuse_acting_on_admin, refuse_last_admin};
-use crate::ssr::services::{is_admin_role, role_permissions};
+use crate::ssr::services::is_admin_role;
 use crate::ssr::sessions::end_sessions;
 use crate::validation::{check_password_pair, normalize_display_name, parse_email_list};
 use chrono::Utc;
@@ -19,14 +22,15 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set, Tran
 
 impl Scope<'_> {
     /// Invites one or several addresses with one role. Existing addresses are reported and left
-    /// alone. With `send_password_email`, each new user gets a one-time set-password link
-    /// (returned here, for the admin to pass on); without it, they are expected to use SSO.
+    /// alone. With `send_password_email`, each new user gets a one-time set-password link,
+    /// mailed when mail is configured and otherwise returned for the admin to pass on; without
+    /// it, they are expected to use SSO.
     pub async fn invite_users(&self, request: InviteRequest) -> DomainResult<InviteOutcome> {
         let me = authorize(self.actor, Operation::InviteUsers)?;
         let emails = parse_email_list("emails", &request.emails)?;
         let txn = self.services.db().begin().await?;
         let role = find_role(&txn, me, request.role_id).await?;
-        refuse_escalation(me, &role_permissions(&txn, &role).await?)?;
+        refuse_role_grant(&txn, me, &role).await?;
         let existing: Vec<String> = user::Entity::find()
             .filter(user::Column::TenantId.eq(me.tenant_id.0))
             .filter(user::Column::Email.is_in(emails.clone()))
@@ -35,6 +39,7 @@ impl Scope<'_> {
             .into_iter()
             .map(|u| u.email)
             .collect();
+        let tenant = mail::tenant_name(&txn, me.tenant_id.0).await?;
         let now = Utc::now();
         let mut invited = Vec::new();
         for email in emails.iter().filter(|e| !existing.contains(e)) {
@@ -55,7 +60,11 @@ impl Scope<'_> {
             .insert(&txn)
             .await?;
             let set_password_link = if request.send_password_email {
-                Some(password_links::issue(&txn, self.services, &created, LinkPurpose::Set).await?)
+                let link =
+                    password_links::issue(&txn, self.services, &created, LinkPurpose::Set).await?;
+                let message =
+                    mail::invitation(&tenant, &me.display_name, &role.display_name, &link);
+                Some(deliver_link(self, &txn, &created, MailKind::Invitation, link, message).await?)
             } else {
                 None
             };
@@ -66,6 +75,7 @@ impl Scope<'_> {
             });
         }
         txn.commit().await?;
+        self.services.wake_mail_delivery();
         tracing::info!(
             invited = invited.len(),
             existing = existing.len(),
@@ -78,22 +88,28 @@ impl Scope<'_> {
         })
     }
 
-    /// Issues a new set-password link for a user and signs them out everywhere. Their current
-    /// password keeps working until the link is used.
-    pub async fn reset_user_password(&self, id: UserId) -> DomainResult<PasswordLink> {
+    /// Issues a new set-password link for a user (mailed, or returned when mail is not
+    /// configured) and signs them out everywhere. Their current password keeps working until
+    /// the link is used.
+    pub async fn reset_user_password(&self, id: UserId) -> DomainResult<LinkDelivery> {
         let me = authorize(self.actor, Operation::ResetUserPassword)?;
         let txn = self.services.db().begin().await?;
         let (target, role) = find_user(&txn, me, id).await?;
         refuse_acting_on_admin(me, &role)?;
         let link = password_links::issue(&txn, self.services, &target, LinkPurpose::Reset).await?;
+        let message = mail::password_reset(&mail::tenant_name(&txn, me.tenant_id.0).await?, &link);
+        let delivery =
+            deliver_link(self, &txn, &target, MailKind::PasswordReset, link, message).await?;
         end_sessions(&txn, target.id).await?;
         txn.commit().await?;
+        self.services.wake_mail_delivery();
         tracing::info!(user = id.0, by = me.user_id.0, "password reset link issued");
-        Ok(link)
+        Ok(delivery)
     }
 
     /// Deletes a user. Resources they created stay. Nobody deletes themselves, non-Admins do
-    /// not delete Admins, and the last active Admin stays.
+    /// not delete Admins, the last active Admin stays, and a user still in a team stays until
+    /// removed from it (the refusal names the teams).
     pub async fn delete_user(&self, id: UserId) -> DomainResult<()> {
         let me = authorize(self.actor, Operation::DeleteUser)?;
         if id == me.user_id {
@@ -105,6 +121,7 @@ impl Scope<'_> {
         if is_admin_role(&role) {
             refuse_last_admin(&txn, &target, "delete").await?;
         }
+        refuse_while_in_teams_or_grants(&txn, &target).await?;
         end_sessions(&txn, target.id).await?;
         user::Entity::delete_by_id(target.id).exec(&txn).await?;
         txn.commit().await?;
@@ -163,4 +180,68 @@ impl Scope<'_> {
         tracing::info!(user = me.user_id.0, "password changed by its owner");
         Ok(())
     }
+}
+
+/// Queues `message` (which carries `link`) for `user` when mail is configured; otherwise hands
+/// the link back for the admin to pass on. Runs inside the caller's transaction.
+async fn deliver_link(
+    scope: &Scope<'_>,
+    txn: &impl sea_orm::ConnectionTrait,
+    user: &user::Model,
+    kind: MailKind,
+    link: PasswordLink,
+    message: (String, String),
+) -> DomainResult<LinkDelivery> {
+    if !scope.services.mail_enabled() {
+        return Ok(LinkDelivery::Shown(link));
+    }
+    mail::enqueue(
+        txn,
+        scope.services,
+        user.tenant_id,
+        kind,
+        &user.email,
+        message,
+    )
+    .await?;
+    Ok(LinkDelivery::Emailed {
+        to: user.email.clone(),
+    })
+}
+
+/// Refuses to delete a user who still belongs to teams or holds collaborator grants, naming
+/// every one of them.
+async fn refuse_while_in_teams_or_grants(
+    db: &impl sea_orm::ConnectionTrait,
+    target: &user::Model,
+) -> DomainResult<()> {
+    let teams: Vec<String> = teams_of(db, [target.id])
+        .await?
+        .into_iter()
+        .map(|(_, team, _)| team.name)
+        .collect();
+    let grants = grants_of_user(db, target.id).await?;
+    if teams.is_empty() && grants.is_empty() {
+        return Ok(());
+    }
+    let mut blockers = Vec::new();
+    if !teams.is_empty() {
+        blockers.push(format!(
+            "a member of {} team(s): {}",
+            teams.len(),
+            teams.join(", ")
+        ));
+    }
+    if !grants.is_empty() {
+        blockers.push(format!(
+            "a collaborator on {} resource(s): {}",
+            grants.len(),
+            grants.join(", ")
+        ));
+    }
+    Err(DomainError::Conflict(format!(
+        "{} is {}. Remove them from these first.",
+        target.email,
+        blockers.join(", and ")
+    )))
 }

@@ -1,11 +1,12 @@
 //! Access > Roles: tenant roles, built-in and custom.
 
-use crate::dto::{NewRole, RoleChanges, RoleSummary};
+use crate::dto::{AssignableRole, NewRole, RoleChanges, RoleSummary};
 use crate::ids::RoleId;
 use crate::permissions::Permission;
+use crate::resources::ResourceType;
 use crate::ssr::actor::UserActor;
 use crate::ssr::authorize::{Operation, authorize};
-use crate::ssr::entities::{role, role_permission, user};
+use crate::ssr::entities::{collaborator, role, role_permission, team, user};
 use crate::ssr::error::{DomainError, DomainResult};
 use crate::ssr::scope::Scope;
 use crate::ssr::services::{is_admin_role, role_permissions};
@@ -18,22 +19,51 @@ use sea_orm::{
 use std::collections::BTreeSet;
 
 impl Scope<'_> {
-    /// The tenant's roles: built-in first, then custom, by name.
+    /// The tenant's roles: tenant roles (built-in first, then custom, by name), then resource
+    /// roles by resource type (built-in first, strongest first, then custom by name).
     pub async fn list_roles(&self) -> DomainResult<Vec<RoleSummary>> {
         let me = authorize(self.actor, Operation::ListRoles)?;
         let db = self.services.db();
-        let roles = role::Entity::find()
+        let mut roles = role::Entity::find()
             .filter(role::Column::TenantId.eq(me.tenant_id.0))
-            .filter(role::Column::ResourceType.is_null())
-            .order_by_desc(role::Column::Builtin)
-            .order_by_asc(role::Column::Name)
+            .order_by_asc(role::Column::Id)
             .all(db)
             .await?;
+        roles.sort_by_key(|r| {
+            let kind = r.resource_type.as_deref().and_then(ResourceType::from_key);
+            // Built-in resource roles keep their creation order: strongest first.
+            let name = if r.builtin && kind.is_some() {
+                String::new()
+            } else {
+                r.name.clone()
+            };
+            (kind.is_some(), kind, !r.builtin, name)
+        });
         let mut summaries = Vec::with_capacity(roles.len());
         for role in roles {
             summaries.push(summarize(db, role).await?);
         }
         Ok(summaries)
+    }
+
+    /// The tenant roles for the pickers of someone who invites users or changes their roles,
+    /// each marked with why it cannot be handed out by this actor, if it cannot: roles with
+    /// permissions the actor lacks (no escalation), and Admin for non-Admins.
+    pub async fn assignable_roles(&self) -> DomainResult<Vec<AssignableRole>> {
+        let me = authorize(self.actor, Operation::ListAssignableRoles)?;
+        let db = self.services.db();
+        let roles = tenant_roles(db, me).await?;
+        let mut choices = Vec::with_capacity(roles.len());
+        for role in roles {
+            let unavailable = role_grant_refusal(me, &role, &role_permissions(db, &role).await?);
+            choices.push(AssignableRole {
+                id: RoleId(role.id),
+                name: role.name,
+                display_name: role.display_name,
+                unavailable,
+            });
+        }
+        Ok(choices)
     }
 
     /// Creates a custom tenant role. Only an Admin may put in permissions they do not hold.
@@ -49,6 +79,7 @@ impl Scope<'_> {
                 "Pick at least one permission.",
             ));
         }
+        check_scope(input.resource_type, &permissions)?;
         refuse_escalation(me, &permissions)?;
 
         let txn = self.services.db().begin().await?;
@@ -71,7 +102,7 @@ impl Scope<'_> {
             display_name: Set(display_name),
             description: Set(description),
             builtin: Set(false),
-            resource_type: Set(None),
+            resource_type: Set(input.resource_type.map(|t| t.key().to_string())),
             created_at: Set(now),
             updated_at: Set(now),
             ..Default::default()
@@ -90,10 +121,20 @@ impl Scope<'_> {
     pub async fn update_role(&self, id: RoleId, changes: RoleChanges) -> DomainResult<RoleSummary> {
         let me = authorize(self.actor, Operation::UpdateRole)?;
         let db = self.services.db();
-        let existing = find_role(db, me, id).await?;
+        let existing = find_any_role(db, me, id).await?;
         if is_admin_role(&existing) {
             return Err(DomainError::Conflict(
                 "The Admin role always holds every permission and cannot be edited.".into(),
+            ));
+        }
+        let scope = existing
+            .resource_type
+            .as_deref()
+            .and_then(ResourceType::from_key);
+        if existing.builtin && scope.is_some() {
+            return Err(DomainError::Conflict(
+                "Built-in resource roles are fixed. Create a custom role for another set of permissions."
+                    .into(),
             ));
         }
         let display_name = normalize_display_name("display_name", &changes.display_name)?;
@@ -105,6 +146,7 @@ impl Scope<'_> {
                 "Pick at least one permission.",
             ));
         }
+        check_scope(scope, &permissions)?;
         refuse_escalation(me, &permissions)?;
 
         let txn = db.begin().await?;
@@ -124,7 +166,7 @@ impl Scope<'_> {
     pub async fn delete_role(&self, id: RoleId) -> DomainResult<()> {
         let me = authorize(self.actor, Operation::DeleteRole)?;
         let txn = self.services.db().begin().await?;
-        let existing = find_role(&txn, me, id).await?;
+        let existing = find_any_role(&txn, me, id).await?;
         if existing.builtin {
             return Err(DomainError::Conflict(
                 "Built-in roles cannot be deleted. Only custom roles can be removed.".into(),
@@ -135,13 +177,36 @@ impl Scope<'_> {
             .order_by_asc(user::Column::Email)
             .all(&txn)
             .await?;
-        if !holders.is_empty() {
-            let emails: Vec<_> = holders.iter().map(|u| u.email.as_str()).collect();
+        let holding_teams = team::Entity::find()
+            .filter(team::Column::RoleId.eq(existing.id))
+            .order_by_asc(team::Column::Name)
+            .all(&txn)
+            .await?;
+        let grants = collaborator::Entity::find()
+            .filter(collaborator::Column::RoleId.eq(existing.id))
+            .count(&txn)
+            .await?;
+        if !holders.is_empty() || !holding_teams.is_empty() || grants > 0 {
+            let mut held_by = Vec::new();
+            if !holders.is_empty() {
+                let emails: Vec<_> = holders.iter().map(|u| u.email.as_str()).collect();
+                held_by.push(format!("{} user(s): {}", holders.len(), emails.join(", ")));
+            }
+            if !holding_teams.is_empty() {
+                let names: Vec<_> = holding_teams.iter().map(|t| t.name.as_str()).collect();
+                held_by.push(format!(
+                    "{} team(s): {}",
+                    holding_teams.len(),
+                    names.join(", ")
+                ));
+            }
+            if grants > 0 {
+                held_by.push(format!("{grants} collaborator grant(s)"));
+            }
             return Err(DomainError::Conflict(format!(
-                "The role {} is held by {} user(s): {}. Assign them another role first.",
+                "The role {} is held by {}. Assign them another role first.",
                 existing.name,
-                holders.len(),
-                emails.join(", ")
+                held_by.join(" and ")
             )));
         }
         let name = existing.name.clone();
@@ -152,18 +217,71 @@ impl Scope<'_> {
     }
 }
 
-/// A tenant role of the actor's tenant; another tenant's id reads as not found.
-pub(crate) async fn find_role(
+/// The tenant roles of the actor's tenant: built-in first, then custom, by name.
+async fn tenant_roles(db: &impl ConnectionTrait, me: &UserActor) -> DomainResult<Vec<role::Model>> {
+    Ok(role::Entity::find()
+        .filter(role::Column::TenantId.eq(me.tenant_id.0))
+        .filter(role::Column::ResourceType.is_null())
+        .order_by_desc(role::Column::Builtin)
+        .order_by_asc(role::Column::Name)
+        .all(db)
+        .await?)
+}
+
+/// Any role of the actor's tenant, tenant or resource role; another tenant's id reads as not
+/// found.
+async fn find_any_role(
     db: &impl ConnectionTrait,
     me: &UserActor,
     id: RoleId,
 ) -> DomainResult<role::Model> {
     role::Entity::find_by_id(id.0)
         .filter(role::Column::TenantId.eq(me.tenant_id.0))
-        .filter(role::Column::ResourceType.is_null())
         .one(db)
         .await?
         .ok_or_else(|| DomainError::NotFound("Role".into()))
+}
+
+/// A resource role holds its type's permissions only, naming any that do not belong.
+fn check_scope(
+    scope: Option<ResourceType>,
+    permissions: &BTreeSet<Permission>,
+) -> DomainResult<()> {
+    let Some(kind) = scope else {
+        return Ok(());
+    };
+    let allowed = kind.grantable_permissions();
+    let foreign: Vec<&str> = permissions
+        .iter()
+        .filter(|p| !allowed.contains(p))
+        .map(|p| p.key())
+        .collect();
+    if foreign.is_empty() {
+        return Ok(());
+    }
+    Err(DomainError::validation(
+        "permissions",
+        format!(
+            "A {} role holds {} permissions only; these are not: {}.",
+            kind.label(),
+            kind.label(),
+            foreign.join(", ")
+        ),
+    ))
+}
+
+/// A tenant role of the actor's tenant; another tenant's id, or a resource role, reads as not
+/// found.
+pub(crate) async fn find_role(
+    db: &impl ConnectionTrait,
+    me: &UserActor,
+    id: RoleId,
+) -> DomainResult<role::Model> {
+    let found = find_any_role(db, me, id).await?;
+    if found.resource_type.is_some() {
+        return Err(DomainError::NotFound("Role".into()));
+    }
+    Ok(found)
 }
 
 /// Parses permission keys, naming every unknown one.
@@ -183,6 +301,40 @@ fn parse_permissions(keys: &[String]) -> DomainResult<BTreeSet<Permission>> {
         .iter()
         .filter_map(|k| Permission::from_key(k))
         .collect())
+}
+
+/// Why `me` may not give `role` (holding `permissions`) to a user, if they may not: only an
+/// Admin makes Admins, and only an Admin hands out permissions they do not hold themselves.
+/// The pickers and the services ask this same function.
+pub(crate) fn role_grant_refusal(
+    me: &UserActor,
+    role: &role::Model,
+    permissions: &BTreeSet<Permission>,
+) -> Option<String> {
+    if is_admin_role(role) && !me.is_admin {
+        return Some("Only an Admin can make someone an Admin.".into());
+    }
+    let lacking = me.lacking(permissions);
+    if lacking.is_empty() {
+        return None;
+    }
+    let keys: Vec<&str> = lacking.iter().map(|p| p.key()).collect();
+    Some(format!(
+        "Only an Admin can grant permissions they do not hold. You lack: {}.",
+        keys.join(", ")
+    ))
+}
+
+/// Refuses giving `role` to a user when `role_grant_refusal` says no.
+pub(crate) async fn refuse_role_grant(
+    db: &impl ConnectionTrait,
+    me: &UserActor,
+    role: &role::Model,
+) -> DomainResult<()> {
+    match role_grant_refusal(me, role, &role_permissions(db, role).await?) {
+        Some(reason) => Err(DomainError::Forbidden(reason)),
+        None => Ok(()),
+    }
 }
 
 /// No escalation: only an Admin may hand out permissions they do not hold themselves.
@@ -226,6 +378,10 @@ async fn summarize(db: &impl ConnectionTrait, role: role::Model) -> DomainResult
         .filter(user::Column::RoleId.eq(role.id))
         .count(db)
         .await?;
+    let grant_count = collaborator::Entity::find()
+        .filter(collaborator::Column::RoleId.eq(role.id))
+        .count(db)
+        .await?;
     Ok(RoleSummary {
         id: RoleId(role.id),
         all_permissions: is_admin_role(&role),
@@ -235,5 +391,10 @@ async fn summarize(db: &impl ConnectionTrait, role: role::Model) -> DomainResult
         builtin: role.builtin,
         permissions: permissions.iter().map(|p| p.key().to_string()).collect(),
         user_count,
+        resource_type: role
+            .resource_type
+            .as_deref()
+            .and_then(ResourceType::from_key),
+        grant_count,
     })
 }

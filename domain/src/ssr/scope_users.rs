@@ -1,15 +1,18 @@
 //! A user's page: details, effective permissions, role assignment, deactivation.
 
-use crate::dto::{EffectivePermission, RoleManagedBy, UserDetail, UserRow, UserStatus};
-use crate::ids::{RoleId, UserId};
+use crate::dto::{EffectivePermission, RoleManagedBy, UserDetail, UserRow, UserStatus, UserTeam};
+use crate::ids::{RoleId, TeamId, UserId};
 use crate::permissions::BuiltinRole;
 use crate::ssr::actor::UserActor;
 use crate::ssr::authorize::{Operation, authorize};
+use crate::ssr::effective::effective_permissions;
 use crate::ssr::entities::{role, user};
 use crate::ssr::error::{DomainError, DomainResult};
-use crate::ssr::scope::{Scope, UserWithRole};
-use crate::ssr::scope_roles::{find_role, refuse_escalation};
-use crate::ssr::services::{is_admin_role, role_permissions};
+use crate::ssr::mail::{self, MailKind};
+use crate::ssr::scope::{Scope, UserWithRole, teams_of};
+use crate::ssr::scope_resources::grants_reaching_user;
+use crate::ssr::scope_roles::{find_role, refuse_role_grant};
+use crate::ssr::services::is_admin_role;
 use crate::ssr::sessions::end_sessions;
 use crate::ssr::users::builtin_role;
 use chrono::Utc;
@@ -29,16 +32,36 @@ impl Scope<'_> {
 
     /// Assigns a tenant role. The change is manual, so SSO group mapping will not undo it.
     /// Refused when it would hand out permissions the actor lacks (unless Admin), when a
-    /// non-Admin acts on an Admin, or when it would demote the last active Admin.
+    /// non-Admin acts on an Admin, or when it would demote the last active Admin. When mail is
+    /// configured and the role really changes, the user gets a notice.
     pub async fn change_user_role(&self, id: UserId, role_id: RoleId) -> DomainResult<UserDetail> {
         let me = authorize(self.actor, Operation::ChangeUserRole)?;
         let txn = self.services.db().begin().await?;
         let (target, current_role) = find_user(&txn, me, id).await?;
         let new_role = find_role(&txn, me, role_id).await?;
         refuse_acting_on_admin(me, &current_role)?;
-        refuse_escalation(me, &role_permissions(&txn, &new_role).await?)?;
+        refuse_role_grant(&txn, me, &new_role).await?;
         if is_admin_role(&current_role) && !is_admin_role(&new_role) {
             refuse_last_admin(&txn, &target, "demote").await?;
+        }
+        let notify = self.services.mail_enabled() && current_role.id != new_role.id;
+        if notify {
+            let message = mail::role_changed(
+                &mail::tenant_name(&txn, me.tenant_id.0).await?,
+                &current_role.display_name,
+                &new_role.display_name,
+                &me.display_name,
+                &self.services.config().public_url,
+            );
+            mail::enqueue(
+                &txn,
+                self.services,
+                target.tenant_id,
+                MailKind::RoleChanged,
+                &target.email,
+                message,
+            )
+            .await?;
         }
         let mut active: user::ActiveModel = target.into();
         active.role_id = Set(new_role.id);
@@ -47,6 +70,9 @@ impl Scope<'_> {
         let updated = active.update(&txn).await?;
         let result = detail(&txn, updated, new_role).await?;
         txn.commit().await?;
+        if notify {
+            self.services.wake_mail_delivery();
+        }
         tracing::info!(user = id.0, by = me.user_id.0, role = %result.user.role_name, "user role changed");
         Ok(result)
     }
@@ -146,25 +172,43 @@ async fn detail(
     target: user::Model,
     role: role::Model,
 ) -> DomainResult<UserDetail> {
-    let permissions = role_permissions(db, &role).await?;
-    let source = format!("Role: {}", role.display_name);
+    let effective = effective_permissions(db, target.id, &role).await?;
     let role_managed_by =
         RoleManagedBy::parse(&target.role_managed_by).unwrap_or(RoleManagedBy::Initial);
     let created_at = target.created_at;
     let role_id = RoleId(role.id);
+    let team_memberships: Vec<UserTeam> = teams_of(db, [target.id])
+        .await?
+        .into_iter()
+        .map(|(_, team, role)| UserTeam {
+            id: TeamId(team.id),
+            name: team.name,
+            role,
+        })
+        .collect();
+    let teams: Vec<(i64, String)> = team_memberships
+        .iter()
+        .map(|t| (t.id.0, t.name.clone()))
+        .collect();
+    let collaborations = grants_reaching_user(db, target.id, &teams).await?;
+    let mut row = UserRow::from(UserWithRole {
+        user: target,
+        role: Some(role),
+    });
+    row.teams = team_memberships.iter().map(|t| t.name.clone()).collect();
     Ok(UserDetail {
-        user: UserRow::from(UserWithRole {
-            user: target,
-            role: Some(role),
-        }),
+        user: row,
+        team_memberships,
+        collaborations,
         role_id,
         role_managed_by,
         created_at,
-        effective_permissions: permissions
-            .iter()
-            .map(|p| EffectivePermission {
-                key: p.key().to_string(),
-                sources: vec![source.clone()],
+        effective_permissions: effective
+            .sources
+            .into_iter()
+            .map(|(permission, sources)| EffectivePermission {
+                key: permission.key().to_string(),
+                sources,
             })
             .collect(),
     })

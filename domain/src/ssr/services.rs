@@ -3,8 +3,10 @@ use crate::ids::{RoleId, TenantId, UserId};
 use crate::permissions::{BuiltinRole, Permission};
 use crate::ssr::actor::{Actor, AuthMethod, UserActor};
 use crate::ssr::auth::Authenticator;
+use crate::ssr::effective::effective_permissions;
 use crate::ssr::entities::{instance_setting, role, role_permission, tenant, user};
 use crate::ssr::error::{DomainError, DomainResult};
+use crate::ssr::mail::MailTransport;
 use crate::ssr::password::PasswordHasher;
 use crate::ssr::scope::Scope;
 use crate::ssr::secret::{SECRET_MIN_LEN, Secret};
@@ -17,6 +19,7 @@ use sea_orm::{
 };
 use std::collections::BTreeSet;
 use std::sync::Arc;
+use tokio::sync::Notify;
 
 /// The slug of the tenant created on first start.
 pub(crate) const DEFAULT_TENANT_SLUG: &str = "default";
@@ -30,6 +33,9 @@ pub struct ServicesConfig {
     pub tenant_name: String,
     /// The console's public URL without a trailing slash; links in invitations start with it.
     pub public_url: String,
+    /// Where mail goes (SMTP in production). `None`: nothing is mailed, and one-time links
+    /// are shown to the admin who created them instead.
+    pub mail: Option<Arc<dyn MailTransport>>,
 }
 
 impl Default for ServicesConfig {
@@ -38,6 +44,7 @@ impl Default for ServicesConfig {
             throttle: ThrottlePolicy::default(),
             tenant_name: "Default".into(),
             public_url: "http://127.0.0.1:3000".into(),
+            mail: None,
         }
     }
 }
@@ -56,6 +63,8 @@ struct Inner {
     secret: Secret,
     hasher: PasswordHasher,
     config: ServicesConfig,
+    /// Wakes the mail delivery loop when a message is queued.
+    mail_wakeup: Notify,
 }
 
 impl Services {
@@ -83,6 +92,7 @@ impl Services {
                 secret,
                 hasher: PasswordHasher::new(),
                 config,
+                mail_wakeup: Notify::new(),
             }),
         })
     }
@@ -114,7 +124,7 @@ impl Services {
     }
 
     /// Resolves the actor for a user id taken from a session (or, later, a token), with the
-    /// permissions they hold right now. `None` when the user no longer exists. A deactivated
+    /// permissions they hold right now: their role's and their teams' roles'. `None` when the user no longer exists. A deactivated
     /// user is returned as such; `authorize` refuses them and transports end their sessions.
     pub async fn load_actor(
         &self,
@@ -129,8 +139,9 @@ impl Services {
         else {
             return Ok(None);
         };
-        let permissions = role_permissions(db, &role).await?;
-        let is_admin = is_admin_role(&role);
+        let effective = effective_permissions(db, user.id, &role).await?;
+        let permissions = effective.sources.keys().copied().collect();
+        let is_admin = effective.is_admin;
         Ok(Some(Actor::User(UserActor {
             tenant_id: TenantId(user.tenant_id),
             user_id: UserId(user.id),
@@ -160,6 +171,10 @@ impl Services {
 
     pub(crate) fn config(&self) -> &ServicesConfig {
         &self.inner.config
+    }
+
+    pub(crate) fn mail_wakeup(&self) -> &Notify {
+        &self.inner.mail_wakeup
     }
 
     /// The tenant people sign in to. There is one until multi-tenant sign-in arrives.

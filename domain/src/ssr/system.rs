@@ -3,6 +3,7 @@
 
 use crate::ids::UserId;
 use crate::permissions::BuiltinRole;
+use crate::resources::ResourceType;
 use crate::ssr::auth::SETUP_TOKEN_PURPOSE;
 use crate::ssr::entities::{role, role_permission, setup_token, tenant, user};
 use crate::ssr::error::{DomainError, DomainResult};
@@ -11,7 +12,9 @@ use crate::ssr::services::{DEFAULT_TENANT_SLUG, Services};
 use crate::ssr::users::{insert_admin, tenant_has_users};
 use crate::validation::{check_new_password, normalize_display_name, normalize_email};
 use chrono::Utc;
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set, TransactionTrait};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set, TransactionTrait,
+};
 
 /// What start-up found.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -62,42 +65,7 @@ impl<'a> SystemScope<'a> {
                 .await?
             }
         };
-        for builtin in BuiltinRole::ALL {
-            let exists = role::Entity::find()
-                .filter(role::Column::TenantId.eq(tenant.id))
-                .filter(role::Column::Name.eq(builtin.name()))
-                .one(&txn)
-                .await?
-                .is_some();
-            if exists {
-                continue;
-            }
-            let created = role::ActiveModel {
-                tenant_id: Set(tenant.id),
-                name: Set(builtin.name().into()),
-                display_name: Set(builtin.display_name().into()),
-                description: Set(builtin.description().into()),
-                builtin: Set(true),
-                resource_type: Set(None),
-                created_at: Set(now),
-                updated_at: Set(now),
-                ..Default::default()
-            }
-            .insert(&txn)
-            .await?;
-            // Admin's permissions are the whole catalog by definition, never stored.
-            if builtin != BuiltinRole::Admin {
-                let rows = builtin.default_permissions().into_iter().map(|p| {
-                    role_permission::ActiveModel {
-                        role_id: Set(created.id),
-                        permission: Set(p.key().into()),
-                    }
-                });
-                role_permission::Entity::insert_many(rows)
-                    .exec(&txn)
-                    .await?;
-            }
-        }
+        ensure_builtin_roles(&txn, tenant.id).await?;
         let outcome = if tenant_has_users(&txn, tenant.id).await? {
             BootstrapOutcome::Ready
         } else {
@@ -164,4 +132,77 @@ impl<'a> SystemScope<'a> {
             generated_password: generated.then_some(password),
         })
     }
+}
+
+/// Creates the built-in roles a tenant lacks: Admin, Member and Team Manager (whose permissions
+/// an Admin may since have edited: existing roles are left alone), and the resource roles of
+/// seed 001 for every resource type.
+pub(crate) async fn ensure_builtin_roles(
+    db: &impl ConnectionTrait,
+    tenant_id: i64,
+) -> DomainResult<()> {
+    let existing: Vec<String> = role::Entity::find()
+        .filter(role::Column::TenantId.eq(tenant_id))
+        .filter(role::Column::Builtin.eq(true))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|r| r.name)
+        .collect();
+    let tenant_roles = BuiltinRole::ALL.into_iter().map(|builtin| {
+        let permissions = match builtin {
+            // Admin's permissions are the whole catalog by definition, never stored.
+            BuiltinRole::Admin => Vec::new(),
+            _ => builtin.default_permissions(),
+        };
+        (
+            builtin.name(),
+            builtin.display_name(),
+            builtin.description().to_string(),
+            None,
+            permissions,
+        )
+    });
+    let resource_roles = ResourceType::ALL.into_iter().flat_map(|resource_type| {
+        resource_type.builtin_roles().iter().map(move |r| {
+            (
+                r.name,
+                r.display_name,
+                format!("Built-in {} role.", resource_type.label()),
+                Some(resource_type.key().to_string()),
+                r.permissions.to_vec(),
+            )
+        })
+    });
+    let now = Utc::now();
+    for (name, display_name, description, resource_type, permissions) in
+        tenant_roles.chain(resource_roles)
+    {
+        if existing.iter().any(|e| e == name) {
+            continue;
+        }
+        let created = role::ActiveModel {
+            tenant_id: Set(tenant_id),
+            name: Set(name.into()),
+            display_name: Set(display_name.into()),
+            description: Set(description),
+            builtin: Set(true),
+            resource_type: Set(resource_type),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        }
+        .insert(db)
+        .await?;
+        if !permissions.is_empty() {
+            let rows = permissions
+                .into_iter()
+                .map(|p| role_permission::ActiveModel {
+                    role_id: Set(created.id),
+                    permission: Set(p.key().into()),
+                });
+            role_permission::Entity::insert_many(rows).exec(db).await?;
+        }
+    }
+    Ok(())
 }

@@ -3,10 +3,14 @@
 //! without a case in `perform` does not compile.
 
 use crate::harness::{TestCtx, db_test};
-use domain::dto::{InviteRequest, NewRole, RoleChanges, UserQuery, UserStatus};
-use domain::ids::{RoleId, UserId};
+use domain::dto::{
+    AccessQuestion, InviteRequest, NewCollaborator, NewResource, NewRole, NewTeam, NewTeamMembers,
+    RoleChanges, TeamChanges, TeamMemberRole, TeamQuery, UserQuery, UserStatus,
+};
+use domain::ids::{ResourceId, RoleId, TeamId, UserId};
 use domain::permissions::BuiltinRole;
-use domain::{Actor, DomainError, Operation, Requirement, Scope};
+use domain::resources::ResourceType;
+use domain::{Actor, DomainError, Operation, Requirement, Scope, Standing};
 use std::sync::atomic::{AtomicU32, Ordering};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -22,6 +26,8 @@ enum Kind {
     DeactivatedAdmin,
     /// The Admin of another tenant, reaching for this tenant's ids.
     OtherTenantAdmin,
+    /// A Member holding Workspace Admin on the fixture workspace (and on the doomed ones).
+    ResourceCollaborator,
 }
 
 const KINDS: &[Kind] = &[
@@ -32,6 +38,7 @@ const KINDS: &[Kind] = &[
     Kind::CustomRole,
     Kind::DeactivatedAdmin,
     Kind::OtherTenantAdmin,
+    Kind::ResourceCollaborator,
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -131,6 +138,18 @@ const MATRIX: &[(Operation, Kind, Expect)] = &[
     (Operation::ListRoles, CustomRole, Allow),
     (Operation::ListRoles, DeactivatedAdmin, Unauthenticated),
     (Operation::ListRoles, OtherTenantAdmin, Allow),
+    (Operation::ListAssignableRoles, Anonymous, Unauthenticated),
+    (Operation::ListAssignableRoles, Admin, Allow),
+    (Operation::ListAssignableRoles, Member, Forbidden),
+    (Operation::ListAssignableRoles, TeamManager, Forbidden),
+    (Operation::ListAssignableRoles, CustomRole, Allow),
+    (
+        Operation::ListAssignableRoles,
+        DeactivatedAdmin,
+        Unauthenticated,
+    ),
+    // Lists the actor's own tenant: nothing of this tenant leaks.
+    (Operation::ListAssignableRoles, OtherTenantAdmin, Allow),
     (Operation::CreateRole, Anonymous, Unauthenticated),
     (Operation::CreateRole, Admin, Allow),
     (Operation::CreateRole, Member, Forbidden),
@@ -152,6 +171,137 @@ const MATRIX: &[(Operation, Kind, Expect)] = &[
     (Operation::DeleteRole, CustomRole, Allow),
     (Operation::DeleteRole, DeactivatedAdmin, Unauthenticated),
     (Operation::DeleteRole, OtherTenantAdmin, NotFound),
+    (Operation::ListTeams, Anonymous, Unauthenticated),
+    (Operation::ListTeams, Admin, Allow),
+    (Operation::ListTeams, Member, Forbidden),
+    (Operation::ListTeams, TeamManager, Allow),
+    (Operation::ListTeams, CustomRole, Forbidden),
+    (Operation::ListTeams, DeactivatedAdmin, Unauthenticated),
+    (Operation::ListTeams, OtherTenantAdmin, Allow),
+    (Operation::ViewTeam, Anonymous, Unauthenticated),
+    (Operation::ViewTeam, Admin, Allow),
+    (Operation::ViewTeam, Member, Forbidden),
+    (Operation::ViewTeam, TeamManager, Allow),
+    (Operation::ViewTeam, CustomRole, Forbidden),
+    (Operation::ViewTeam, DeactivatedAdmin, Unauthenticated),
+    (Operation::ViewTeam, OtherTenantAdmin, NotFound),
+    (Operation::CreateTeam, Anonymous, Unauthenticated),
+    (Operation::CreateTeam, Admin, Allow),
+    (Operation::CreateTeam, Member, Forbidden),
+    (Operation::CreateTeam, TeamManager, Forbidden),
+    (Operation::CreateTeam, CustomRole, Forbidden),
+    (Operation::CreateTeam, DeactivatedAdmin, Unauthenticated),
+    (Operation::CreateTeam, OtherTenantAdmin, Allow),
+    (Operation::UpdateTeam, Anonymous, Unauthenticated),
+    (Operation::UpdateTeam, Admin, Allow),
+    (Operation::UpdateTeam, Member, Forbidden),
+    (Operation::UpdateTeam, TeamManager, Forbidden),
+    (Operation::UpdateTeam, CustomRole, Forbidden),
+    (Operation::UpdateTeam, DeactivatedAdmin, Unauthenticated),
+    (Operation::UpdateTeam, OtherTenantAdmin, NotFound),
+    (Operation::DeleteTeam, Anonymous, Unauthenticated),
+    (Operation::DeleteTeam, Admin, Allow),
+    (Operation::DeleteTeam, Member, Forbidden),
+    (Operation::DeleteTeam, TeamManager, Forbidden),
+    (Operation::DeleteTeam, CustomRole, Forbidden),
+    (Operation::DeleteTeam, DeactivatedAdmin, Unauthenticated),
+    (Operation::DeleteTeam, OtherTenantAdmin, NotFound),
+    (Operation::ManageTeamMembers, Anonymous, Unauthenticated),
+    (Operation::ManageTeamMembers, Admin, Allow),
+    (Operation::ManageTeamMembers, Member, Forbidden),
+    // The Team Manager kind manages the fixture team (see `matrix_holds`).
+    (Operation::ManageTeamMembers, TeamManager, Allow),
+    (Operation::ManageTeamMembers, CustomRole, Forbidden),
+    (
+        Operation::ManageTeamMembers,
+        DeactivatedAdmin,
+        Unauthenticated,
+    ),
+    (Operation::ManageTeamMembers, OtherTenantAdmin, NotFound),
+    (Operation::ViewCurrentUser, ResourceCollaborator, Allow),
+    (Operation::ListUsers, ResourceCollaborator, Allow),
+    (Operation::ViewUser, ResourceCollaborator, Allow),
+    (Operation::ChangeUserRole, ResourceCollaborator, Forbidden),
+    (Operation::SetUserStatus, ResourceCollaborator, Forbidden),
+    (Operation::InviteUsers, ResourceCollaborator, Forbidden),
+    (
+        Operation::ResetUserPassword,
+        ResourceCollaborator,
+        Forbidden,
+    ),
+    (Operation::DeleteUser, ResourceCollaborator, Forbidden),
+    (Operation::UpdateOwnProfile, ResourceCollaborator, Allow),
+    (Operation::ListRoles, ResourceCollaborator, Forbidden),
+    (
+        Operation::ListAssignableRoles,
+        ResourceCollaborator,
+        Forbidden,
+    ),
+    (Operation::CreateRole, ResourceCollaborator, Forbidden),
+    (Operation::UpdateRole, ResourceCollaborator, Forbidden),
+    (Operation::DeleteRole, ResourceCollaborator, Forbidden),
+    (Operation::ListTeams, ResourceCollaborator, Forbidden),
+    (Operation::ViewTeam, ResourceCollaborator, Forbidden),
+    (Operation::CreateTeam, ResourceCollaborator, Forbidden),
+    (Operation::UpdateTeam, ResourceCollaborator, Forbidden),
+    (Operation::DeleteTeam, ResourceCollaborator, Forbidden),
+    (
+        Operation::ManageTeamMembers,
+        ResourceCollaborator,
+        Forbidden,
+    ),
+    (Operation::ListResources, Anonymous, Unauthenticated),
+    (Operation::ListResources, Admin, Allow),
+    (Operation::ListResources, Member, Allow),
+    (Operation::ListResources, TeamManager, Allow),
+    (Operation::ListResources, CustomRole, Allow),
+    (Operation::ListResources, DeactivatedAdmin, Unauthenticated),
+    (Operation::ListResources, OtherTenantAdmin, Allow),
+    (Operation::ListResources, ResourceCollaborator, Allow),
+    (Operation::ViewResource, Anonymous, Unauthenticated),
+    (Operation::ViewResource, Admin, Allow),
+    (Operation::ViewResource, Member, Forbidden),
+    (Operation::ViewResource, TeamManager, Forbidden),
+    (Operation::ViewResource, CustomRole, Forbidden),
+    (Operation::ViewResource, DeactivatedAdmin, Unauthenticated),
+    (Operation::ViewResource, OtherTenantAdmin, NotFound),
+    (Operation::ViewResource, ResourceCollaborator, Allow),
+    (Operation::CreateResource, Anonymous, Unauthenticated),
+    (Operation::CreateResource, Admin, Allow),
+    (Operation::CreateResource, Member, Forbidden),
+    (Operation::CreateResource, TeamManager, Forbidden),
+    (Operation::CreateResource, CustomRole, Forbidden),
+    (Operation::CreateResource, DeactivatedAdmin, Unauthenticated),
+    (Operation::CreateResource, OtherTenantAdmin, Allow),
+    (Operation::CreateResource, ResourceCollaborator, Forbidden),
+    (Operation::DeleteResource, Anonymous, Unauthenticated),
+    (Operation::DeleteResource, Admin, Allow),
+    (Operation::DeleteResource, Member, Forbidden),
+    (Operation::DeleteResource, TeamManager, Forbidden),
+    (Operation::DeleteResource, CustomRole, Forbidden),
+    (Operation::DeleteResource, DeactivatedAdmin, Unauthenticated),
+    (Operation::DeleteResource, OtherTenantAdmin, NotFound),
+    (Operation::DeleteResource, ResourceCollaborator, Allow),
+    (Operation::ManageCollaborators, Anonymous, Unauthenticated),
+    (Operation::ManageCollaborators, Admin, Allow),
+    (Operation::ManageCollaborators, Member, Forbidden),
+    (Operation::ManageCollaborators, TeamManager, Forbidden),
+    (Operation::ManageCollaborators, CustomRole, Forbidden),
+    (
+        Operation::ManageCollaborators,
+        DeactivatedAdmin,
+        Unauthenticated,
+    ),
+    (Operation::ManageCollaborators, OtherTenantAdmin, NotFound),
+    (Operation::ManageCollaborators, ResourceCollaborator, Allow),
+    (Operation::CheckAccess, Anonymous, Unauthenticated),
+    (Operation::CheckAccess, Admin, Allow),
+    (Operation::CheckAccess, Member, Forbidden),
+    (Operation::CheckAccess, TeamManager, Forbidden),
+    (Operation::CheckAccess, CustomRole, Forbidden),
+    (Operation::CheckAccess, DeactivatedAdmin, Unauthenticated),
+    (Operation::CheckAccess, OtherTenantAdmin, NotFound),
+    (Operation::CheckAccess, ResourceCollaborator, Allow),
 ];
 
 /// Objects of the default tenant the operations act on.
@@ -162,6 +312,40 @@ struct Fixtures {
     viewer_role: RoleId,
     /// The default tenant.
     tenant_id: i64,
+    /// A team without a role, managed by the Team Manager kind.
+    team: TeamId,
+    /// A cluster, and a workspace in it on which the collaborator kind is Workspace Admin.
+    cluster: ResourceId,
+    workspace: ResourceId,
+}
+
+const COLLABORATOR_EMAIL: &str = "matrix-collab@example.com";
+
+/// A workspace in the fixture cluster, made by the first Admin, on which the collaborator kind
+/// is Workspace Admin.
+async fn fresh_workspace(ctx: &TestCtx, cluster: ResourceId) -> ResourceId {
+    let admin = ctx.actor(ctx.admin_id().await).await;
+    let scope = ctx.services.scope(&admin);
+    let n = ROLE_COUNTER.fetch_add(1, Ordering::SeqCst);
+    let created = scope
+        .create_resource(NewResource {
+            resource_type: ResourceType::Workspace,
+            name: format!("matrix-ws-{n}"),
+            parent_id: Some(cluster),
+        })
+        .await
+        .expect("fixture workspace")
+        .resource
+        .id;
+    scope
+        .add_collaborator(NewCollaborator {
+            resource_id: created,
+            subject: format!("user:{COLLABORATOR_EMAIL}"),
+            role_id: ctx.role_id("workspace-admin").await,
+        })
+        .await
+        .expect("fixture grant");
+    created
 }
 
 static ROLE_COUNTER: AtomicU32 = AtomicU32::new(0);
@@ -177,6 +361,7 @@ async fn fresh_role(ctx: &TestCtx) -> RoleId {
     ctx.services
         .scope(&admin)
         .create_role(NewRole {
+            resource_type: None,
             name: format!("matrix-role-{n}"),
             display_name: format!("Matrix role {n}"),
             description: "made by the matrix".into(),
@@ -235,10 +420,105 @@ async fn perform(
             .await
             .map(drop),
         Operation::ListRoles => scope.list_roles().await.map(drop),
+        Operation::ListAssignableRoles => scope.assignable_roles().await.map(drop),
+        Operation::ListTeams => scope.list_teams(TeamQuery::default()).await.map(drop),
+        Operation::ListResources => scope.list_resources(None).await.map(drop),
+        Operation::ViewResource => scope.get_resource(fixtures.workspace).await.map(drop),
+        Operation::CreateResource => {
+            let n = ROLE_COUNTER.fetch_add(1, Ordering::SeqCst);
+            scope
+                .create_resource(NewResource {
+                    resource_type: ResourceType::Cluster,
+                    name: format!("created-cluster-{n}"),
+                    parent_id: None,
+                })
+                .await
+                .map(drop)
+        }
+        Operation::DeleteResource => {
+            let doomed = fresh_workspace(ctx, fixtures.cluster).await;
+            scope.delete_resource(doomed).await
+        }
+        Operation::ManageCollaborators => {
+            let added = scope
+                .add_collaborator(NewCollaborator {
+                    resource_id: fixtures.workspace,
+                    subject: "user:matrix-target@example.com".into(),
+                    role_id: ctx.role_id("workspace-viewer").await,
+                })
+                .await?;
+            let grant = added
+                .collaborators
+                .iter()
+                .find(|c| c.subject == "user:matrix-target@example.com")
+                .expect("the new grant")
+                .id;
+            scope
+                .change_collaborator_role(
+                    fixtures.workspace,
+                    grant,
+                    ctx.role_id("workspace-editor").await,
+                )
+                .await?;
+            scope
+                .remove_collaborator(fixtures.workspace, grant)
+                .await
+                .map(drop)
+        }
+        Operation::CheckAccess => scope
+            .check_access(AccessQuestion {
+                subject: "user:matrix-target@example.com".into(),
+                resource_id: fixtures.workspace,
+                permission: "workspace:ReadWorkspace".into(),
+            })
+            .await
+            .map(drop),
+        Operation::ViewTeam => scope.get_team(fixtures.team).await.map(drop),
+        Operation::CreateTeam => {
+            let n = ROLE_COUNTER.fetch_add(1, Ordering::SeqCst);
+            scope
+                .create_team(NewTeam {
+                    name: format!("created-team-{n}"),
+                    description: "created by the matrix".into(),
+                    role_id: None,
+                })
+                .await
+                .map(drop)
+        }
+        Operation::UpdateTeam => scope
+            .update_team(
+                fixtures.team,
+                TeamChanges {
+                    description: "updated by the matrix".into(),
+                    role_id: None,
+                },
+            )
+            .await
+            .map(drop),
+        Operation::DeleteTeam => {
+            let doomed = fresh_team(ctx).await;
+            scope.team_deletion_impact(doomed).await?;
+            scope.delete_team(doomed).await
+        }
+        Operation::ManageTeamMembers => {
+            let added = NewTeamMembers {
+                emails: "matrix-target@example.com".into(),
+                role: TeamMemberRole::Member,
+            };
+            scope.add_team_members(fixtures.team, added).await?;
+            scope
+                .set_team_member_role(fixtures.team, fixtures.target, TeamMemberRole::Manager)
+                .await?;
+            scope
+                .remove_team_member(fixtures.team, fixtures.target)
+                .await
+                .map(drop)
+        }
         Operation::CreateRole => {
             let n = ROLE_COUNTER.fetch_add(1, Ordering::SeqCst);
             scope
                 .create_role(NewRole {
+                    resource_type: None,
                     name: format!("created-{n}"),
                     display_name: "Created".into(),
                     description: "created by the matrix".into(),
@@ -263,6 +543,23 @@ async fn perform(
             scope.delete_role(role).await
         }
     }
+}
+
+/// A team nobody belongs to, made by the first Admin.
+async fn fresh_team(ctx: &TestCtx) -> TeamId {
+    let admin = ctx.actor(ctx.admin_id().await).await;
+    let n = ROLE_COUNTER.fetch_add(1, Ordering::SeqCst);
+    ctx.services
+        .scope(&admin)
+        .create_team(NewTeam {
+            name: format!("matrix-team-{n}"),
+            description: "made by the matrix".into(),
+            role_id: None,
+        })
+        .await
+        .expect("fixture team")
+        .team
+        .id
 }
 
 fn classify(result: &Result<(), DomainError>) -> Expect {
@@ -324,6 +621,7 @@ async fn actor_of(ctx: &TestCtx, kind: Kind, tenant_id: i64) -> Actor {
             UserStatus::Deactivated,
             tenant_id,
         ),
+        ResourceCollaborator => return ctx.actor(ctx.user_id(COLLABORATOR_EMAIL).await).await,
         OtherTenantAdmin => {
             let other = ctx.other_tenant().await;
             (
@@ -345,6 +643,7 @@ db_test!(matrix_holds, |ctx: TestCtx| async move {
     let scope = ctx.services.scope(&admin);
     scope
         .create_role(NewRole {
+            resource_type: None,
             name: "user-manager".into(),
             display_name: "User manager".into(),
             description: "manages users and roles".into(),
@@ -370,9 +669,42 @@ db_test!(matrix_holds, |ctx: TestCtx| async move {
             .await,
         viewer_role: fresh_role(&ctx).await,
         tenant_id: tenant.id,
+        team: fresh_team(&ctx).await,
+        cluster: ResourceId(0),
+        workspace: ResourceId(0),
+    };
+    ctx.add_user(
+        tenant.id,
+        COLLABORATOR_EMAIL,
+        BuiltinRole::Member,
+        UserStatus::Active,
+    )
+    .await;
+    let cluster = scope
+        .create_resource(NewResource {
+            resource_type: ResourceType::Cluster,
+            name: "matrix-cluster".into(),
+            parent_id: None,
+        })
+        .await
+        .unwrap()
+        .resource
+        .id;
+    let fixtures = Fixtures {
+        cluster,
+        workspace: fresh_workspace(&ctx, cluster).await,
+        ..fixtures
     };
     for kind in KINDS {
         let actor = actor_of(&ctx, *kind, tenant.id).await;
+        let manages_team = *kind == TeamManager;
+        if manages_team {
+            let lead = NewTeamMembers {
+                emails: "matrix-manager@example.com".into(),
+                role: TeamMemberRole::Manager,
+            };
+            scope.add_team_members(fixtures.team, lead).await.unwrap();
+        }
         let scope = ctx.services.scope(&actor);
         for (operation, _, expected) in MATRIX.iter().filter(|(_, k, _)| k == kind) {
             let result = perform(&ctx, &scope, &fixtures, *operation).await;
@@ -390,7 +722,15 @@ db_test!(matrix_holds, |ctx: TestCtx| async move {
             // The pure decision agrees, except that it cannot see tenants (NotFound comes from
             // looking the target up inside the actor's tenant).
             if *expected != NotFound {
-                let decided = domain::authorize(&actor, *operation).map(drop);
+                let holds_on_resource = match operation {
+                    Operation::CreateResource => matches!(kind, Admin | OtherTenantAdmin),
+                    _ => matches!(kind, Admin | ResourceCollaborator),
+                };
+                let standing = Standing {
+                    manages_team,
+                    holds_on_resource,
+                };
+                let decided = domain::authorize_with(&actor, *operation, standing).map(drop);
                 assert_eq!(
                     classify(&decided),
                     *expected,

@@ -2,6 +2,7 @@ use crate::harness::{ADMIN_EMAIL, ADMIN_PASSWORD, TestCtx, db_test, setup_form};
 use domain::dto::SetupStatus;
 use domain::entities::{role, role_permission, setup_token};
 use domain::permissions::{BuiltinRole, Permission};
+use domain::resources::ResourceType;
 use domain::{BootstrapOutcome, DomainError};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
@@ -18,10 +19,39 @@ db_test!(
             .all(&ctx.db)
             .await
             .unwrap();
-        let mut names: Vec<_> = roles.iter().map(|r| r.name.as_str()).collect();
+        let mut names: Vec<_> = roles
+            .iter()
+            .filter(|r| r.resource_type.is_none())
+            .map(|r| r.name.as_str())
+            .collect();
         names.sort();
         assert_eq!(names, ["team-manager", "tenant-admin", "tenant-member"]);
         assert!(roles.iter().all(|r| r.builtin));
+        // Seed 001's resource roles, each for its type, with its fixed permissions.
+        let workspace_viewer = roles.iter().find(|r| r.name == "workspace-viewer").unwrap();
+        assert_eq!(workspace_viewer.resource_type.as_deref(), Some("workspace"));
+        let keys: Vec<_> = role_permission::Entity::find()
+            .filter(role_permission::Column::RoleId.eq(workspace_viewer.id))
+            .all(&ctx.db)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|p| p.permission)
+            .collect();
+        assert_eq!(keys, ["workspace:ReadWorkspace"]);
+        let resource_roles: usize = ResourceType::ALL
+            .iter()
+            .map(|t| t.builtin_roles().len())
+            .sum();
+        assert_eq!(roles.len(), 3 + resource_roles);
+        // A second start adds nothing.
+        ctx.services.system_scope().bootstrap().await.unwrap();
+        let again = role::Entity::find()
+            .filter(role::Column::TenantId.eq(tenant.id))
+            .all(&ctx.db)
+            .await
+            .unwrap();
+        assert_eq!(again.len(), roles.len());
 
         let member = roles.iter().find(|r| r.name == "tenant-member").unwrap();
         let mut keys: Vec<_> = role_permission::Entity::find()

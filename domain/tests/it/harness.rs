@@ -1,6 +1,6 @@
 use chrono::Utc;
 use domain::dto::{SetupForm, UserStatus};
-use domain::entities::{role, tenant, user};
+use domain::entities::{role, role_permission, tenant, user};
 use domain::ids::UserId;
 use domain::permissions::BuiltinRole;
 use domain::{Actor, AuthMethod, BootstrapOutcome, Services, ServicesConfig};
@@ -98,6 +98,23 @@ impl TestCtx {
         .await
         .expect("open services");
         TestCtx { db, services }
+    }
+
+    /// Services over the same database that deliver mail through `transport`.
+    pub async fn services_with_mail(
+        &self,
+        transport: std::sync::Arc<dyn domain::MailTransport>,
+    ) -> Services {
+        Services::open(
+            self.db.clone(),
+            Some(TEST_SECRET.into()),
+            ServicesConfig {
+                mail: Some(transport),
+                ..ServicesConfig::default()
+            },
+        )
+        .await
+        .expect("open services with mail")
     }
 
     /// Bootstraps the default tenant and returns the setup token.
@@ -214,6 +231,36 @@ impl TestCtx {
             .await
             .expect("insert role");
         }
+        // The resource roles too, so its Admin can create resources there.
+        for kind in domain::resources::ResourceType::ALL {
+            for builtin in kind.builtin_roles() {
+                let created = role::ActiveModel {
+                    tenant_id: Set(tenant.id),
+                    name: Set(builtin.name.into()),
+                    display_name: Set(builtin.display_name.into()),
+                    description: Set(String::new()),
+                    builtin: Set(true),
+                    resource_type: Set(Some(kind.key().into())),
+                    created_at: Set(now),
+                    updated_at: Set(now),
+                    ..Default::default()
+                }
+                .insert(&self.db)
+                .await
+                .expect("insert resource role");
+                let rows = builtin
+                    .permissions
+                    .iter()
+                    .map(|p| role_permission::ActiveModel {
+                        role_id: Set(created.id),
+                        permission: Set(p.key().into()),
+                    });
+                role_permission::Entity::insert_many(rows)
+                    .exec(&self.db)
+                    .await
+                    .expect("insert resource role permissions");
+            }
+        }
         tenant.id
     }
 
@@ -234,12 +281,17 @@ impl TestCtx {
 
     /// The first Admin's id (`with_admin` must have run).
     pub async fn admin_id(&self) -> UserId {
+        self.user_id(ADMIN_EMAIL).await
+    }
+
+    /// The id of the user with this email (in any tenant; tests keep emails distinct).
+    pub async fn user_id(&self, email: &str) -> UserId {
         let found = user::Entity::find()
-            .filter(user::Column::Email.eq(ADMIN_EMAIL))
+            .filter(user::Column::Email.eq(email))
             .one(&self.db)
             .await
             .expect("query")
-            .expect("admin exists");
+            .expect("user exists");
         UserId(found.id)
     }
 

@@ -6,11 +6,15 @@
 
 mod harness;
 
+mod access_model;
 mod authorization_matrix;
 mod bootstrap_and_setup;
 mod list_users;
+mod mail;
 mod password_sign_in;
 mod people;
+mod resources;
 mod roles;
 mod sessions;
+mod teams;
 mod user_admin;

@@ -1,12 +1,22 @@
 use crate::harness::{ADMIN_EMAIL, ADMIN_PASSWORD, TestCtx, db_test};
 use domain::DomainError;
-use domain::dto::{InviteRequest, PasswordLinkStatus, RoleManagedBy, UserStatus};
+use domain::dto::{
+    InviteRequest, LinkDelivery, PasswordLink, PasswordLinkStatus, RoleManagedBy, UserStatus,
+};
 use domain::entities::{password_token, session, user};
 use domain::ids::RoleId;
 use domain::permissions::BuiltinRole;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Set};
 
-fn token_of(url: &str) -> String {
+/// The link handed back when mail is not configured (as in these tests).
+pub fn shown(delivery: &LinkDelivery) -> PasswordLink {
+    match delivery {
+        LinkDelivery::Shown(link) => link.clone(),
+        LinkDelivery::Emailed { .. } => panic!("expected the link to be shown, not mailed"),
+    }
+}
+
+pub fn token_of(url: &str) -> String {
     url.split("token=")
         .nth(1)
         .expect("token in link")
@@ -32,7 +42,7 @@ db_test!(
         let invited: Vec<_> = outcome.invited.iter().map(|u| u.email.as_str()).collect();
         assert_eq!(invited, ["alice@example.com", "bob@example.com"]);
         assert_eq!(outcome.already_exist, [ADMIN_EMAIL]);
-        let link = outcome.invited[0].set_password_link.clone().expect("link");
+        let link = shown(outcome.invited[0].set_password_link.as_ref().expect("link"));
         assert!(
             link.url
                 .starts_with("http://127.0.0.1:3000/set-password?token="),
@@ -121,7 +131,7 @@ db_test!(set_password_link_works_once, |ctx: TestCtx| async move {
         })
         .await
         .unwrap();
-    let token = token_of(&outcome.invited[0].set_password_link.as_ref().unwrap().url);
+    let token = token_of(&shown(outcome.invited[0].set_password_link.as_ref().unwrap()).url);
     let auth = ctx.services.auth();
     assert_eq!(
         auth.password_link_status(&token).await.unwrap(),
@@ -168,12 +178,13 @@ db_test!(set_password_link_works_once, |ctx: TestCtx| async move {
 
 db_test!(expired_links_do_not_work, |ctx: TestCtx| async move {
     let (admin, member) = ctx.admin_and_member().await;
-    let link = ctx
-        .services
-        .scope(&admin)
-        .reset_user_password(member)
-        .await
-        .unwrap();
+    let link = shown(
+        &ctx.services
+            .scope(&admin)
+            .reset_user_password(member)
+            .await
+            .unwrap(),
+    );
     let row = password_token::Entity::find()
         .one(&ctx.db)
         .await
@@ -198,9 +209,9 @@ db_test!(
         let (admin, member) = ctx.admin_and_member().await;
         ctx.add_session(member).await;
         let scope = ctx.services.scope(&admin);
-        let first = scope.reset_user_password(member).await.unwrap();
+        let first = shown(&scope.reset_user_password(member).await.unwrap());
         assert_eq!(session::Entity::find().count(&ctx.db).await.unwrap(), 0);
-        let second = scope.reset_user_password(member).await.unwrap();
+        let second = shown(&scope.reset_user_password(member).await.unwrap());
         let auth = ctx.services.auth();
         assert_eq!(
             auth.password_link_status(&token_of(&first.url))

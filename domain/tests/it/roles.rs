@@ -8,6 +8,7 @@ use sea_orm::{EntityTrait, PaginatorTrait};
 
 fn new_role(name: &str, permissions: &[&str]) -> NewRole {
     NewRole {
+        resource_type: None,
         name: name.into(),
         display_name: "Custom".into(),
         description: "A custom role".into(),
@@ -32,10 +33,20 @@ db_test!(lists_builtin_roles_first, |ctx: TestCtx| async move {
         .unwrap();
     let roles = scope.list_roles().await.unwrap();
     let names: Vec<_> = roles.iter().map(|r| r.name.as_str()).collect();
+    // Tenant roles first; then resource roles by type, strongest first.
     assert_eq!(
-        names,
-        ["team-manager", "tenant-admin", "tenant-member", "auditor"]
+        names[..6],
+        [
+            "team-manager",
+            "tenant-admin",
+            "tenant-member",
+            "auditor",
+            "cluster-admin",
+            "cluster-viewer"
+        ]
     );
+    assert!(roles[..4].iter().all(|r| r.resource_type.is_none()));
+    assert!(roles[4..].iter().all(|r| r.resource_type.is_some()));
     let admin_role = roles.iter().find(|r| r.name == "tenant-admin").unwrap();
     assert!(admin_role.all_permissions && admin_role.builtin);
     assert_eq!(admin_role.permissions.len(), Permission::ALL.len());

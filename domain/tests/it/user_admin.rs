@@ -112,6 +112,7 @@ db_test!(
         ctx.services
             .scope(&admin)
             .create_role(NewRole {
+                resource_type: None,
                 name: "people-ops".into(),
                 display_name: "People ops".into(),
                 description: "Manages users".into(),
@@ -153,10 +154,42 @@ db_test!(
             .await
         {
             Err(DomainError::Forbidden(message)) => {
-                assert!(message.contains("You lack"), "{message}")
+                assert_eq!(message, "Only an Admin can make someone an Admin.")
             }
             other => panic!("expected Forbidden, got {other:?}"),
         }
+        // The pickers offer the same answers the service gives.
+        let choices = scope.assignable_roles().await.unwrap();
+        let reason = |name: &str| {
+            choices
+                .iter()
+                .find(|c| c.name == name)
+                .unwrap()
+                .unavailable
+                .clone()
+        };
+        assert_eq!(
+            reason("tenant-admin").as_deref(),
+            Some("Only an Admin can make someone an Admin.")
+        );
+        assert_eq!(
+            reason("tenant-member").as_deref(),
+            Some(
+                "Only an Admin can grant permissions they do not hold. You lack: \
+                 repository:CreateRepository, secret-group:CreateSecretGroup, settings:ListSettings."
+            )
+        );
+        assert_eq!(reason("people-ops"), None);
+        assert!(
+            ctx.services
+                .scope(&admin)
+                .assignable_roles()
+                .await
+                .unwrap()
+                .iter()
+                .all(|c| c.unavailable.is_none()),
+            "an Admin may hand out every role"
+        );
         // Member holds settings:ListSettings etc., which people-ops lacks.
         assert!(matches!(
             scope

@@ -15,6 +15,16 @@ async fn console_pages_send_anonymous_visitors_to_login() {
     );
     let root = app.get("/", None).await;
     assert_eq!(location(&root).as_deref(), Some("/login?next=%2F"));
+    let resource = app.get("/resources/7", None).await;
+    assert_eq!(
+        location(&resource).as_deref(),
+        Some("/login?next=%2Fresources%2F7")
+    );
+    // Only whole path segments count: /resourcesful is not a console page.
+    assert_ne!(
+        app.get("/resourcesful", None).await.status(),
+        StatusCode::SEE_OTHER
+    );
     assert_eq!(app.get("/login", None).await.status(), StatusCode::OK);
 }
 

@@ -28,6 +28,8 @@ pub fn config() -> Config {
         secret: Some("router-test-secret-router-test-secret-01".into()),
         session_idle_minutes: 120,
         session_absolute_hours: 12,
+        smtp_url: None,
+        smtp_from: None,
         site_root: "target/site".into(),
         log_format: "pretty".into(),
     }

@@ -9,4 +9,5 @@ mod harness;
 mod auth_flow;
 mod guards;
 mod health;
+mod mail;
 mod setup_link;

@@ -1,11 +1,16 @@
 //! SeaORM entities. They stay on the server: the wire carries the DTOs of `crate::dto`.
 
+pub mod collaborator;
 pub mod instance_setting;
 pub mod login_throttle;
+pub mod mail_outbox;
 pub mod password_token;
+pub mod resource;
 pub mod role;
 pub mod role_permission;
 pub mod session;
 pub mod setup_token;
+pub mod team;
+pub mod team_member;
 pub mod tenant;
 pub mod user;

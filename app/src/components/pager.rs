@@ -1,0 +1,44 @@
+//! "Showing 26–50 of 112", with Previous and Next links, under a paged list.
+
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+/// The pager of one page of a list. `href(n)` is the address of page `n` (from 1), keeping the
+/// list's search and filters.
+#[component]
+pub fn Pager(
+    /// Offset of the first item shown.
+    offset: u64,
+    limit: u64,
+    /// Items on this page.
+    shown: usize,
+    total: u64,
+    href: impl Fn(u64) -> String,
+) -> impl IntoView {
+    let first = offset + 1;
+    let last = offset + shown as u64;
+    let current = offset / limit.max(1) + 1;
+    let previous = (offset > 0).then(|| href(current.saturating_sub(1)));
+    let next = (last < total).then(|| href(current + 1));
+    view! {
+        <nav class="pager" aria-label="Pages">
+            <span class="muted">{format!("Showing {first}\u{2013}{last} of {total}")}</span>
+            {previous.map(|href| view! { <A href=href attr:class="button button-secondary" attr:rel="prev">"Previous"</A> })}
+            {next.map(|href| view! { <A href=href attr:class="button button-secondary" attr:rel="next">"Next"</A> })}
+        </nav>
+    }
+}
+
+/// Percent-encodes a query-string value (everything but RFC 3986 unreserved characters).
+pub fn encode_query_value(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for byte in value.bytes() {
+        match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
+                out.push(byte as char)
+            }
+            _ => out.push_str(&format!("%{byte:02X}")),
+        }
+    }
+    out
+}

@@ -1,0 +1,813 @@
+//! Resources and their collaborators, and "why does this subject have access?".
+
+use crate::dto::{
+    AccessAnswer, AccessQuestion, CollaboratorRow, NewCollaborator, NewResource, ResourceDetail,
+    ResourceRef, ResourceSummary, RoleRef, UserGrant,
+};
+use crate::ids::{CollaboratorId, ResourceId, RoleId};
+use crate::permissions::Permission;
+use crate::resources::{ResourceType, Subject};
+use crate::ssr::access::{Principal, SUBJECT_TEAM, SUBJECT_USER, SubjectAccess};
+use crate::ssr::actor::UserActor;
+use crate::ssr::authorize::{Operation, Standing, active_user, authorize_with};
+use crate::ssr::entities::{collaborator, resource, role, team, user};
+use crate::ssr::error::{DomainError, DomainResult};
+use crate::ssr::scope::Scope;
+use crate::ssr::services::role_permissions;
+use crate::validation::check_team_name;
+use chrono::Utc;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, Set, TransactionTrait,
+};
+use std::collections::BTreeMap;
+
+/// Seed 004's words.
+const RESOURCE_NOT_FOUND: &str = "Resource";
+const DUPLICATE_GRANT: &str = "Collaborator with this subject and role already exists on the resource. Use a different role or remove the existing collaborator first.";
+
+impl Scope<'_> {
+    /// The resources the actor may see (the type's read permission, tenant-wide or through a
+    /// grant on the resource or its cluster), optionally of one type, by type and name.
+    pub async fn list_resources(
+        &self,
+        resource_type: Option<ResourceType>,
+    ) -> DomainResult<Vec<ResourceSummary>> {
+        let me = authorize_with(self.actor, Operation::ListResources, Standing::default())?;
+        let db = self.services.db();
+        // One read of the tenant's resources serves the list and the parents it needs.
+        let all = resource::Entity::find()
+            .filter(resource::Column::TenantId.eq(me.tenant_id.0))
+            .order_by_asc(resource::Column::ResourceType)
+            .order_by_asc(resource::Column::Name)
+            .all(db)
+            .await?;
+        let by_id: BTreeMap<i64, resource::Model> = all.iter().map(|r| (r.id, r.clone())).collect();
+        let access = SubjectAccess::load(db, &actor_principal(db, me).await?).await?;
+        let visible = all
+            .into_iter()
+            .filter(|r| {
+                let Some(kind) = ResourceType::from_key(&r.resource_type) else {
+                    return false;
+                };
+                if resource_type.is_some_and(|wanted| wanted != kind) {
+                    return false;
+                }
+                let parent = r.parent_id.and_then(|p| by_id.get(&p));
+                access.explain(kind.read_permission(), r, parent).allowed
+            })
+            .collect();
+        summaries(db, visible, &by_id).await
+    }
+
+    /// A resource's page: details, collaborators, the roles it can be granted with.
+    pub async fn get_resource(&self, id: ResourceId) -> DomainResult<ResourceDetail> {
+        let db = self.services.db();
+        let on = self.on_resource(db, id, Operation::ViewResource).await?;
+        let can_manage = on.allows(on.kind.manage_permission());
+        let can_delete = on.allows(on.kind.delete_permission());
+        detail(db, &on, can_manage, can_delete).await
+    }
+
+    /// Records a new resource. Needs the type's create permission tenant-wide; a workspace may
+    /// also be created by whoever holds workspace:CreateWorkspace on its cluster. The creator
+    /// becomes the resource's strongest built-in role collaborator (Admin or Manager).
+    pub async fn create_resource(&self, input: NewResource) -> DomainResult<ResourceDetail> {
+        let me = active_user(self.actor)?;
+        let name = check_team_name("name", &input.name)?;
+        let kind = input.resource_type;
+        let txn = self.services.db().begin().await?;
+        let parent = match (kind.parent(), input.parent_id) {
+            (Some(parent_kind), Some(parent_id)) => {
+                let found = find_resource(&txn, me, parent_id).await?;
+                if found.resource_type != parent_kind.key() {
+                    return Err(DomainError::validation(
+                        "parent_id",
+                        format!("A {} lives in a {}.", kind.label(), parent_kind.label()),
+                    ));
+                }
+                Some(found)
+            }
+            (Some(parent_kind), None) => {
+                return Err(DomainError::validation(
+                    "parent_id",
+                    format!(
+                        "Pick the {} this {} lives in.",
+                        parent_kind.label(),
+                        kind.label()
+                    ),
+                ));
+            }
+            (None, Some(_)) => {
+                return Err(DomainError::validation(
+                    "parent_id",
+                    format!("A {} does not live inside another resource.", kind.label()),
+                ));
+            }
+            (None, None) => None,
+        };
+        let access = SubjectAccess::load(&txn, &actor_principal(&txn, me).await?).await?;
+        let create = kind.create_permission();
+        let allowed = access.holds_tenant_wide(create)
+            || parent
+                .as_ref()
+                .is_some_and(|p| access.explain(create, p, None).allowed);
+        let me = authorize_with(
+            self.actor,
+            Operation::CreateResource,
+            Standing {
+                holds_on_resource: allowed,
+                ..Standing::default()
+            },
+        )
+        .map_err(|_| {
+            DomainError::Forbidden(format!(
+                "You need the {create} permission to create a {}.",
+                kind.label()
+            ))
+        })?;
+        let taken = resource::Entity::find()
+            .filter(resource::Column::TenantId.eq(me.tenant_id.0))
+            .filter(resource::Column::ResourceType.eq(kind.key()))
+            .filter(resource::Column::Name.eq(name.as_str()))
+            .count(&txn)
+            .await?
+            > 0;
+        if taken {
+            return Err(DomainError::validation(
+                "name",
+                format!("A {} named {name} already exists.", kind.label()),
+            ));
+        }
+        let now = Utc::now();
+        let created = resource::ActiveModel {
+            tenant_id: Set(me.tenant_id.0),
+            resource_type: Set(kind.key().into()),
+            name: Set(name),
+            parent_id: Set(parent.as_ref().map(|p| p.id)),
+            created_by: Set(Some(me.user_id.0)),
+            created_at: Set(now),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await?;
+        let owner_role =
+            builtin_resource_role(&txn, me.tenant_id.0, kind.owner_role().name).await?;
+        collaborator::ActiveModel {
+            tenant_id: Set(me.tenant_id.0),
+            resource_id: Set(created.id),
+            subject_kind: Set(SUBJECT_USER.into()),
+            subject_id: Set(me.user_id.0),
+            role_id: Set(owner_role.id),
+            granted_by: Set(Some(me.user_id.0)),
+            granted_at: Set(now),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await?;
+        let on = OnResource {
+            me,
+            kind,
+            // Loaded above; `detail` does not consult it, and the creator may manage and delete.
+            access,
+            target: created,
+            parent,
+        };
+        let result = detail(&txn, &on, true, true).await?;
+        txn.commit().await?;
+        tracing::info!(
+            resource = result.resource.id.0,
+            kind = kind.key(),
+            by = me.user_id.0,
+            "resource created"
+        );
+        Ok(result)
+    }
+
+    /// Deletes a resource and its grants. A cluster that still has workspaces stays.
+    pub async fn delete_resource(&self, id: ResourceId) -> DomainResult<()> {
+        let txn = self.services.db().begin().await?;
+        let on = self
+            .on_resource(&txn, id, Operation::DeleteResource)
+            .await?;
+        let children: Vec<String> = resource::Entity::find()
+            .filter(resource::Column::ParentId.eq(on.target.id))
+            .order_by_asc(resource::Column::Name)
+            .all(&txn)
+            .await?
+            .into_iter()
+            .map(|r| r.name)
+            .collect();
+        if !children.is_empty() {
+            return Err(DomainError::Conflict(format!(
+                "The cluster {} still has {} workspace(s): {}. Delete them first.",
+                on.target.name,
+                children.len(),
+                children.join(", ")
+            )));
+        }
+        collaborator::Entity::delete_many()
+            .filter(collaborator::Column::ResourceId.eq(on.target.id))
+            .exec(&txn)
+            .await?;
+        resource::Entity::delete_by_id(on.target.id)
+            .exec(&txn)
+            .await?;
+        txn.commit().await?;
+        tracing::info!(resource = id.0, by = on.me.user_id.0, "resource deleted");
+        Ok(())
+    }
+
+    /// Grants a role on a resource to a user or team. Needs the type's manage permission on
+    /// the resource, and (unless Admin) every permission of the role on it.
+    pub async fn add_collaborator(&self, input: NewCollaborator) -> DomainResult<ResourceDetail> {
+        let subject = Subject::parse("subject", &input.subject)?;
+        let txn = self.services.db().begin().await?;
+        let on = self
+            .on_resource(&txn, input.resource_id, Operation::ManageCollaborators)
+            .await?;
+        let granted = self.grantable_role(&txn, &on, input.role_id).await?;
+        let (kind, subject_id) = find_subject(&txn, on.me, &subject).await?;
+        if grant_exists(&txn, on.target.id, kind, subject_id, granted.id).await? {
+            return Err(DomainError::Conflict(DUPLICATE_GRANT.into()));
+        }
+        collaborator::ActiveModel {
+            tenant_id: Set(on.me.tenant_id.0),
+            resource_id: Set(on.target.id),
+            subject_kind: Set(kind.into()),
+            subject_id: Set(subject_id),
+            role_id: Set(granted.id),
+            granted_by: Set(Some(on.me.user_id.0)),
+            granted_at: Set(Utc::now()),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await?;
+        let result = detail(&txn, &on, true, on.allows(on.kind.delete_permission())).await?;
+        txn.commit().await?;
+        tracing::info!(resource = on.target.id, subject = %subject, role = %granted.name, by = on.me.user_id.0, "collaborator added");
+        Ok(result)
+    }
+
+    /// Changes the role of one grant, under the same rules as adding it.
+    pub async fn change_collaborator_role(
+        &self,
+        resource_id: ResourceId,
+        grant: CollaboratorId,
+        role_id: RoleId,
+    ) -> DomainResult<ResourceDetail> {
+        let txn = self.services.db().begin().await?;
+        let on = self
+            .on_resource(&txn, resource_id, Operation::ManageCollaborators)
+            .await?;
+        let row = find_grant(&txn, &on, grant).await?;
+        let granted = self.grantable_role(&txn, &on, role_id).await?;
+        if row.role_id != granted.id {
+            let clash = grant_exists(
+                &txn,
+                on.target.id,
+                &row.subject_kind,
+                row.subject_id,
+                granted.id,
+            )
+            .await?;
+            if clash {
+                return Err(DomainError::Conflict(DUPLICATE_GRANT.into()));
+            }
+            let mut active: collaborator::ActiveModel = row.into();
+            active.role_id = Set(granted.id);
+            active.granted_by = Set(Some(on.me.user_id.0));
+            active.granted_at = Set(Utc::now());
+            active.update(&txn).await?;
+        }
+        let result = detail(&txn, &on, true, on.allows(on.kind.delete_permission())).await?;
+        txn.commit().await?;
+        tracing::info!(resource = resource_id.0, grant = grant.0, role = %granted.name, by = on.me.user_id.0, "collaborator role changed");
+        Ok(result)
+    }
+
+    /// Removes one grant.
+    pub async fn remove_collaborator(
+        &self,
+        resource_id: ResourceId,
+        grant: CollaboratorId,
+    ) -> DomainResult<ResourceDetail> {
+        let txn = self.services.db().begin().await?;
+        let on = self
+            .on_resource(&txn, resource_id, Operation::ManageCollaborators)
+            .await?;
+        let row = find_grant(&txn, &on, grant).await?;
+        collaborator::Entity::delete_by_id(row.id)
+            .exec(&txn)
+            .await?;
+        // Removing one's own grant can take away the right to see the page.
+        let on = OnResource {
+            access: SubjectAccess::load(&txn, &actor_principal(&txn, on.me).await?).await?,
+            ..on
+        };
+        let can_manage = on.allows(on.kind.manage_permission());
+        let can_delete = on.allows(on.kind.delete_permission());
+        let result = detail(&txn, &on, can_manage, can_delete).await?;
+        txn.commit().await?;
+        tracing::info!(
+            resource = resource_id.0,
+            grant = grant.0,
+            by = on.me.user_id.0,
+            "collaborator removed"
+        );
+        Ok(result)
+    }
+
+    /// "Why does this subject have access?": allowed or denied, with every path that grants
+    /// the permission. The same computation decides every resource operation.
+    pub async fn check_access(&self, question: AccessQuestion) -> DomainResult<AccessAnswer> {
+        let subject = Subject::parse("subject", &question.subject)?;
+        let permission = Permission::from_key(question.permission.trim()).ok_or_else(|| {
+            DomainError::validation(
+                "permission",
+                format!("Unknown permission: {}.", question.permission.trim()),
+            )
+        })?;
+        let db = self.services.db();
+        let on = self
+            .on_resource(db, question.resource_id, Operation::CheckAccess)
+            .await?;
+        if !on.me.permissions.contains(&Permission::ListUsers) {
+            return Err(DomainError::Forbidden(format!(
+                "You need the {} permission to check someone else's access.",
+                Permission::ListUsers
+            )));
+        }
+        let principal = match subject {
+            Subject::User(email) => Principal::User(
+                user::Entity::find()
+                    .filter(user::Column::TenantId.eq(on.me.tenant_id.0))
+                    .filter(user::Column::Email.eq(email))
+                    .one(db)
+                    .await?
+                    .ok_or_else(|| DomainError::NotFound("User".into()))?,
+            ),
+            Subject::Team(name) => Principal::Team(
+                team::Entity::find()
+                    .filter(team::Column::TenantId.eq(on.me.tenant_id.0))
+                    .filter(team::Column::Name.eq(name))
+                    .one(db)
+                    .await?
+                    .ok_or_else(|| DomainError::NotFound("Team".into()))?,
+            ),
+            Subject::VirtualAccount(_) => {
+                return Err(DomainError::NotFound("Virtual account".into()));
+            }
+        };
+        let access = SubjectAccess::load(db, &principal).await?;
+        Ok(access.explain(permission, &on.target, on.parent.as_ref()))
+    }
+
+    /// The resource `id` of the actor's tenant, with the actor's access to it, after checking
+    /// the permission `operation` needs on it (another tenant's resource is not found).
+    async fn on_resource<'s>(
+        &'s self,
+        db: &impl ConnectionTrait,
+        id: ResourceId,
+        operation: Operation,
+    ) -> DomainResult<OnResource<'s>> {
+        let me = active_user(self.actor)?;
+        let target = find_resource(db, me, id).await?;
+        let kind = ResourceType::from_key(&target.resource_type).ok_or_else(|| {
+            DomainError::Internal(format!("unknown resource type {}", target.resource_type))
+        })?;
+        let parent = match target.parent_id {
+            Some(parent_id) => resource::Entity::find_by_id(parent_id).one(db).await?,
+            None => None,
+        };
+        let access = SubjectAccess::load(db, &actor_principal(db, me).await?).await?;
+        let needed = match operation {
+            Operation::DeleteResource => kind.delete_permission(),
+            Operation::ManageCollaborators => kind.manage_permission(),
+            _ => kind.read_permission(),
+        };
+        let on = OnResource {
+            me,
+            kind,
+            access,
+            target,
+            parent,
+        };
+        let standing = Standing {
+            holds_on_resource: on.allows(needed),
+            ..Standing::default()
+        };
+        let me = authorize_with(self.actor, operation, standing).map_err(|e| match e {
+            DomainError::Forbidden(_) => DomainError::Forbidden(format!(
+                "You need the {needed} permission on the {} {} to {}.",
+                kind.label(),
+                on.target.name,
+                operation.describe()
+            )),
+            other => other,
+        })?;
+        Ok(OnResource { me, ..on })
+    }
+
+    /// A role of the resource's type (built-in or custom) that the actor may grant here: an
+    /// Admin any, anyone else only one whose every permission they hold on this resource.
+    async fn grantable_role(
+        &self,
+        db: &impl ConnectionTrait,
+        on: &OnResource<'_>,
+        role_id: RoleId,
+    ) -> DomainResult<role::Model> {
+        let found = role::Entity::find_by_id(role_id.0)
+            .filter(role::Column::TenantId.eq(on.me.tenant_id.0))
+            .filter(role::Column::ResourceType.eq(on.kind.key()))
+            .one(db)
+            .await?
+            .ok_or_else(|| DomainError::NotFound("Role".into()))?;
+        if on.me.is_admin {
+            return Ok(found);
+        }
+        let lacking: Vec<&str> = role_permissions(db, &found)
+            .await?
+            .into_iter()
+            .filter(|p| !on.allows(*p))
+            .map(|p| p.key())
+            .collect();
+        if lacking.is_empty() {
+            Ok(found)
+        } else {
+            Err(DomainError::Forbidden(format!(
+                "Only an Admin can grant permissions they do not hold on this {}. You lack: {}.",
+                on.kind.label(),
+                lacking.join(", ")
+            )))
+        }
+    }
+}
+
+/// A resource being acted on, with the actor's access to it.
+struct OnResource<'a> {
+    me: &'a UserActor,
+    kind: ResourceType,
+    access: SubjectAccess,
+    target: resource::Model,
+    parent: Option<resource::Model>,
+}
+
+impl OnResource<'_> {
+    fn allows(&self, permission: Permission) -> bool {
+        self.access
+            .explain(permission, &self.target, self.parent.as_ref())
+            .allowed
+    }
+}
+
+/// The actor as a principal, read fresh (their teams and grants may have changed).
+async fn actor_principal(db: &impl ConnectionTrait, me: &UserActor) -> DomainResult<Principal> {
+    user::Entity::find_by_id(me.user_id.0)
+        .one(db)
+        .await?
+        .map(Principal::User)
+        .ok_or(DomainError::Unauthenticated)
+}
+
+/// A resource of the actor's tenant; another tenant's id reads as not found.
+async fn find_resource(
+    db: &impl ConnectionTrait,
+    me: &UserActor,
+    id: ResourceId,
+) -> DomainResult<resource::Model> {
+    resource::Entity::find_by_id(id.0)
+        .filter(resource::Column::TenantId.eq(me.tenant_id.0))
+        .one(db)
+        .await?
+        .ok_or_else(|| DomainError::NotFound(RESOURCE_NOT_FOUND.into()))
+}
+
+/// Whether the subject already holds this role on the resource.
+async fn grant_exists(
+    db: &impl ConnectionTrait,
+    resource_id: i64,
+    subject_kind: &str,
+    subject_id: i64,
+    role_id: i64,
+) -> DomainResult<bool> {
+    Ok(collaborator::Entity::find()
+        .filter(collaborator::Column::ResourceId.eq(resource_id))
+        .filter(collaborator::Column::SubjectKind.eq(subject_kind))
+        .filter(collaborator::Column::SubjectId.eq(subject_id))
+        .filter(collaborator::Column::RoleId.eq(role_id))
+        .count(db)
+        .await?
+        > 0)
+}
+
+async fn find_grant(
+    db: &impl ConnectionTrait,
+    on: &OnResource<'_>,
+    id: CollaboratorId,
+) -> DomainResult<collaborator::Model> {
+    collaborator::Entity::find_by_id(id.0)
+        .filter(collaborator::Column::ResourceId.eq(on.target.id))
+        .one(db)
+        .await?
+        .ok_or_else(|| DomainError::NotFound("Collaborator".into()))
+}
+
+/// The stored kind and id of a subject of the actor's tenant.
+async fn find_subject(
+    db: &impl ConnectionTrait,
+    me: &UserActor,
+    subject: &Subject,
+) -> DomainResult<(&'static str, i64)> {
+    match subject {
+        Subject::User(email) => user::Entity::find()
+            .filter(user::Column::TenantId.eq(me.tenant_id.0))
+            .filter(user::Column::Email.eq(email.as_str()))
+            .one(db)
+            .await?
+            .map(|u| (SUBJECT_USER, u.id))
+            .ok_or_else(|| {
+                DomainError::validation("subject", format!("No user has the address {email}."))
+            }),
+        Subject::Team(name) => team::Entity::find()
+            .filter(team::Column::TenantId.eq(me.tenant_id.0))
+            .filter(team::Column::Name.eq(name.as_str()))
+            .one(db)
+            .await?
+            .map(|t| (SUBJECT_TEAM, t.id))
+            .ok_or_else(|| DomainError::validation("subject", format!("No team is named {name}."))),
+        Subject::VirtualAccount(name) => Err(DomainError::validation(
+            "subject",
+            format!("No virtual account is named {name}."),
+        )),
+    }
+}
+
+async fn builtin_resource_role(
+    db: &impl ConnectionTrait,
+    tenant_id: i64,
+    name: &str,
+) -> DomainResult<role::Model> {
+    role::Entity::find()
+        .filter(role::Column::TenantId.eq(tenant_id))
+        .filter(role::Column::Name.eq(name))
+        .one(db)
+        .await?
+        .ok_or_else(|| {
+            DomainError::Internal(format!("built-in role {name} is missing: run bootstrap"))
+        })
+}
+
+/// Summaries of `resources` (parents looked up in `by_id`), with their creators' emails.
+async fn summaries(
+    db: &impl ConnectionTrait,
+    resources: Vec<resource::Model>,
+    by_id: &BTreeMap<i64, resource::Model>,
+) -> DomainResult<Vec<ResourceSummary>> {
+    let creators: BTreeMap<i64, String> = user::Entity::find()
+        .filter(user::Column::Id.is_in(resources.iter().filter_map(|r| r.created_by)))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u.email))
+        .collect();
+    Ok(resources
+        .into_iter()
+        .filter_map(|r| {
+            let kind = ResourceType::from_key(&r.resource_type)?;
+            Some(ResourceSummary {
+                id: ResourceId(r.id),
+                resource_type: kind,
+                parent: r
+                    .parent_id
+                    .and_then(|p| by_id.get(&p))
+                    .and_then(resource_ref),
+                created_by: r.created_by.and_then(|u| creators.get(&u).cloned()),
+                created_at: r.created_at,
+                name: r.name,
+            })
+        })
+        .collect())
+}
+
+fn resource_ref(r: &resource::Model) -> Option<ResourceRef> {
+    Some(ResourceRef {
+        id: ResourceId(r.id),
+        resource_type: ResourceType::from_key(&r.resource_type)?,
+        name: r.name.clone(),
+    })
+}
+
+fn role_ref(r: &role::Model) -> RoleRef {
+    RoleRef {
+        id: RoleId(r.id),
+        name: r.name.clone(),
+        display_name: r.display_name.clone(),
+    }
+}
+
+async fn detail(
+    db: &impl ConnectionTrait,
+    on: &OnResource<'_>,
+    can_manage: bool,
+    can_delete: bool,
+) -> DomainResult<ResourceDetail> {
+    let mut by_id = BTreeMap::new();
+    if let Some(parent) = &on.parent {
+        by_id.insert(parent.id, parent.clone());
+    }
+    let resource = summaries(db, vec![on.target.clone()], &by_id)
+        .await?
+        .pop()
+        .ok_or_else(|| DomainError::Internal("resource of an unknown type".into()))?;
+    let roles: Vec<role::Model> = role::Entity::find()
+        .filter(role::Column::TenantId.eq(on.me.tenant_id.0))
+        .filter(role::Column::ResourceType.eq(on.kind.key()))
+        .order_by_desc(role::Column::Builtin)
+        .order_by_asc(role::Column::Id)
+        .all(db)
+        .await?;
+    let rows = collaborator::Entity::find()
+        .filter(collaborator::Column::ResourceId.eq(on.target.id))
+        .order_by_asc(collaborator::Column::GrantedAt)
+        .all(db)
+        .await?;
+    let user_ids = rows
+        .iter()
+        .filter(|r| r.subject_kind == SUBJECT_USER)
+        .map(|r| r.subject_id)
+        .chain(rows.iter().filter_map(|r| r.granted_by));
+    let emails: BTreeMap<i64, String> = user::Entity::find()
+        .filter(user::Column::Id.is_in(user_ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u.email))
+        .collect();
+    let team_names: BTreeMap<i64, String> = team::Entity::find()
+        .filter(
+            team::Column::Id.is_in(
+                rows.iter()
+                    .filter(|r| r.subject_kind == SUBJECT_TEAM)
+                    .map(|r| r.subject_id),
+            ),
+        )
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|t| (t.id, t.name))
+        .collect();
+    let role_by_id: BTreeMap<i64, &role::Model> = roles.iter().map(|r| (r.id, r)).collect();
+    let collaborators = rows
+        .iter()
+        .filter_map(|row| {
+            let identifier = match row.subject_kind.as_str() {
+                SUBJECT_USER => emails.get(&row.subject_id)?.clone(),
+                SUBJECT_TEAM => team_names.get(&row.subject_id)?.clone(),
+                _ => return None,
+            };
+            Some(CollaboratorRow {
+                id: CollaboratorId(row.id),
+                subject: format!("{}:{identifier}", row.subject_kind),
+                role: role_ref(role_by_id.get(&row.role_id)?),
+                granted_by: row.granted_by.and_then(|u| emails.get(&u).cloned()),
+                granted_at: row.granted_at,
+            })
+        })
+        .collect();
+    Ok(ResourceDetail {
+        resource,
+        collaborators,
+        roles: roles.iter().map(role_ref).collect(),
+        can_manage,
+        can_delete,
+    })
+}
+
+/// A user's collaborator grants, as "workspace prod (Workspace Viewer)", by resource name.
+pub(crate) async fn grants_of_user(
+    db: &impl ConnectionTrait,
+    user_id: i64,
+) -> DomainResult<Vec<String>> {
+    let rows = collaborator::Entity::find()
+        .filter(collaborator::Column::SubjectKind.eq(SUBJECT_USER))
+        .filter(collaborator::Column::SubjectId.eq(user_id))
+        .all(db)
+        .await?;
+    describe_grants(db, rows).await
+}
+
+/// The number of collaborator grants a team holds.
+pub(crate) async fn grant_count_of_team(
+    db: &impl ConnectionTrait,
+    team_id: i64,
+) -> DomainResult<u64> {
+    Ok(collaborator::Entity::find()
+        .filter(collaborator::Column::SubjectKind.eq(SUBJECT_TEAM))
+        .filter(collaborator::Column::SubjectId.eq(team_id))
+        .count(db)
+        .await?)
+}
+
+/// Removes every grant a team holds (the team is being deleted).
+pub(crate) async fn remove_grants_of_team(
+    db: &impl ConnectionTrait,
+    team_id: i64,
+) -> DomainResult<()> {
+    collaborator::Entity::delete_many()
+        .filter(collaborator::Column::SubjectKind.eq(SUBJECT_TEAM))
+        .filter(collaborator::Column::SubjectId.eq(team_id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+async fn describe_grants(
+    db: &impl ConnectionTrait,
+    rows: Vec<collaborator::Model>,
+) -> DomainResult<Vec<String>> {
+    let (resources, roles) = resources_and_roles_of(db, &rows).await?;
+    let mut described: Vec<String> = rows
+        .iter()
+        .filter_map(|row| {
+            let on = resources.get(&row.resource_id)?;
+            let held = roles.get(&row.role_id)?;
+            Some(format!(
+                "{} {} ({})",
+                on.resource_type, on.name, held.display_name
+            ))
+        })
+        .collect();
+    described.sort();
+    Ok(described)
+}
+
+/// The grants that reach a user: made to them, or to a team they belong to; by resource name.
+pub(crate) async fn grants_reaching_user(
+    db: &impl ConnectionTrait,
+    user_id: i64,
+    teams: &[(i64, String)],
+) -> DomainResult<Vec<UserGrant>> {
+    let mut condition = sea_orm::Condition::any().add(
+        sea_orm::Condition::all()
+            .add(collaborator::Column::SubjectKind.eq(SUBJECT_USER))
+            .add(collaborator::Column::SubjectId.eq(user_id)),
+    );
+    if !teams.is_empty() {
+        condition = condition.add(
+            sea_orm::Condition::all()
+                .add(collaborator::Column::SubjectKind.eq(SUBJECT_TEAM))
+                .add(collaborator::Column::SubjectId.is_in(teams.iter().map(|(id, _)| *id))),
+        );
+    }
+    let rows = collaborator::Entity::find()
+        .filter(condition)
+        .all(db)
+        .await?;
+    let (resources, roles) = resources_and_roles_of(db, &rows).await?;
+    let mut grants: Vec<UserGrant> = rows
+        .iter()
+        .filter_map(|row| {
+            let via_team = if row.subject_kind == SUBJECT_TEAM {
+                Some(
+                    teams
+                        .iter()
+                        .find(|(id, _)| *id == row.subject_id)?
+                        .1
+                        .clone(),
+                )
+            } else {
+                None
+            };
+            Some(UserGrant {
+                resource: resource_ref(resources.get(&row.resource_id)?)?,
+                role: roles.get(&row.role_id)?.display_name.clone(),
+                via_team,
+            })
+        })
+        .collect();
+    grants.sort_by(|a, b| (&a.resource.name, &a.via_team).cmp(&(&b.resource.name, &b.via_team)));
+    Ok(grants)
+}
+
+/// The resources and roles `rows` refer to, by id.
+async fn resources_and_roles_of(
+    db: &impl ConnectionTrait,
+    rows: &[collaborator::Model],
+) -> DomainResult<(BTreeMap<i64, resource::Model>, BTreeMap<i64, role::Model>)> {
+    let resources = resource::Entity::find()
+        .filter(resource::Column::Id.is_in(rows.iter().map(|r| r.resource_id)))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|r| (r.id, r))
+        .collect();
+    let roles = role::Entity::find()
+        .filter(role::Column::Id.is_in(rows.iter().map(|r| r.role_id)))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|r| (r.id, r))
+        .collect();
+    Ok((resources, roles))
+}

@@ -1,0 +1,467 @@
+//! Access > Teams: teams, their members and managers, and the tenant role a team may hold.
+
+use crate::dto::{
+    AddTeamMembersOutcome, NewTeam, NewTeamMembers, Page, RoleRef, TeamChanges, TeamDeletionImpact,
+    TeamDetail, TeamMemberRole, TeamMemberRow, TeamQuery, TeamSummary,
+};
+use crate::ids::{RoleId, TeamId, UserId};
+use crate::ssr::actor::UserActor;
+use crate::ssr::authorize::{Operation, Standing, active_user, authorize, authorize_with};
+use crate::ssr::entities::{role, team, team_member, user};
+use crate::ssr::error::{DomainError, DomainResult};
+use crate::ssr::scope::{Scope, lower_like, page_window, search_pattern};
+use crate::ssr::scope_resources::{grant_count_of_team, remove_grants_of_team};
+use crate::ssr::scope_roles::{find_role, role_grant_refusal};
+use crate::ssr::services::role_permissions;
+use crate::validation::{check_team_name, normalize_description, parse_email_list};
+use chrono::Utc;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
+};
+use std::collections::BTreeMap;
+
+/// How a team came to be; SCIM-provisioned teams arrive with their issue.
+const MANAGED_BY_MANUAL: &str = "manual";
+
+impl Scope<'_> {
+    /// Access > Teams: the tenant's teams by name, optionally filtered by a case-insensitive
+    /// substring of name or description, one page at a time.
+    pub async fn list_teams(&self, query: TeamQuery) -> DomainResult<Page<TeamSummary>> {
+        let me = authorize(self.actor, Operation::ListTeams)?;
+        let (limit, offset) = page_window(
+            query.limit,
+            query.offset,
+            TeamQuery::DEFAULT_LIMIT,
+            TeamQuery::MAX_LIMIT,
+        )?;
+        let db = self.services.db();
+        let mut select = team::Entity::find().filter(team::Column::TenantId.eq(me.tenant_id.0));
+        if let Some(pattern) = search_pattern(query.search.as_deref())? {
+            select = select.filter(
+                Condition::any()
+                    .add(lower_like(team::Entity, team::Column::Name, &pattern))
+                    .add(lower_like(
+                        team::Entity,
+                        team::Column::Description,
+                        &pattern,
+                    )),
+            );
+        }
+        let total = select.clone().count(db).await?;
+        let teams = select
+            .order_by_asc(team::Column::Name)
+            .limit(limit)
+            .offset(offset)
+            .all(db)
+            .await?;
+        Ok(Page {
+            items: summaries(db, teams).await?,
+            total,
+            limit,
+            offset,
+        })
+    }
+
+    /// A team's page: its members (managers first) and its role.
+    pub async fn get_team(&self, id: TeamId) -> DomainResult<TeamDetail> {
+        let me = authorize(self.actor, Operation::ViewTeam)?;
+        let db = self.services.db();
+        let team = find_team(db, me, id).await?;
+        detail(db, me, team).await
+    }
+
+    /// Creates a team. Giving it a role is handing that role to every future member, so it
+    /// follows the same rule as assigning a role to a user.
+    pub async fn create_team(&self, input: NewTeam) -> DomainResult<TeamDetail> {
+        let me = authorize(self.actor, Operation::CreateTeam)?;
+        let name = check_team_name("name", &input.name)?;
+        let description = normalize_description("description", &input.description)?;
+        let txn = self.services.db().begin().await?;
+        let role_id = team_role(&txn, me, input.role_id).await?;
+        let taken = team::Entity::find()
+            .filter(team::Column::TenantId.eq(me.tenant_id.0))
+            .filter(team::Column::Name.eq(name.as_str()))
+            .count(&txn)
+            .await?
+            > 0;
+        if taken {
+            return Err(DomainError::validation(
+                "name",
+                format!("A team named {name} already exists."),
+            ));
+        }
+        let now = Utc::now();
+        let created = team::ActiveModel {
+            tenant_id: Set(me.tenant_id.0),
+            name: Set(name),
+            description: Set(description),
+            role_id: Set(role_id),
+            managed_by: Set(MANAGED_BY_MANUAL.into()),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await?;
+        let result = detail(&txn, me, created).await?;
+        txn.commit().await?;
+        tracing::info!(team = %result.team.name, by = me.user_id.0, "team created");
+        Ok(result)
+    }
+
+    /// Changes a team's description and tenant role. A new role must be one the actor may
+    /// hand out; removing the role is always allowed.
+    pub async fn update_team(&self, id: TeamId, changes: TeamChanges) -> DomainResult<TeamDetail> {
+        let me = authorize(self.actor, Operation::UpdateTeam)?;
+        let description = normalize_description("description", &changes.description)?;
+        let txn = self.services.db().begin().await?;
+        let found = find_team(&txn, me, id).await?;
+        let role_id = if changes.role_id.map(|r| r.0) == found.role_id {
+            found.role_id
+        } else {
+            team_role(&txn, me, changes.role_id).await?
+        };
+        let mut active: team::ActiveModel = found.into();
+        active.description = Set(description);
+        active.role_id = Set(role_id);
+        active.updated_at = Set(Utc::now());
+        let updated = active.update(&txn).await?;
+        let result = detail(&txn, me, updated).await?;
+        txn.commit().await?;
+        tracing::info!(team = id.0, by = me.user_id.0, "team updated");
+        Ok(result)
+    }
+
+    /// What deleting a team takes away, for the confirmation.
+    pub async fn team_deletion_impact(&self, id: TeamId) -> DomainResult<TeamDeletionImpact> {
+        let me = authorize(self.actor, Operation::DeleteTeam)?;
+        let db = self.services.db();
+        let team = find_team(db, me, id).await?;
+        let members = members_of(db, team.id)
+            .await?
+            .into_iter()
+            .map(|m| m.email)
+            .collect();
+        let grants = grant_count_of_team(db, team.id).await?;
+        Ok(TeamDeletionImpact { members, grants })
+    }
+
+    /// Deletes a team, its memberships and its collaborator grants in one transaction. Members
+    /// keep their own role.
+    pub async fn delete_team(&self, id: TeamId) -> DomainResult<()> {
+        let me = authorize(self.actor, Operation::DeleteTeam)?;
+        let txn = self.services.db().begin().await?;
+        let team = find_team(&txn, me, id).await?;
+        team_member::Entity::delete_many()
+            .filter(team_member::Column::TeamId.eq(team.id))
+            .exec(&txn)
+            .await?;
+        remove_grants_of_team(&txn, team.id).await?;
+        team::Entity::delete_by_id(team.id).exec(&txn).await?;
+        txn.commit().await?;
+        tracing::info!(team = %team.name, by = me.user_id.0, "team deleted");
+        Ok(())
+    }
+
+    /// Adds existing users of the tenant to a team, by email, all with one team role. Every
+    /// address must belong to a user (unknown ones are named and nothing is added); current
+    /// members are reported and left as they are. When the team holds a role, the actor must
+    /// be allowed to hand that role out, since the new members inherit it.
+    pub async fn add_team_members(
+        &self,
+        id: TeamId,
+        request: NewTeamMembers,
+    ) -> DomainResult<AddTeamMembersOutcome> {
+        let emails = parse_email_list("emails", &request.emails)?;
+        let txn = self.services.db().begin().await?;
+        let (me, team) = self.member_manager(&txn, id).await?;
+        if let Some(role_id) = team.role_id {
+            let role = find_role(&txn, me, RoleId(role_id)).await?;
+            if let Some(reason) =
+                role_grant_refusal(me, &role, &role_permissions(&txn, &role).await?)
+            {
+                return Err(DomainError::Forbidden(format!(
+                    "Members of {} inherit the role {}. {reason}",
+                    team.name, role.display_name
+                )));
+            }
+        }
+        let users = user::Entity::find()
+            .filter(user::Column::TenantId.eq(me.tenant_id.0))
+            .filter(user::Column::Email.is_in(emails.clone()))
+            .all(&txn)
+            .await?;
+        let unknown: Vec<&str> = emails
+            .iter()
+            .map(String::as_str)
+            .filter(|e| !users.iter().any(|u| u.email == *e))
+            .collect();
+        if !unknown.is_empty() {
+            return Err(DomainError::validation(
+                "emails",
+                format!(
+                    "No user has these addresses: {}. Invite them first.",
+                    unknown.join(", ")
+                ),
+            ));
+        }
+        let current: Vec<i64> = team_member::Entity::find()
+            .filter(team_member::Column::TeamId.eq(team.id))
+            .all(&txn)
+            .await?
+            .into_iter()
+            .map(|m| m.user_id)
+            .collect();
+        let now = Utc::now();
+        let mut outcome = AddTeamMembersOutcome {
+            added: Vec::new(),
+            already_members: Vec::new(),
+        };
+        for found in users {
+            if current.contains(&found.id) {
+                outcome.already_members.push(found.email);
+                continue;
+            }
+            team_member::ActiveModel {
+                team_id: Set(team.id),
+                user_id: Set(found.id),
+                role: Set(request.role.as_str().into()),
+                added_at: Set(now),
+            }
+            .insert(&txn)
+            .await?;
+            outcome.added.push(found.email);
+        }
+        txn.commit().await?;
+        outcome.added.sort();
+        outcome.already_members.sort();
+        tracing::info!(
+            team = id.0,
+            added = outcome.added.len(),
+            by = me.user_id.0,
+            "team members added"
+        );
+        Ok(outcome)
+    }
+
+    /// Removes a member from a team.
+    pub async fn remove_team_member(&self, id: TeamId, member: UserId) -> DomainResult<TeamDetail> {
+        let txn = self.services.db().begin().await?;
+        let (me, team) = self.member_manager(&txn, id).await?;
+        let removed = team_member::Entity::delete_many()
+            .filter(team_member::Column::TeamId.eq(team.id))
+            .filter(team_member::Column::UserId.eq(member.0))
+            .exec(&txn)
+            .await?;
+        if removed.rows_affected == 0 {
+            return Err(DomainError::NotFound("Team member".into()));
+        }
+        let result = detail(&txn, me, team).await?;
+        txn.commit().await?;
+        tracing::info!(
+            team = id.0,
+            user = member.0,
+            by = me.user_id.0,
+            "team member removed"
+        );
+        Ok(result)
+    }
+
+    /// Makes a member a manager of the team, or a plain member again.
+    pub async fn set_team_member_role(
+        &self,
+        id: TeamId,
+        member: UserId,
+        role: TeamMemberRole,
+    ) -> DomainResult<TeamDetail> {
+        let txn = self.services.db().begin().await?;
+        let (me, team) = self.member_manager(&txn, id).await?;
+        let Some(found) = team_member::Entity::find_by_id((team.id, member.0))
+            .one(&txn)
+            .await?
+        else {
+            return Err(DomainError::NotFound("Team member".into()));
+        };
+        let mut active: team_member::ActiveModel = found.into();
+        active.role = Set(role.as_str().into());
+        active.update(&txn).await?;
+        let result = detail(&txn, me, team).await?;
+        txn.commit().await?;
+        tracing::info!(
+            team = id.0,
+            user = member.0,
+            role = role.as_str(),
+            by = me.user_id.0,
+            "team member role changed"
+        );
+        Ok(result)
+    }
+
+    /// The actor and the team, when the actor may change the team's members: with
+    /// team:ManageTeam, or as one of its managers. Another tenant's team is not found.
+    async fn member_manager(
+        &self,
+        db: &impl ConnectionTrait,
+        id: TeamId,
+    ) -> DomainResult<(&UserActor, team::Model)> {
+        let me = active_user(self.actor)?;
+        let team = find_team(db, me, id).await?;
+        let standing = Standing {
+            manages_team: is_manager(db, team.id, me.user_id).await?,
+            ..Standing::default()
+        };
+        let me = authorize_with(self.actor, Operation::ManageTeamMembers, standing)?;
+        Ok((me, team))
+    }
+}
+
+/// A team of the actor's tenant; another tenant's id reads as not found.
+pub(crate) async fn find_team(
+    db: &impl ConnectionTrait,
+    me: &UserActor,
+    id: TeamId,
+) -> DomainResult<team::Model> {
+    team::Entity::find_by_id(id.0)
+        .filter(team::Column::TenantId.eq(me.tenant_id.0))
+        .one(db)
+        .await?
+        .ok_or_else(|| DomainError::NotFound("Team".into()))
+}
+
+/// Whether `user` is a manager of `team`.
+async fn is_manager(db: &impl ConnectionTrait, team: i64, user: UserId) -> DomainResult<bool> {
+    Ok(team_member::Entity::find_by_id((team, user.0))
+        .one(db)
+        .await?
+        .is_some_and(|m| m.role == TeamMemberRole::Manager.as_str()))
+}
+
+/// The role to give a team: checked to be a tenant role of the actor's tenant that the actor
+/// may hand out. `None` stays `None`.
+async fn team_role(
+    db: &impl ConnectionTrait,
+    me: &UserActor,
+    role_id: Option<RoleId>,
+) -> DomainResult<Option<i64>> {
+    let Some(role_id) = role_id else {
+        return Ok(None);
+    };
+    let role = find_role(db, me, role_id).await?;
+    if let Some(reason) = role_grant_refusal(me, &role, &role_permissions(db, &role).await?) {
+        return Err(DomainError::Forbidden(reason));
+    }
+    Ok(Some(role.id))
+}
+
+/// A team's members with their user records: managers first, then by email.
+async fn members_of(db: &impl ConnectionTrait, team: i64) -> DomainResult<Vec<TeamMemberRow>> {
+    let memberships = team_member::Entity::find()
+        .filter(team_member::Column::TeamId.eq(team))
+        .all(db)
+        .await?;
+    let users: BTreeMap<i64, user::Model> = user::Entity::find()
+        .filter(user::Column::Id.is_in(memberships.iter().map(|m| m.user_id)))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u))
+        .collect();
+    let mut rows: Vec<TeamMemberRow> = memberships
+        .into_iter()
+        .filter_map(|m| {
+            let found = users.get(&m.user_id)?;
+            Some(TeamMemberRow {
+                user_id: UserId(found.id),
+                email: found.email.clone(),
+                display_name: found.display_name.clone(),
+                role: TeamMemberRole::parse(&m.role).unwrap_or(TeamMemberRole::Member),
+                added_at: m.added_at,
+            })
+        })
+        .collect();
+    rows.sort_by(|a, b| {
+        (a.role != TeamMemberRole::Manager, &a.email)
+            .cmp(&(b.role != TeamMemberRole::Manager, &b.email))
+    });
+    Ok(rows)
+}
+
+async fn detail(
+    db: &impl ConnectionTrait,
+    me: &UserActor,
+    team: team::Model,
+) -> DomainResult<TeamDetail> {
+    let members = members_of(db, team.id).await?;
+    let can_manage_members = me
+        .permissions
+        .contains(&crate::permissions::Permission::ManageTeam)
+        || members
+            .iter()
+            .any(|m| m.user_id == me.user_id && m.role == TeamMemberRole::Manager);
+    let created_at = team.created_at;
+    let summary = summaries(db, vec![team]).await?.remove(0);
+    Ok(TeamDetail {
+        team: summary,
+        members,
+        created_at,
+        can_manage_members,
+    })
+}
+
+/// Summaries of `teams`, in the same order, with three queries whatever their number.
+async fn summaries(
+    db: &impl ConnectionTrait,
+    teams: Vec<team::Model>,
+) -> DomainResult<Vec<TeamSummary>> {
+    let memberships = team_member::Entity::find()
+        .filter(team_member::Column::TeamId.is_in(teams.iter().map(|t| t.id)))
+        .all(db)
+        .await?;
+    let manager_ids = memberships
+        .iter()
+        .filter(|m| m.role == TeamMemberRole::Manager.as_str())
+        .map(|m| m.user_id);
+    let emails: BTreeMap<i64, String> = user::Entity::find()
+        .filter(user::Column::Id.is_in(manager_ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u.email))
+        .collect();
+    let roles: BTreeMap<i64, role::Model> = role::Entity::find()
+        .filter(role::Column::Id.is_in(teams.iter().filter_map(|t| t.role_id)))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|r| (r.id, r))
+        .collect();
+    Ok(teams
+        .into_iter()
+        .map(|t| {
+            let of_team = memberships.iter().filter(|m| m.team_id == t.id);
+            let mut managers: Vec<String> = of_team
+                .clone()
+                .filter_map(|m| {
+                    emails
+                        .get(&m.user_id)
+                        .filter(|_| m.role == TeamMemberRole::Manager.as_str())
+                })
+                .cloned()
+                .collect();
+            managers.sort();
+            TeamSummary {
+                id: TeamId(t.id),
+                name: t.name,
+                description: t.description,
+                member_count: of_team.count() as u64,
+                managers,
+                role: t.role_id.and_then(|id| roles.get(&id)).map(|r| RoleRef {
+                    id: RoleId(r.id),
+                    name: r.name.clone(),
+                    display_name: r.display_name.clone(),
+                }),
+            }
+        })
+        .collect())
+}

@@ -1,0 +1,399 @@
+//! The access decision against a reference model written here, on randomly generated tenants:
+//! users with random roles, teams with random roles and members, clusters, workspaces and
+//! repositories, and random grants to users and teams. For every user, resource and permission
+//! the Check access answer must equal the model, and enforcement (opening the resource's page)
+//! must agree with both. Then random grants attempted by non-Admins must never hand out a
+//! permission the granter did not hold on that resource.
+
+use crate::harness::{TestCtx, db_test};
+use crate::resources::create;
+use domain::dto::{
+    AccessQuestion, NewCollaborator, NewRole, NewTeam, NewTeamMembers, TeamMemberRole, UserStatus,
+};
+use domain::ids::{ResourceId, UserId};
+use domain::permissions::{BuiltinRole, Permission};
+use domain::resources::ResourceType;
+use domain::{DomainError, Scope};
+use rand::rngs::StdRng;
+use rand::seq::SliceRandom;
+use rand::{Rng, SeedableRng};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// The model: plain data, filled in as the test builds the tenant through the services.
+#[derive(Default)]
+struct Model {
+    /// Role name -> (is Admin, permissions).
+    roles: BTreeMap<String, (bool, BTreeSet<Permission>)>,
+    users: Vec<ModelUser>,
+    teams: Vec<ModelTeam>,
+    resources: Vec<ModelResource>,
+    /// (resource index, subject, role name)
+    grants: Vec<(usize, ModelSubject, String)>,
+}
+
+struct ModelUser {
+    id: UserId,
+    email: String,
+    role: String,
+    active: bool,
+}
+
+struct ModelTeam {
+    name: String,
+    role: Option<String>,
+    members: BTreeSet<usize>,
+}
+
+struct ModelResource {
+    id: ResourceId,
+    kind: ResourceType,
+    parent: Option<usize>,
+}
+
+#[derive(Clone, PartialEq)]
+enum ModelSubject {
+    User(usize),
+    Team(usize),
+}
+
+impl Model {
+    fn role(&self, name: &str) -> &(bool, BTreeSet<Permission>) {
+        &self.roles[name]
+    }
+
+    /// The rule, written plainly: an active user holds `p` on resource `r` when any tenant
+    /// role they hold (own or a team's) is Admin or holds `p`, or any grant on `r` or its
+    /// parent, to them or a team of theirs, has a role holding `p`.
+    fn allows(&self, u: usize, r: usize, p: Permission) -> bool {
+        let user = &self.users[u];
+        if !user.active {
+            return false;
+        }
+        let teams: Vec<usize> = (0..self.teams.len())
+            .filter(|t| self.teams[*t].members.contains(&u))
+            .collect();
+        let mut tenant_roles = vec![user.role.clone()];
+        tenant_roles.extend(teams.iter().filter_map(|t| self.teams[*t].role.clone()));
+        if tenant_roles.iter().any(|name| {
+            let (admin, permissions) = self.role(name);
+            *admin || permissions.contains(&p)
+        }) {
+            return true;
+        }
+        let places = [Some(r), self.resources[r].parent];
+        self.grants.iter().any(|(on, subject, role)| {
+            let for_them = match subject {
+                ModelSubject::User(x) => *x == u,
+                ModelSubject::Team(t) => teams.contains(t),
+            };
+            for_them && places.contains(&Some(*on)) && self.role(role).1.contains(&p)
+        })
+    }
+}
+
+fn subject_text(model: &Model, subject: &ModelSubject) -> String {
+    match subject {
+        ModelSubject::User(u) => format!("user:{}", model.users[*u].email),
+        ModelSubject::Team(t) => format!("team:{}", model.teams[*t].name),
+    }
+}
+
+/// The permissions worth asking about on a resource of `kind`.
+fn asked(kind: ResourceType) -> Vec<Permission> {
+    kind.grantable_permissions()
+}
+
+async fn build(ctx: &TestCtx, scope: &Scope<'_>, rng: &mut StdRng, round: usize) -> Model {
+    let mut model = Model::default();
+    let tenant = ctx.default_tenant().await;
+    for builtin in BuiltinRole::ALL {
+        let summary = scope
+            .list_roles()
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|r| r.name == builtin.name())
+            .unwrap();
+        let permissions = summary
+            .permissions
+            .iter()
+            .filter_map(|k| Permission::from_key(k))
+            .collect();
+        model.roles.insert(
+            builtin.name().into(),
+            (summary.all_permissions, permissions),
+        );
+    }
+    // Two custom tenant roles with random resource permissions.
+    let pool: Vec<Permission> = ResourceType::ALL
+        .iter()
+        .flat_map(|k| k.grantable_permissions())
+        .collect();
+    for n in 0..2 {
+        let name = format!("custom-{round}-{n}");
+        let permissions: BTreeSet<Permission> = pool.choose_multiple(rng, 3).copied().collect();
+        scope
+            .create_role(NewRole {
+                resource_type: None,
+                name: name.clone(),
+                display_name: name.clone(),
+                description: "random".into(),
+                permissions: permissions.iter().map(|p| p.key().to_string()).collect(),
+            })
+            .await
+            .unwrap();
+        model.roles.insert(name, (false, permissions));
+    }
+    for kind in ResourceType::ALL {
+        for r in kind.builtin_roles() {
+            model.roles.insert(
+                r.name.into(),
+                (false, r.permissions.iter().copied().collect()),
+            );
+        }
+    }
+    let tenant_role_names: Vec<String> = model
+        .roles
+        .keys()
+        .filter(|n| BuiltinRole::from_name(n).is_some() || n.starts_with("custom-"))
+        .cloned()
+        .collect();
+    // Users: mostly Members, some with other roles, one deactivated.
+    for n in 0..5 {
+        let role = if rng.gen_bool(0.5) {
+            BuiltinRole::Member.name().to_string()
+        } else {
+            tenant_role_names.choose(rng).unwrap().clone()
+        };
+        let email = format!("u{round}-{n}@example.com");
+        let active = n != 4;
+        let status = if active {
+            UserStatus::Active
+        } else {
+            UserStatus::Deactivated
+        };
+        let id = ctx
+            .add_user_with_role(tenant.id, &email, &role, status)
+            .await;
+        model.users.push(ModelUser {
+            id,
+            email,
+            role,
+            active,
+        });
+    }
+    for n in 0..3 {
+        let name = format!("team-{round}-{n}");
+        let role = rng
+            .gen_bool(0.4)
+            .then(|| tenant_role_names.choose(rng).unwrap().clone());
+        let created = scope
+            .create_team(NewTeam {
+                name: name.clone(),
+                description: "random".into(),
+                role_id: match &role {
+                    Some(r) => Some(ctx.role_id(r).await),
+                    None => None,
+                },
+            })
+            .await
+            .unwrap();
+        let members: BTreeSet<usize> = (0..model.users.len())
+            .filter(|_| rng.gen_bool(0.4))
+            .collect();
+        if !members.is_empty() {
+            let emails: Vec<&str> = members
+                .iter()
+                .map(|u| model.users[*u].email.as_str())
+                .collect();
+            scope
+                .add_team_members(
+                    created.team.id,
+                    NewTeamMembers {
+                        emails: emails.join(","),
+                        role: TeamMemberRole::Member,
+                    },
+                )
+                .await
+                .unwrap();
+        }
+        model.teams.push(ModelTeam {
+            name,
+            role,
+            members,
+        });
+    }
+    // Resources, created by the Admin (who becomes their strongest collaborator).
+    for n in 0..2 {
+        let id = create(
+            scope,
+            ResourceType::Cluster,
+            &format!("c-{round}-{n}"),
+            None,
+        )
+        .await;
+        model.resources.push(ModelResource {
+            id,
+            kind: ResourceType::Cluster,
+            parent: None,
+        });
+    }
+    for n in 0..3 {
+        let parent = rng.gen_range(0..2);
+        let id = create(
+            scope,
+            ResourceType::Workspace,
+            &format!("w-{round}-{n}"),
+            Some(model.resources[parent].id),
+        )
+        .await;
+        model.resources.push(ModelResource {
+            id,
+            kind: ResourceType::Workspace,
+            parent: Some(parent),
+        });
+    }
+    let id = create(scope, ResourceType::Repository, &format!("r-{round}"), None).await;
+    model.resources.push(ModelResource {
+        id,
+        kind: ResourceType::Repository,
+        parent: None,
+    });
+    // Random grants.
+    for _ in 0..10 {
+        let r = rng.gen_range(0..model.resources.len());
+        let kind = model.resources[r].kind;
+        let role = kind.builtin_roles().choose(rng).unwrap().name.to_string();
+        let subject = if rng.gen_bool(0.5) {
+            ModelSubject::User(rng.gen_range(0..model.users.len()))
+        } else {
+            ModelSubject::Team(rng.gen_range(0..model.teams.len()))
+        };
+        let duplicate = model
+            .grants
+            .iter()
+            .any(|(on, s, g)| *on == r && *s == subject && *g == role);
+        let result = scope
+            .add_collaborator(NewCollaborator {
+                resource_id: model.resources[r].id,
+                subject: subject_text(&model, &subject),
+                role_id: ctx.role_id(&role).await,
+            })
+            .await;
+        match result {
+            Ok(_) => model.grants.push((r, subject, role)),
+            Err(DomainError::Conflict(_)) if duplicate => {}
+            Err(other) => panic!("grant failed: {other:?}"),
+        }
+    }
+    model
+}
+
+/// Every answer equals the model, and opening the page agrees.
+async fn compare(ctx: &TestCtx, scope: &Scope<'_>, model: &Model) {
+    for (u, user) in model.users.iter().enumerate() {
+        let actor = ctx.actor(user.id).await;
+        let as_user = ctx.services.scope(&actor);
+        for (r, resource) in model.resources.iter().enumerate() {
+            for p in asked(resource.kind) {
+                let answer = scope
+                    .check_access(AccessQuestion {
+                        subject: format!("user:{}", user.email),
+                        resource_id: resource.id,
+                        permission: p.key().into(),
+                    })
+                    .await
+                    .unwrap();
+                assert_eq!(
+                    answer.allowed,
+                    model.allows(u, r, p),
+                    "{} {} on resource {r}: {answer:?}",
+                    user.email,
+                    p
+                );
+            }
+            let opened = as_user.get_resource(resource.id).await;
+            let readable = model.allows(u, r, resource.kind.read_permission());
+            match (&opened, readable) {
+                (Ok(_), true) | (Err(DomainError::Forbidden(_)), false) => {}
+                (Err(DomainError::Unauthenticated), false) if !user.active => {}
+                _ => panic!(
+                    "{} opening resource {r}: model says {readable}, got {opened:?}",
+                    user.email
+                ),
+            }
+        }
+    }
+}
+
+db_test!(
+    decisions_match_the_reference_model,
+    |ctx: TestCtx| async move {
+        let admin = ctx.actor(ctx.with_admin().await).await;
+        let scope = ctx.services.scope(&admin);
+        let (mut given, mut refused) = (0, 0);
+        for round in 0..3 {
+            let mut rng = StdRng::seed_from_u64(0x1a7c_4e00 + round as u64);
+            let mut model = build(&ctx, &scope, &mut rng, round).await;
+            compare(&ctx, &scope, &model).await;
+
+            // Non-Admins attempt random grants; whatever succeeds was theirs to give.
+            for _ in 0..25 {
+                let u = rng.gen_range(0..model.users.len());
+                let user = &model.users[u];
+                if !user.active || model.role(&user.role).0 {
+                    continue;
+                }
+                let actor = ctx.actor(user.id).await;
+                let r = rng.gen_range(0..model.resources.len());
+                let kind = model.resources[r].kind;
+                let role = kind.builtin_roles().choose(&mut rng).unwrap();
+                let subject = ModelSubject::User(rng.gen_range(0..model.users.len()));
+                let result = ctx
+                    .services
+                    .scope(&actor)
+                    .add_collaborator(NewCollaborator {
+                        resource_id: model.resources[r].id,
+                        subject: subject_text(&model, &subject),
+                        role_id: ctx.role_id(role.name).await,
+                    })
+                    .await;
+                let may_manage = model.allows(u, r, kind.manage_permission());
+                let holds_all = role.permissions.iter().all(|p| model.allows(u, r, *p));
+                let is_admin_via_team = model.teams.iter().any(|t| {
+                    t.members.contains(&u) && t.role.as_ref().is_some_and(|n| model.role(n).0)
+                });
+                match result {
+                    Ok(_) => {
+                        assert!(
+                            may_manage,
+                            "{} granted without the manage permission",
+                            user.email
+                        );
+                        assert!(
+                            holds_all || is_admin_via_team,
+                            "{} granted {} beyond their own permissions",
+                            user.email,
+                            role.name
+                        );
+                        model.grants.push((r, subject, role.name.to_string()));
+                        given += 1;
+                    }
+                    Err(DomainError::Forbidden(_)) => {
+                        refused += 1;
+                        assert!(
+                            !(may_manage && holds_all) || is_admin_via_team,
+                            "{} was refused a grant they may give",
+                            user.email
+                        )
+                    }
+                    Err(DomainError::Conflict(_)) => {}
+                    Err(other) => panic!("unexpected {other:?}"),
+                }
+            }
+            compare(&ctx, &scope, &model).await;
+        }
+        // Both outcomes were exercised, or the escalation check proved nothing.
+        assert!(given > 0 && refused > 0, "given {given}, refused {refused}");
+    }
+);

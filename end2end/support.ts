@@ -1,0 +1,81 @@
+import { Browser, expect, Page } from '@playwright/test';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+// Set by global-setup.ts for the whole run.
+export const baseUrl = () => process.env.LATCHKEY_E2E_URL ?? '';
+export const setupUrl = () => process.env.LATCHKEY_E2E_SETUP_URL ?? '';
+
+/** The first admin, created by foundation.spec.ts (spec files run in name order). */
+export const ADMIN = {
+  email: 'ada@example.com',
+  name: 'Ada Lovelace',
+  password: 'analytical-engine-1843',
+};
+
+/** Waits until the WebAssembly bundle has taken over the server-rendered page. */
+export async function hydrated(page: Page) {
+  await expect(page.locator('body[data-hydrated="true"]')).toHaveCount(1);
+}
+
+export async function signIn(page: Page, who: { email: string; password: string }) {
+  await page.goto(`${baseUrl()}/login`);
+  await hydrated(page);
+  await page.getByLabel('Email').fill(who.email);
+  await page.getByLabel('Password').fill(who.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page).toHaveURL(/\/access\/users$/);
+  await hydrated(page);
+}
+
+/** A page in a fresh browser context: its own cookies, so another person can sign in. */
+export async function newPage(browser: Browser) {
+  const context = await browser.newContext();
+  return context.newPage();
+}
+
+export interface Mail {
+  from: string;
+  to: string[];
+  subject: string;
+  body: string;
+}
+
+function mailbox(): Mail[] {
+  const dir = process.env.LATCHKEY_E2E_MAIL_DIR ?? '';
+  if (!dir || !existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((name) => name.endsWith('.json'))
+    .sort()
+    .map((name) => JSON.parse(readFileSync(join(dir, name), 'utf8')) as Mail);
+}
+
+/** Waits for the newest message to `to` whose subject matches, as the SMTP server got it. */
+export async function waitForMail(to: string, subject: RegExp): Promise<Mail> {
+  let found: Mail | undefined;
+  await expect
+    .poll(
+      () => {
+        found = mailbox()
+          .reverse()
+          .find((mail) => mail.to.includes(to) && subject.test(mail.subject));
+        return found !== undefined;
+      },
+      { message: `a mail to ${to} with subject ${subject}`, timeout: 15_000 },
+    )
+    .toBe(true);
+  return found as Mail;
+}
+
+/** The one-time link in a message body. */
+export function linkIn(mail: Mail): string {
+  const found = mail.body.match(/https?:\/\/\S+\/set-password\?token=[A-Za-z0-9]+/);
+  expect(found, `a set-password link in: ${mail.body}`).not.toBeNull();
+  return (found as RegExpMatchArray)[0];
+}
+
+/** Everything the server has logged so far. */
+export function serverLog(): string {
+  const file = process.env.LATCHKEY_E2E_LOG_FILE ?? '';
+  return file && existsSync(file) ? readFileSync(file, 'utf8') : '';
+}
