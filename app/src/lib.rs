@@ -26,10 +26,12 @@ use pages::resource::ResourcePage;
 use pages::resources::ResourcesPage;
 use pages::role_editor::{EditRolePage, NewRolePage};
 use pages::roles::RolesPage;
+use pages::security_settings::SecuritySettingsPage;
 use pages::set_password::SetPasswordPage;
 use pages::setup::SetupPage;
 use pages::team::TeamPage;
 use pages::teams::{NewTeamPage, TeamsPage};
+use pages::tokens::TokensPage;
 use pages::user::UserPage;
 use pages::users::UsersPage;
 
@@ -84,6 +86,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/access/teams/:id") view=TeamPage/>
                     <Route path=path!("/resources") view=ResourcesPage/>
                     <Route path=path!("/resources/:id") view=ResourcePage/>
+                    <Route path=path!("/access/tokens") view=TokensPage/>
+                    <Route path=path!("/settings/security") view=SecuritySettingsPage/>
                 </ParentRoute>
             </Routes>
         </Router>

@@ -42,3 +42,11 @@ id_type!(
     /// One collaborator grant: a role on a resource for a subject.
     CollaboratorId
 );
+id_type!(
+    /// A personal access token or virtual-account token (its record, never its secret).
+    TokenId
+);
+id_type!(
+    /// A virtual account: an API caller owned by a team, not a person.
+    VirtualAccountId
+);

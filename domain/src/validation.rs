@@ -135,6 +135,32 @@ pub fn check_team_name(field: &str, raw: &str) -> Result<String, FieldError> {
     check_slug(field, raw, "ml-engineers")
 }
 
+pub const TOKEN_NAME_MIN: usize = 3;
+pub const TOKEN_NAME_MAX: usize = 36;
+
+/// A personal access token's or virtual account's name (TrueFoundry's rule): 3 to 36
+/// characters, lowercase letters, digits and hyphens, starting with a letter.
+pub fn check_token_name(field: &str, raw: &str) -> Result<String, FieldError> {
+    let name = raw.trim();
+    if name.is_empty() {
+        return Err(FieldError::new(field, "Enter a name."));
+    }
+    let length = name.chars().count();
+    let well_formed = name.starts_with(|c: char| c.is_ascii_lowercase())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+    if !(TOKEN_NAME_MIN..=TOKEN_NAME_MAX).contains(&length) || !well_formed {
+        return Err(FieldError::new(
+            field,
+            format!(
+                "A name has {TOKEN_NAME_MIN} to {TOKEN_NAME_MAX} characters: lowercase letters, digits and hyphens, starting with a letter (for example ci-deploy)."
+            ),
+        ));
+    }
+    Ok(name.to_string())
+}
+
 /// Lowercase letters, digits and single hyphens between them; `example` shows the shape.
 fn check_slug(field: &str, raw: &str, example: &str) -> Result<String, FieldError> {
     let name = raw.trim();
@@ -212,6 +238,29 @@ pub fn check_password_pair(password: &str, confirm: &str) -> Result<(), FieldErr
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn token_names() {
+        assert_eq!(
+            check_token_name("name", " ci-deploy ").unwrap(),
+            "ci-deploy"
+        );
+        assert_eq!(check_token_name("name", "a12").unwrap(), "a12");
+        for bad in [
+            "",
+            "ab",
+            "1abc",
+            "-abc",
+            "CI-deploy",
+            "ci_deploy",
+            "ci deploy",
+            &"a".repeat(37),
+        ] {
+            let error = check_token_name("name", bad).unwrap_err();
+            assert_eq!(error.field, "name", "{bad}");
+        }
+        assert!(check_token_name("name", &"a".repeat(36)).is_ok());
+    }
 
     #[test]
     fn emails() {

@@ -8,6 +8,7 @@ mod m20261123_000002_create_password_tokens;
 mod m20261124_000003_create_mail_outbox;
 mod m20261124_000004_create_teams;
 mod m20261124_000005_create_resources;
+mod m20261124_000006_create_tokens;
 
 pub struct Migrator;
 
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000003_create_mail_outbox::Migration),
             Box::new(m20261124_000004_create_teams::Migration),
             Box::new(m20261124_000005_create_resources::Migration),
+            Box::new(m20261124_000006_create_tokens::Migration),
         ]
     }
 }

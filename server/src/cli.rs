@@ -2,6 +2,7 @@ use crate::config::Config;
 use crate::mailer::SmtpMailer;
 use crate::router;
 use clap::{Parser, Subcommand};
+use domain::dto::NewToken;
 use domain::{BootstrapOutcome, MailTransport, Services, ServicesConfig};
 use migrations::{Migrator, MigratorTrait};
 use sea_orm::{ConnectOptions, Database, DatabaseConnection};
@@ -34,6 +35,30 @@ pub enum Command {
         #[arg(long)]
         name: String,
     },
+    /// Personal access tokens, for bootstrapping automation on the server host.
+    #[command(subcommand)]
+    Token(TokenCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TokenCommand {
+    /// Create a personal access token for an active user and print it (once). The security
+    /// settings' limits apply as in the console.
+    Create {
+        #[arg(long)]
+        email: String,
+        /// 3-36 characters: lowercase letters, digits and hyphens, starting with a letter.
+        #[arg(long)]
+        name: String,
+        /// Days until the token stops working (default: never, unless the settings cap it).
+        #[arg(long)]
+        expires_in_days: Option<u32>,
+    },
+    /// Revoke every personal access token of a user.
+    RevokeAll {
+        #[arg(long)]
+        email: String,
+    },
 }
 
 pub async fn run(cli: Cli) -> Result<(), String> {
@@ -65,6 +90,49 @@ pub async fn run(cli: Cli) -> Result<(), String> {
             if let Some(password) = created.generated_password {
                 println!("Generated password (shown only now): {password}");
             }
+            Ok(())
+        }
+        Command::Token(command) => {
+            let services = open_services(&config, SetupLink::Silent).await?;
+            run_token_command(&services, command).await
+        }
+    }
+}
+
+async fn run_token_command(services: &Services, command: TokenCommand) -> Result<(), String> {
+    let system = services.system_scope();
+    match command {
+        TokenCommand::Create {
+            email,
+            name,
+            expires_in_days,
+        } => {
+            let expires_at = expires_in_days
+                .map(|days| chrono::Utc::now() + chrono::Duration::days(i64::from(days)));
+            let issued = system
+                .create_token_for(&email, NewToken { name, expires_at })
+                .await
+                .map_err(|e| e.to_string())?;
+            // The token alone on standard output, so `$(latchkey token create ...)` captures it.
+            eprintln!(
+                "Created personal access token {} (id {}){}. It is shown only now.",
+                issued.token.name,
+                issued.token.id,
+                issued
+                    .token
+                    .expires_at
+                    .map(|at| format!(", expiring {}", at.format("%Y-%m-%d %H:%M UTC")))
+                    .unwrap_or_default()
+            );
+            println!("{}", issued.value);
+            Ok(())
+        }
+        TokenCommand::RevokeAll { email } => {
+            let revoked = system
+                .revoke_tokens_of(&email)
+                .await
+                .map_err(|e| e.to_string())?;
+            println!("Revoked {revoked} personal access token(s).");
             Ok(())
         }
     }

@@ -72,8 +72,11 @@ pub async fn page_guard(request: Request, next: Next) -> Response {
                 .strip_prefix(prefix)
                 .is_some_and(|rest| rest.starts_with('/'))
     };
-    let is_console_page =
-        path == "/" || under("/access") || under("/resources") || path == "/profile";
+    let is_console_page = path == "/"
+        || under("/access")
+        || under("/resources")
+        || under("/settings")
+        || path == "/profile";
     let is_login = path == "/login";
     if !matches!(*request.method(), Method::GET | Method::HEAD) || !(is_console_page || is_login) {
         return next.run(request).await;

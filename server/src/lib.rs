@@ -5,6 +5,7 @@
 // rendering the console's nested pages needs more than the default query depth.
 #![recursion_limit = "512"]
 
+pub mod api;
 pub mod assets;
 pub mod cli;
 pub mod config;

@@ -1,3 +1,4 @@
+use crate::api;
 use crate::assets;
 use crate::config::Config;
 use crate::guards::{self, OriginPolicy};
@@ -55,6 +56,7 @@ pub fn build(services: Services, config: &Config) -> Router {
     Router::new()
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
+        .nest("/api/svc/v1", api::routes())
         .leptos_routes_with_context(&state, routes, || {}, move || shell(leptos_options.clone()))
         .fallback(assets::fallback)
         .layer(middleware::from_fn(guards::page_guard))

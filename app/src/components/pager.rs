@@ -42,3 +42,16 @@ pub fn encode_query_value(value: &str) -> String {
     }
     out
 }
+
+/// The `?page=` of the current address (1 when absent or not a positive number).
+pub fn page_number() -> Memo<u64> {
+    let query = leptos_router::hooks::use_query_map();
+    Memo::new(move |_| {
+        query
+            .read()
+            .get("page")
+            .and_then(|p| p.parse::<u64>().ok())
+            .filter(|p| *p >= 1)
+            .unwrap_or(1)
+    })
+}

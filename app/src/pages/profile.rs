@@ -11,12 +11,7 @@ pub fn ProfilePage() -> impl IntoView {
     let me = expect_context::<Me>();
     let rename = ServerAction::<UpdateDisplayName>::new();
     let password = ServerAction::<ChangeOwnPassword>::new();
-    let current_name = move || {
-        me.0.get()
-            .and_then(Result::ok)
-            .map(|u| u.display_name)
-            .unwrap_or_default()
-    };
+    let current_name = move || me.user().map(|u| u.display_name).unwrap_or_default();
     let renamed = move || {
         rename
             .value()

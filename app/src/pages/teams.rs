@@ -1,5 +1,5 @@
 use crate::components::notice::{ErrorMessage, ErrorNotice, action_error};
-use crate::components::pager::{Pager, encode_query_value};
+use crate::components::pager::{Pager, encode_query_value, page_number};
 use crate::components::shell::Me;
 use crate::server_fns::roles::list_roles;
 use crate::server_fns::teams::{CreateTeam, list_teams};
@@ -28,14 +28,7 @@ pub fn TeamsPage() -> impl IntoView {
     let me = expect_context::<Me>();
     let query = use_query_map();
     let search = Memo::new(move |_| query.read().get("q").unwrap_or_default());
-    let page = Memo::new(move |_| {
-        query
-            .read()
-            .get("page")
-            .and_then(|p| p.parse::<u64>().ok())
-            .filter(|p| *p >= 1)
-            .unwrap_or(1)
-    });
+    let page = page_number();
     let teams = Resource::new(
         move || (search.get(), page.get()),
         |(search, page)| {

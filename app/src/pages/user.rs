@@ -5,6 +5,7 @@ use crate::components::role_options::{RoleOptions, UnavailableRoles};
 use crate::components::shell::Me;
 use crate::server_fns::resources::{CheckAccess, list_resources};
 use crate::server_fns::roles::list_assignable_roles;
+use crate::server_fns::tokens::RevokeUserTokens;
 use crate::server_fns::users::{
     ChangeUserRole, DeleteUser, ResetUserPassword, SetUserStatus, get_user,
 };
@@ -34,22 +35,28 @@ pub fn UserPage() -> impl IntoView {
     let set_status = ServerAction::<SetUserStatus>::new();
     let reset = ServerAction::<ResetUserPassword>::new();
     let delete = ServerAction::<DeleteUser>::new();
+    let revoke_tokens = ServerAction::<RevokeUserTokens>::new();
     let navigate = use_navigate();
     Effect::new(move |_| {
         if matches!(delete.value().get(), Some(Ok(()))) {
             navigate("/access/users", Default::default());
         }
     });
-    provide_context(UserActions { reset, delete });
+    provide_context(UserActions {
+        reset,
+        delete,
+        revoke_tokens,
+    });
     let user = Resource::new(
         move || {
             (
                 id(),
                 change_role.version().get(),
                 set_status.version().get(),
+                revoke_tokens.version().get(),
             )
         },
-        |(id, _, _)| async move {
+        |(id, ..)| async move {
             match id {
                 Some(id) => get_user(id).await.map(Some),
                 None => Ok(None),
@@ -64,6 +71,7 @@ pub fn UserPage() -> impl IntoView {
             .or_else(|| set_status.value().get().and_then(Result::err))
             .or_else(|| reset.value().get().and_then(Result::err))
             .or_else(|| delete.value().get().and_then(Result::err))
+            .or_else(|| revoke_tokens.value().get().and_then(Result::err))
     });
     view! {
         // Refusals (last Admin, escalation) show above the page, where they are seen.
@@ -146,6 +154,7 @@ fn UserDetailView(
                 <h2>"Access"</h2>
                 <StatusControl user=id active email=email.clone() set_status/>
                 <PasswordReset user=id email=email.clone()/>
+                <TokenRevocation user=id email=email.clone() active=detail.active_tokens/>
                 <UserDeletion user=id email=email.clone()/>
             </section>
         </Show>
@@ -352,6 +361,44 @@ fn StatusControl(
 struct UserActions {
     reset: ServerAction<ResetUserPassword>,
     delete: ServerAction<DeleteUser>,
+    revoke_tokens: ServerAction<RevokeUserTokens>,
+}
+
+/// Revokes all of the user's personal access tokens after confirmation.
+#[component]
+fn TokenRevocation(user: UserId, email: String, active: u64) -> impl IntoView {
+    let actions = expect_context::<UserActions>();
+    let summary = match active {
+        0 => "No active personal access tokens.".to_string(),
+        1 => "1 active personal access token.".to_string(),
+        n => format!("{n} active personal access tokens."),
+    };
+    let question = format!(
+        "Revoke every personal access token of {email}? Scripts using them get 401 from their next call."
+    );
+    view! {
+        <div class="action-row">
+            <span data-testid="active-tokens">{summary}</span>
+            <Show when=move || { active > 0 }>
+                <ConfirmButton
+                    label="Revoke all tokens"
+                    question=question.clone()
+                    confirm_label="Revoke all tokens"
+                    on_confirm=Callback::new(move |_| {
+                        actions.revoke_tokens.dispatch(RevokeUserTokens { id: user });
+                    })
+                />
+            </Show>
+            {move || {
+                actions
+                    .revoke_tokens
+                    .value()
+                    .get()
+                    .and_then(Result::ok)
+                    .map(|n| view! { <p class="notice" role="status">{format!("Revoked {n} token(s).")}</p> })
+            }}
+        </div>
+    }
 }
 
 /// Issues a set-password link (mailed, or shown once when mail delivery is not configured) and

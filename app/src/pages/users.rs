@@ -1,5 +1,5 @@
 use crate::components::notice::ErrorMessage;
-use crate::components::pager::{Pager, encode_query_value};
+use crate::components::pager::{Pager, encode_query_value, page_number};
 use crate::components::shell::Me;
 use crate::server_fns::roles::list_roles;
 use crate::server_fns::users::list_users;
@@ -70,16 +70,9 @@ pub fn UsersPage() -> impl IntoView {
             sort: q.get("sort").unwrap_or_default(),
         }
     });
-    let page = move || {
-        query
-            .read()
-            .get("page")
-            .and_then(|p| p.parse::<u64>().ok())
-            .filter(|p| *p >= 1)
-            .unwrap_or(1)
-    };
+    let page = page_number();
     let users = Resource::new(
-        move || (filters.get(), page()),
+        move || (filters.get(), page.get()),
         |(filters, page)| list_users(filters.query(page)),
     );
     let roles = Resource::new(|| (), |_| list_roles());

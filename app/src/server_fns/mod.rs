@@ -4,5 +4,7 @@ pub mod auth;
 pub mod profile;
 pub mod resources;
 pub mod roles;
+pub mod settings;
 pub mod teams;
+pub mod tokens;
 pub mod users;

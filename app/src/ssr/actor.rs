@@ -1,6 +1,6 @@
 use axum::extract::{ConnectInfo, FromRequestParts};
-use axum::http::StatusCode;
 use axum::http::request::Parts;
+use axum::http::{StatusCode, header};
 use chrono::Utc;
 use domain::ids::UserId;
 use domain::{Actor, AuthMethod, SESSION_SIGNED_IN_AT_KEY, SESSION_USER_KEY, Services};
@@ -14,8 +14,8 @@ pub struct SessionPolicy {
     pub absolute: chrono::Duration,
 }
 
-/// The actor of the current request, resolved once (from the session cookie now; bearer
-/// tokens later) and cached in the request's extensions.
+/// The actor of the current request, resolved once (from a bearer token when the request
+/// carries one, else from the session cookie) and cached in the request's extensions.
 #[derive(Debug, Clone)]
 pub struct CurrentActor(pub Actor);
 
@@ -39,7 +39,7 @@ impl<S: Send + Sync> FromRequestParts<S> for CurrentActor {
     }
 }
 
-/// Reads the session and loads the user it names. A session past its absolute lifetime, or
+/// Checks the bearer token, or reads the session and loads the user it names. A session past its absolute lifetime, or
 /// naming a deleted or deactivated user, is ended and the request is anonymous.
 pub async fn resolve_actor<S: Send + Sync>(
     parts: &mut Parts,
@@ -56,6 +56,21 @@ pub async fn resolve_actor<S: Send + Sync>(
         .get::<SessionPolicy>()
         .copied()
         .ok_or_else(|| internal("session policy missing"))?;
+    if let Some(authorization) = parts.headers.get(header::AUTHORIZATION) {
+        // A request that presents a token is judged by it alone: a bad token never falls back
+        // to a session cookie sent alongside.
+        let presented = authorization
+            .to_str()
+            .ok()
+            .and_then(|value| value.strip_prefix("Bearer "))
+            .map_or("", str::trim);
+        let address = client_address(parts);
+        return Ok(services
+            .auth()
+            .authenticate_token(presented, &address)
+            .await?
+            .unwrap_or(Actor::Anonymous));
+    }
     let session = Session::from_request_parts(parts, state)
         .await
         .map_err(|(_, msg)| internal(msg))?;
@@ -100,10 +115,13 @@ impl<S: Send + Sync> FromRequestParts<S> for ClientAddress {
     type Rejection = std::convert::Infallible;
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        let address = parts
-            .extensions
-            .get::<ConnectInfo<SocketAddr>>()
-            .map_or_else(|| "unknown".to_string(), |info| info.0.ip().to_string());
-        Ok(ClientAddress(address))
+        Ok(ClientAddress(client_address(parts)))
     }
+}
+
+fn client_address(parts: &Parts) -> String {
+    parts
+        .extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map_or_else(|| "unknown".to_string(), |info| info.0.ip().to_string())
 }

@@ -1,10 +1,10 @@
 use crate::dto::UserStatus;
-use crate::ids::{RoleId, TenantId, UserId};
+use crate::ids::{RoleId, TenantId, TokenId, UserId};
 use crate::permissions::Permission;
 use std::collections::BTreeSet;
 
 /// Who is making a request, resolved once per request by the transport and handed to
-/// `Services::scope`. Built only by the services (from a session or, later, a token), so a
+/// `Services::scope`. Built only by the services (from a session or a token), so a
 /// transport cannot invent permissions.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Actor {
@@ -17,6 +17,8 @@ pub enum Actor {
 pub enum AuthMethod {
     /// A browser session cookie.
     Session,
+    /// `Authorization: Bearer` with this personal access token.
+    PersonalAccessToken(TokenId),
 }
 
 /// A user, with their effective tenant permissions as of the start of this request.

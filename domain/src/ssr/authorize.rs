@@ -62,6 +62,18 @@ pub enum Operation {
     ManageCollaborators,
     /// "Why does this subject have access?": user:ListUsers and read permission on it.
     CheckAccess,
+    /// Access > Personal Access Tokens: one's own tokens.
+    ListOwnTokens,
+    /// Create a personal access token for oneself.
+    CreateOwnToken,
+    /// Revoke one of one's own tokens.
+    RevokeOwnToken,
+    /// Revoke every personal access token of a user.
+    RevokeUserTokens,
+    /// Read the security settings.
+    ViewSecuritySettings,
+    /// Change the security settings (limits on personal access tokens).
+    UpdateSecuritySettings,
 }
 
 /// What an operation needs from its actor.
@@ -116,13 +128,22 @@ impl Operation {
         Operation::DeleteResource,
         Operation::ManageCollaborators,
         Operation::CheckAccess,
+        Operation::ListOwnTokens,
+        Operation::CreateOwnToken,
+        Operation::RevokeOwnToken,
+        Operation::RevokeUserTokens,
+        Operation::ViewSecuritySettings,
+        Operation::UpdateSecuritySettings,
     ];
 
     pub fn requirement(self) -> Requirement {
         match self {
-            Operation::ViewCurrentUser | Operation::UpdateOwnProfile | Operation::ListResources => {
-                Requirement::SignedIn
-            }
+            Operation::ViewCurrentUser
+            | Operation::UpdateOwnProfile
+            | Operation::ListResources
+            | Operation::ListOwnTokens
+            | Operation::CreateOwnToken
+            | Operation::RevokeOwnToken => Requirement::SignedIn,
             Operation::ViewResource
             | Operation::CreateResource
             | Operation::DeleteResource
@@ -136,7 +157,12 @@ impl Operation {
             | Operation::InviteUsers
             | Operation::ResetUserPassword
             | Operation::DeleteUser
-            | Operation::ListAssignableRoles => Requirement::Permission(Permission::ManageUsers),
+            | Operation::ListAssignableRoles
+            | Operation::RevokeUserTokens => Requirement::Permission(Permission::ManageUsers),
+            Operation::ViewSecuritySettings => Requirement::Permission(Permission::ListSettings),
+            Operation::UpdateSecuritySettings => {
+                Requirement::Permission(Permission::ManageSettings)
+            }
             Operation::ListRoles => Requirement::Permission(Permission::ListRoles),
             Operation::CreateRole | Operation::UpdateRole | Operation::DeleteRole => {
                 Requirement::Permission(Permission::ManageRoles)
@@ -182,6 +208,12 @@ impl Operation {
             Operation::DeleteResource => "delete it",
             Operation::ManageCollaborators => "change its collaborators",
             Operation::CheckAccess => "check access to it",
+            Operation::ListOwnTokens => "list your personal access tokens",
+            Operation::CreateOwnToken => "create personal access tokens",
+            Operation::RevokeOwnToken => "revoke your personal access tokens",
+            Operation::RevokeUserTokens => "revoke a user's personal access tokens",
+            Operation::ViewSecuritySettings => "view the security settings",
+            Operation::UpdateSecuritySettings => "change the security settings",
         }
     }
 }

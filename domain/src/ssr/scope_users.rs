@@ -12,6 +12,7 @@ use crate::ssr::mail::{self, MailKind};
 use crate::ssr::scope::{Scope, UserWithRole, teams_of};
 use crate::ssr::scope_resources::grants_reaching_user;
 use crate::ssr::scope_roles::{find_role, refuse_role_grant};
+use crate::ssr::scope_tokens::active_token_count;
 use crate::ssr::services::is_admin_role;
 use crate::ssr::sessions::end_sessions;
 use crate::ssr::users::builtin_role;
@@ -191,6 +192,7 @@ async fn detail(
         .map(|t| (t.id.0, t.name.clone()))
         .collect();
     let collaborations = grants_reaching_user(db, target.id, &teams).await?;
+    let active_tokens = active_token_count(db, UserId(target.id), Utc::now()).await?;
     let mut row = UserRow::from(UserWithRole {
         user: target,
         role: Some(role),
@@ -203,6 +205,7 @@ async fn detail(
         role_id,
         role_managed_by,
         created_at,
+        active_tokens,
         effective_permissions: effective
             .sources
             .into_iter()

@@ -1,12 +1,14 @@
 //! Unchecked operations for start-up and the command line. Nothing reachable from a request
 //! calls these.
 
-use crate::ids::UserId;
+use crate::dto::{IssuedToken, NewToken, UserStatus};
+use crate::ids::{TenantId, UserId};
 use crate::permissions::BuiltinRole;
 use crate::resources::ResourceType;
 use crate::ssr::auth::SETUP_TOKEN_PURPOSE;
 use crate::ssr::entities::{role, role_permission, setup_token, tenant, user};
 use crate::ssr::error::{DomainError, DomainResult};
+use crate::ssr::scope_tokens::{issue_personal_token, revoke_all_personal_tokens};
 use crate::ssr::secret::random_token;
 use crate::ssr::services::{DEFAULT_TENANT_SLUG, Services};
 use crate::ssr::users::{insert_admin, tenant_has_users};
@@ -131,6 +133,67 @@ impl<'a> SystemScope<'a> {
             user_id: UserId(created.id),
             generated_password: generated.then_some(password),
         })
+    }
+
+    /// Creates a personal access token for an active user of the default tenant (the
+    /// `latchkey token create` command), under the same rules and limits as the console.
+    pub async fn create_token_for(&self, email: &str, new: NewToken) -> DomainResult<IssuedToken> {
+        let txn = self.services.db().begin().await?;
+        let owner = self.active_user_by_email(&txn, email).await?;
+        let issued = issue_personal_token(
+            &txn,
+            self.services.secret(),
+            TenantId(owner.tenant_id),
+            UserId(owner.id),
+            new,
+            Utc::now(),
+        )
+        .await?;
+        txn.commit().await?;
+        tracing::info!(user_id = owner.id, token_id = %issued.token.id, "personal access token created from the command line");
+        Ok(issued)
+    }
+
+    /// Revokes every personal access token of a user of the default tenant (the
+    /// `latchkey token revoke-all` command); returns how many.
+    pub async fn revoke_tokens_of(&self, email: &str) -> DomainResult<u64> {
+        let db = self.services.db();
+        let email = normalize_email("email", email)?;
+        let tenant = self.services.default_tenant(db).await?;
+        let owner = user::Entity::find()
+            .filter(user::Column::TenantId.eq(tenant.id))
+            .filter(user::Column::Email.eq(email.as_str()))
+            .one(db)
+            .await?
+            .ok_or_else(|| DomainError::NotFound(format!("user {email}")))?;
+        let revoked = revoke_all_personal_tokens(db, UserId(owner.id), Utc::now()).await?;
+        tracing::info!(
+            user_id = owner.id,
+            revoked,
+            "personal access tokens revoked from the command line"
+        );
+        Ok(revoked)
+    }
+
+    async fn active_user_by_email(
+        &self,
+        db: &impl ConnectionTrait,
+        email: &str,
+    ) -> DomainResult<user::Model> {
+        let email = normalize_email("email", email)?;
+        let tenant = self.services.default_tenant(db).await?;
+        let found = user::Entity::find()
+            .filter(user::Column::TenantId.eq(tenant.id))
+            .filter(user::Column::Email.eq(email.as_str()))
+            .one(db)
+            .await?
+            .ok_or_else(|| DomainError::NotFound(format!("user {email}")))?;
+        if UserStatus::parse(&found.status) != Some(UserStatus::Active) {
+            return Err(DomainError::Conflict(format!(
+                "{email} is deactivated: activate them before creating a token."
+            )));
+        }
+        Ok(found)
     }
 }
 

@@ -5,7 +5,8 @@
 use crate::harness::{TestCtx, db_test};
 use domain::dto::{
     AccessQuestion, InviteRequest, NewCollaborator, NewResource, NewRole, NewTeam, NewTeamMembers,
-    RoleChanges, TeamChanges, TeamMemberRole, TeamQuery, UserQuery, UserStatus,
+    NewToken, RoleChanges, SecuritySettings, TeamChanges, TeamMemberRole, TeamQuery, TokenQuery,
+    UserKey, UserQuery, UserStatus,
 };
 use domain::ids::{ResourceId, RoleId, TeamId, UserId};
 use domain::permissions::BuiltinRole;
@@ -302,6 +303,74 @@ const MATRIX: &[(Operation, Kind, Expect)] = &[
     (Operation::CheckAccess, DeactivatedAdmin, Unauthenticated),
     (Operation::CheckAccess, OtherTenantAdmin, NotFound),
     (Operation::CheckAccess, ResourceCollaborator, Allow),
+    (Operation::ListOwnTokens, Anonymous, Unauthenticated),
+    (Operation::ListOwnTokens, Admin, Allow),
+    (Operation::ListOwnTokens, Member, Allow),
+    (Operation::ListOwnTokens, TeamManager, Allow),
+    (Operation::ListOwnTokens, CustomRole, Allow),
+    (Operation::ListOwnTokens, DeactivatedAdmin, Unauthenticated),
+    (Operation::ListOwnTokens, OtherTenantAdmin, Allow),
+    (Operation::ListOwnTokens, ResourceCollaborator, Allow),
+    (Operation::CreateOwnToken, Anonymous, Unauthenticated),
+    (Operation::CreateOwnToken, Admin, Allow),
+    (Operation::CreateOwnToken, Member, Allow),
+    (Operation::CreateOwnToken, TeamManager, Allow),
+    (Operation::CreateOwnToken, CustomRole, Allow),
+    (Operation::CreateOwnToken, DeactivatedAdmin, Unauthenticated),
+    (Operation::CreateOwnToken, OtherTenantAdmin, Allow),
+    (Operation::CreateOwnToken, ResourceCollaborator, Allow),
+    (Operation::RevokeOwnToken, Anonymous, Unauthenticated),
+    (Operation::RevokeOwnToken, Admin, Allow),
+    (Operation::RevokeOwnToken, Member, Allow),
+    (Operation::RevokeOwnToken, TeamManager, Allow),
+    (Operation::RevokeOwnToken, CustomRole, Allow),
+    (Operation::RevokeOwnToken, DeactivatedAdmin, Unauthenticated),
+    (Operation::RevokeOwnToken, OtherTenantAdmin, Allow),
+    (Operation::RevokeOwnToken, ResourceCollaborator, Allow),
+    (Operation::RevokeUserTokens, Anonymous, Unauthenticated),
+    (Operation::RevokeUserTokens, Admin, Allow),
+    (Operation::RevokeUserTokens, Member, Forbidden),
+    (Operation::RevokeUserTokens, TeamManager, Forbidden),
+    (Operation::RevokeUserTokens, CustomRole, Allow),
+    (
+        Operation::RevokeUserTokens,
+        DeactivatedAdmin,
+        Unauthenticated,
+    ),
+    (Operation::RevokeUserTokens, OtherTenantAdmin, NotFound),
+    (Operation::RevokeUserTokens, ResourceCollaborator, Forbidden),
+    (Operation::ViewSecuritySettings, Anonymous, Unauthenticated),
+    (Operation::ViewSecuritySettings, Admin, Allow),
+    (Operation::ViewSecuritySettings, Member, Allow),
+    (Operation::ViewSecuritySettings, TeamManager, Forbidden),
+    (Operation::ViewSecuritySettings, CustomRole, Forbidden),
+    (
+        Operation::ViewSecuritySettings,
+        DeactivatedAdmin,
+        Unauthenticated,
+    ),
+    (Operation::ViewSecuritySettings, OtherTenantAdmin, Allow),
+    (Operation::ViewSecuritySettings, ResourceCollaborator, Allow),
+    (
+        Operation::UpdateSecuritySettings,
+        Anonymous,
+        Unauthenticated,
+    ),
+    (Operation::UpdateSecuritySettings, Admin, Allow),
+    (Operation::UpdateSecuritySettings, Member, Forbidden),
+    (Operation::UpdateSecuritySettings, TeamManager, Forbidden),
+    (Operation::UpdateSecuritySettings, CustomRole, Forbidden),
+    (
+        Operation::UpdateSecuritySettings,
+        DeactivatedAdmin,
+        Unauthenticated,
+    ),
+    (Operation::UpdateSecuritySettings, OtherTenantAdmin, Allow),
+    (
+        Operation::UpdateSecuritySettings,
+        ResourceCollaborator,
+        Forbidden,
+    ),
 ];
 
 /// Objects of the default tenant the operations act on.
@@ -542,6 +611,29 @@ async fn perform(
             let role = fresh_role(ctx).await;
             scope.delete_role(role).await
         }
+        Operation::ListOwnTokens => scope.list_own_tokens(TokenQuery::default()).await.map(drop),
+        Operation::CreateOwnToken => scope.create_own_token(fresh_token()).await.map(drop),
+        Operation::RevokeOwnToken => {
+            let issued = scope.create_own_token(fresh_token()).await?;
+            scope.revoke_own_token(issued.token.id).await.map(drop)
+        }
+        Operation::RevokeUserTokens => scope
+            .revoke_user_tokens(UserKey::Id(fixtures.target))
+            .await
+            .map(drop),
+        Operation::ViewSecuritySettings => scope.security_settings().await.map(drop),
+        Operation::UpdateSecuritySettings => scope
+            .update_security_settings(SecuritySettings::default())
+            .await
+            .map(drop),
+    }
+}
+
+fn fresh_token() -> NewToken {
+    let n = ROLE_COUNTER.fetch_add(1, Ordering::SeqCst);
+    NewToken {
+        name: format!("matrix-{n}"),
+        expires_at: None,
     }
 }
 
@@ -737,6 +829,35 @@ db_test!(matrix_holds, |ctx: TestCtx| async move {
                     "authorize({operation:?}) as {kind:?}"
                 );
             }
+        }
+    }
+    // A personal access token acts with exactly its owner's permissions: the same rows hold
+    // for the Admin and the Member calling through a token.
+    for (kind, email) in [
+        (Admin, "matrix-admin@example.com"),
+        (Member, "matrix-member@example.com"),
+    ] {
+        let issued = ctx
+            .services
+            .system_scope()
+            .create_token_for(email, fresh_token())
+            .await
+            .unwrap();
+        let actor = ctx
+            .services
+            .auth()
+            .authenticate_token(&issued.value, "127.0.0.1")
+            .await
+            .unwrap()
+            .expect("a fresh token opens the API");
+        let scope = ctx.services.scope(&actor);
+        for (operation, _, expected) in MATRIX.iter().filter(|(_, k, _)| *k == kind) {
+            let result = perform(&ctx, &scope, &fixtures, *operation).await;
+            assert_eq!(
+                classify(&result),
+                *expected,
+                "{operation:?} as {kind:?} through a token: {result:?}"
+            );
         }
     }
 });

@@ -17,4 +17,5 @@ mod resources;
 mod roles;
 mod sessions;
 mod teams;
+mod tokens;
 mod user_admin;

@@ -5,6 +5,9 @@ use crate::ids::{TenantId, UserId};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+mod tokens;
+pub use tokens::*;
+
 /// Whether a user may currently sign in and act.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -269,6 +272,8 @@ pub struct UserDetail {
     pub role_id: crate::ids::RoleId,
     pub role_managed_by: RoleManagedBy,
     pub created_at: DateTime<Utc>,
+    /// Personal access tokens that would open the API now.
+    pub active_tokens: u64,
     pub effective_permissions: Vec<EffectivePermission>,
 }
 

@@ -1,0 +1,141 @@
+use crate::components::notice::{ErrorMessage, ErrorNotice, action_error};
+use crate::components::shell::Me;
+use crate::server_fns::settings::{UpdateSecuritySettings, get_security_settings};
+use domain::dto::SecuritySettings;
+use domain::permissions::Permission;
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+/// A limit field's text as the setting: empty for no limit, else a whole number.
+fn parse_limit(field: &str, raw: &str) -> Result<Option<u32>, String> {
+    let raw = raw.trim();
+    if raw.is_empty() {
+        return Ok(None);
+    }
+    raw.parse::<u32>()
+        .map(Some)
+        .map_err(|_| format!("{field}: enter a whole number, or leave it empty for no limit."))
+}
+
+fn limit_text(value: Option<u32>) -> String {
+    value.map(|v| v.to_string()).unwrap_or_default()
+}
+
+/// Settings > Security: limits on personal access tokens (settings:ManageSettings to change).
+#[component]
+pub fn SecuritySettingsPage() -> impl IntoView {
+    let settings = Resource::new(|| (), |_| get_security_settings());
+    view! {
+        <Title text="Security settings"/>
+        <div class="page-header">
+            <h1>"Security settings"</h1>
+        </div>
+        <Transition fallback=|| view! { <p class="muted">"Loading settings…"</p> }>
+            {move || {
+                settings
+                    .get()
+                    .map(|result| match result {
+                        Ok(current) => view! { <SecurityForm current/> }.into_any(),
+                        Err(e) => view! { <ErrorMessage error=e/> }.into_any(),
+                    })
+            }}
+        </Transition>
+    }
+}
+
+#[component]
+fn SecurityForm(current: SecuritySettings) -> impl IntoView {
+    let me = expect_context::<Me>();
+    let may_edit = me.can(Permission::ManageSettings);
+    let update = ServerAction::<UpdateSecuritySettings>::new();
+    let max_age = RwSignal::new(limit_text(current.pat_max_age_days));
+    let max_active = RwSignal::new(limit_text(current.pat_max_active));
+    let local_error = RwSignal::new(None::<String>);
+    let saved = move || matches!(update.value().get(), Some(Ok(_)));
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let parsed = parse_limit("Maximum token age", &max_age.get_untracked()).and_then(|age| {
+            parse_limit("Maximum active tokens", &max_active.get_untracked())
+                .map(|active| (age, active))
+        });
+        match parsed {
+            Ok((pat_max_age_days, pat_max_active)) => {
+                local_error.set(None);
+                update.dispatch(UpdateSecuritySettings {
+                    settings: SecuritySettings {
+                        pat_max_age_days,
+                        pat_max_active,
+                    },
+                });
+            }
+            Err(message) => local_error.set(Some(message)),
+        }
+    };
+    view! {
+        <form class="form panel" on:submit=submit aria-labelledby="pat-limits-title">
+            <h2 id="pat-limits-title">"Personal access tokens"</h2>
+            <p class="help">
+                "Limits apply when a token is created, in the console, over the API and from the command line. Existing tokens keep working."
+            </p>
+            <fieldset disabled=!may_edit>
+                <LimitField
+                    id="pat-max-age"
+                    label="Maximum token age (days)"
+                    max=SecuritySettings::MAX_AGE_DAYS_LIMIT
+                    help="Empty: tokens may be created without an expiry date."
+                    value=max_age
+                />
+                <LimitField
+                    id="pat-max-active"
+                    label="Maximum active tokens per user"
+                    max=SecuritySettings::MAX_ACTIVE_LIMIT
+                    help="Empty: no limit. Revoked and expired tokens do not count."
+                    value=max_active
+                />
+            </fieldset>
+            {move || local_error.get().map(|message| view! { <p class="notice notice-error" role="alert">{message}</p> })}
+            <ErrorNotice error=action_error(update)/>
+            <Show when=saved>
+                <p class="notice notice-success" role="status">"Settings saved."</p>
+            </Show>
+            <Show
+                when=move || may_edit
+                fallback=|| view! { <p class="muted">"You need settings:ManageSettings to change these limits."</p> }
+            >
+                <div class="form-actions">
+                    <button type="submit" class="button button-primary" disabled=move || update.pending().get()>
+                        "Save settings"
+                    </button>
+                </div>
+            </Show>
+        </form>
+    }
+}
+
+/// A whole-number limit, empty for none.
+#[component]
+fn LimitField(
+    id: &'static str,
+    label: &'static str,
+    max: u32,
+    help: &'static str,
+    value: RwSignal<String>,
+) -> impl IntoView {
+    let help_id = format!("{id}-help");
+    view! {
+        <div class="field">
+            <label for=id>{label}</label>
+            <input
+                id=id
+                type="number"
+                min="1"
+                max=max.to_string()
+                inputmode="numeric"
+                aria-describedby=help_id.clone()
+                prop:value=move || value.get()
+                on:input=move |ev| value.set(event_target_value(&ev))
+            />
+            <p class="help" id=help_id>{help}</p>
+        </div>
+    }
+}

@@ -1,0 +1,5 @@
+mod get_security_settings;
+mod update_security_settings;
+
+pub use get_security_settings::*;
+pub use update_security_settings::*;

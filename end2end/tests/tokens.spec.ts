@@ -1,0 +1,100 @@
+import { expect, test } from '@playwright/test';
+import { ADMIN, baseUrl, hydrated, newPage, serverLog, signIn } from '../support';
+
+// Runs after teams.spec.ts, which left turing@example.com as a signed-up member.
+const TURING = { email: 'turing@example.com', password: 'universal-machine-1936' };
+
+test.describe.serial('personal access tokens: create, call the API, revoke', () => {
+  test('the admin caps active tokens at one in the security settings', async ({ browser }) => {
+    const admin = await newPage(browser);
+    await signIn(admin, ADMIN);
+    await admin.getByRole('link', { name: 'Security' }).click();
+    await hydrated(admin);
+    await admin.getByLabel('Maximum active tokens per user').fill('1');
+    await admin.getByRole('button', { name: 'Save settings' }).click();
+    await expect(admin.getByRole('status')).toContainText('Settings saved.');
+  });
+
+  test('a member creates a token, copies it, calls the API with it and revokes it', async ({ browser, request }) => {
+    const context = await browser.newContext();
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: baseUrl() });
+    const member = await context.newPage();
+    await signIn(member, TURING);
+    await member.getByRole('link', { name: 'Personal Access Tokens' }).click();
+    await hydrated(member);
+    await expect(member.getByText('You have no personal access tokens yet.')).toBeVisible();
+    await expect(member.getByText('You may hold 1 active tokens; you have 0.')).toBeVisible();
+
+    await member.getByLabel('Name').fill('CI Deploy');
+    await member.getByRole('button', { name: 'Create token' }).click();
+    await expect(member.getByRole('alert')).toContainText('lowercase letters, digits and hyphens');
+    await member.getByLabel('Name').fill('ci-deploy');
+    await member.getByRole('button', { name: 'Create token' }).click();
+    const issued = member.getByTestId('issued-token');
+    await expect(issued).toContainText('Copy this token now. It is shown only once');
+    const token = await member.getByLabel('Token', { exact: true }).inputValue();
+    expect(token).toMatch(/^lk_pat_[A-Za-z0-9]{38}$/);
+    await member.getByRole('button', { name: 'Copy' }).click();
+    await expect(issued).toContainText('Copied to the clipboard.');
+    expect(await member.evaluate(() => navigator.clipboard.readText())).toBe(token);
+    await member.screenshot({ path: 'test-results/token-issued.png', fullPage: true });
+    await member.getByRole('button', { name: 'Done' }).click();
+    await expect(issued).toHaveCount(0);
+
+    // The limit set by the admin holds.
+    await member.getByLabel('Name').fill('second');
+    await member.getByRole('button', { name: 'Create token' }).click();
+    await expect(member.getByRole('alert')).toContainText('the most allowed here (1)');
+
+    // A script calls the API with the token.
+    const headers = { Authorization: `Bearer ${token}` };
+    const listed = await request.get(`${baseUrl()}/api/svc/v1/personal-access-tokens`, { headers });
+    expect(listed.status()).toBe(200);
+    const body = await listed.json();
+    expect(body.pagination.total).toBe(1);
+    expect(body.data[0].name).toBe('ci-deploy');
+    expect(JSON.stringify(body)).not.toContain(token);
+
+    await member.reload();
+    await hydrated(member);
+    const row = member.getByRole('row', { name: /ci-deploy/ });
+    await expect(row).toContainText('from 127.0.0.1');
+    await expect(row).toContainText('Active');
+
+    await row.getByRole('button', { name: 'Revoke' }).click();
+    await row.getByRole('button', { name: 'Revoke token' }).click();
+    await expect(member.getByRole('row', { name: /ci-deploy/ })).toContainText('Revoked');
+
+    const refused = await request.get(`${baseUrl()}/api/svc/v1/personal-access-tokens`, { headers });
+    expect(refused.status()).toBe(401);
+    expect((await refused.json()).code).toBe('unauthenticated');
+    expect(serverLog()).not.toContain(token);
+    await context.close();
+  });
+
+  test('the admin sees and revokes all of a user\u2019s tokens, and lifts the cap', async ({ browser }) => {
+    const member = await newPage(browser);
+    await signIn(member, TURING);
+    await member.goto(`${baseUrl()}/access/tokens`);
+    await hydrated(member);
+    await member.getByLabel('Name').fill('nightly');
+    await member.getByRole('button', { name: 'Create token' }).click();
+    await expect(member.getByTestId('issued-token')).toBeVisible();
+
+    const admin = await newPage(browser);
+    await signIn(admin, ADMIN);
+    await admin.getByRole('table').getByRole('link', { name: TURING.email }).click();
+    await hydrated(admin);
+    await expect(admin.getByTestId('active-tokens')).toHaveText('1 active personal access token.');
+    await admin.getByRole('button', { name: 'Revoke all tokens' }).click();
+    await admin.getByRole('button', { name: 'Revoke all tokens' }).click();
+    await expect(admin.getByText('Revoked 1 token(s).')).toBeVisible();
+    await expect(admin.getByTestId('active-tokens')).toHaveText('No active personal access tokens.');
+
+    await admin.getByRole('link', { name: 'Security' }).click();
+    await hydrated(admin);
+    await admin.getByLabel('Maximum active tokens per user').fill('');
+    await admin.getByRole('button', { name: 'Save settings' }).click();
+    await expect(admin.getByRole('status')).toContainText('Settings saved.');
+  });
+});

@@ -1,0 +1,135 @@
+//! The one mapping from `DomainError` to an HTTP answer for the REST API: a status and a JSON
+//! body `{"code", "message", "field"?}`. Database and internal details are logged, never sent.
+
+use axum::Json;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use domain::DomainError;
+use serde::Serialize;
+
+#[derive(Debug)]
+pub struct ApiError {
+    status: StatusCode,
+    body: ErrorBody,
+}
+
+#[derive(Debug, Serialize)]
+struct ErrorBody {
+    code: &'static str,
+    message: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    field: Option<String>,
+}
+
+impl ApiError {
+    pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
+        ApiError {
+            status,
+            body: ErrorBody {
+                code,
+                message: message.into(),
+                field: None,
+            },
+        }
+    }
+
+    /// Bad input in `field` (400).
+    pub fn invalid(field: &str, message: impl Into<String>) -> Self {
+        let mut error = ApiError::new(StatusCode::BAD_REQUEST, "invalid_request", message);
+        error.body.field = Some(field.to_string());
+        error
+    }
+
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    /// Names the field as this transport's callers know it (`expires_at` is `expirationDate`).
+    pub fn rename_field(&mut self, from: &str, to: &str) {
+        if self.body.field.as_deref() == Some(from) {
+            self.body.field = Some(to.to_string());
+        }
+    }
+}
+
+impl From<DomainError> for ApiError {
+    fn from(error: DomainError) -> Self {
+        match error {
+            DomainError::NotFound(what) => {
+                ApiError::new(StatusCode::NOT_FOUND, "not_found", not_found_message(&what))
+            }
+            DomainError::Forbidden(message) => {
+                ApiError::new(StatusCode::FORBIDDEN, "forbidden", message)
+            }
+            DomainError::Conflict(message) => {
+                ApiError::new(StatusCode::CONFLICT, "conflict", message)
+            }
+            DomainError::Validation(error) => ApiError::invalid(&error.field, error.message),
+            DomainError::Unauthenticated | DomainError::InvalidCredentials => ApiError::new(
+                StatusCode::UNAUTHORIZED,
+                "unauthenticated",
+                "Send a valid, unrevoked token: Authorization: Bearer <token>.",
+            ),
+            e @ DomainError::AccountDeactivated => {
+                ApiError::new(StatusCode::FORBIDDEN, "deactivated", e.to_string())
+            }
+            e @ DomainError::RateLimited { .. } => {
+                ApiError::new(StatusCode::TOO_MANY_REQUESTS, "rate_limited", e.to_string())
+            }
+            DomainError::Db(e) => {
+                tracing::error!(error = %e, "database error");
+                internal()
+            }
+            DomainError::Internal(e) => {
+                tracing::error!(error = %e, "internal error");
+                internal()
+            }
+        }
+    }
+}
+
+fn internal() -> ApiError {
+    ApiError::new(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "internal",
+        "The server failed to answer. Try again shortly.",
+    )
+}
+
+/// Seed 004's wording for what a script most often gets wrong, with the way out.
+fn not_found_message(what: &str) -> String {
+    match what {
+        "role" => "Role ID not found. List roles first to find the correct ID.".into(),
+        "team" => "Team ID not found. List teams first to find the correct ID.".into(),
+        "resource" => "Resource not found. Verify the resourceType and resourceId are correct. List the resources first to confirm.".into(),
+        other => {
+            let mut message = format!("{other} not found.");
+            if let Some(first) = message.get_mut(0..1) {
+                first.make_ascii_uppercase();
+            }
+            message
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let mut response = (self.status, Json(self.body)).into_response();
+        if self.status == StatusCode::UNAUTHORIZED {
+            response.headers_mut().insert(
+                header::WWW_AUTHENTICATE,
+                header::HeaderValue::from_static("Bearer"),
+            );
+        }
+        response
+    }
+}
+
+/// Any path under the API prefix that names no endpoint.
+pub async fn unknown_endpoint() -> ApiError {
+    ApiError::new(
+        StatusCode::NOT_FOUND,
+        "not_found",
+        "No such API endpoint. The OpenAPI document lists them all.",
+    )
+}

@@ -1,0 +1,130 @@
+//! `/personal-access-tokens`: the caller's own tokens, and revoking all of a user's.
+
+use crate::api::ApiError;
+use crate::api::extract::{ApiJson, ApiQuery, Caller, Paging};
+use crate::api::shapes::{DataResponse, ListResponse};
+use axum::Json;
+use axum::extract::Path;
+use axum::http::StatusCode;
+use chrono::{DateTime, Utc};
+use domain::dto::{NewToken, TokenQuery, TokenRow, TokenStatus, UserKey};
+use domain::ids::TokenId;
+use serde::{Deserialize, Serialize};
+
+/// A personal access token as the API shows it (never its value, except once at creation).
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TokenJson {
+    id: TokenId,
+    name: String,
+    created_at: DateTime<Utc>,
+    expires_at: Option<DateTime<Utc>>,
+    last_used_at: Option<DateTime<Utc>>,
+    last_used_ip: Option<String>,
+    status: TokenStatus,
+}
+
+impl From<TokenRow> for TokenJson {
+    fn from(row: TokenRow) -> Self {
+        TokenJson {
+            id: row.id,
+            name: row.name,
+            created_at: row.created_at,
+            expires_at: row.expires_at,
+            last_used_at: row.last_used_at,
+            last_used_ip: row.last_used_ip,
+            status: row.status,
+        }
+    }
+}
+
+/// `GET /personal-access-tokens?limit&offset`: the caller's tokens, newest first.
+pub async fn list(
+    caller: Caller,
+    ApiQuery(paging): ApiQuery<Paging>,
+) -> Result<Json<ListResponse<TokenJson>>, ApiError> {
+    let own = caller
+        .scope()
+        .list_own_tokens(TokenQuery {
+            limit: paging.limit,
+            offset: paging.offset,
+        })
+        .await?;
+    Ok(Json(ListResponse::from_page(own.page)))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct CreateToken {
+    name: String,
+    /// RFC 3339, e.g. `2027-01-31T23:59:59Z`.
+    expiration_date: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct CreatedToken {
+    /// The token's value: shown only in this answer.
+    token: String,
+    data: TokenJson,
+}
+
+/// `POST /personal-access-tokens {name, expirationDate?}`: 201 with the token, once.
+pub async fn create(
+    caller: Caller,
+    ApiJson(body): ApiJson<CreateToken>,
+) -> Result<(StatusCode, Json<CreatedToken>), ApiError> {
+    let issued = caller
+        .scope()
+        .create_own_token(NewToken {
+            name: body.name,
+            expires_at: body.expiration_date,
+        })
+        .await
+        .map_err(|e| rename_field(e.into(), "expires_at", "expirationDate"))?;
+    Ok((
+        StatusCode::CREATED,
+        Json(CreatedToken {
+            token: issued.value,
+            data: issued.token.into(),
+        }),
+    ))
+}
+
+/// `DELETE /personal-access-tokens/{id}`: revokes one of the caller's tokens.
+pub async fn revoke(
+    caller: Caller,
+    Path(id): Path<i64>,
+) -> Result<Json<DataResponse<TokenJson>>, ApiError> {
+    let row = caller.scope().revoke_own_token(TokenId(id)).await?;
+    Ok(Json(DataResponse { data: row.into() }))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RevokeAll {
+    email: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Revoked {
+    revoked: u64,
+}
+
+/// `DELETE /personal-access-tokens/revoke/all {email}`: revokes every token of a user
+/// (user:ManageUsers).
+pub async fn revoke_all(
+    caller: Caller,
+    ApiJson(body): ApiJson<RevokeAll>,
+) -> Result<Json<Revoked>, ApiError> {
+    let revoked = caller
+        .scope()
+        .revoke_user_tokens(UserKey::Email(body.email))
+        .await?;
+    Ok(Json(Revoked { revoked }))
+}
+
+/// Domain field names are snake_case; the API's are camelCase.
+fn rename_field(mut error: ApiError, from: &str, to: &str) -> ApiError {
+    error.rename_field(from, to);
+    error
+}
