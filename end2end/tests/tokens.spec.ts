@@ -23,7 +23,7 @@ test.describe.serial('personal access tokens: create, call the API, revoke', () 
     await member.getByRole('link', { name: 'Personal Access Tokens' }).click();
     await hydrated(member);
     await expect(member.getByText('You have no personal access tokens yet.')).toBeVisible();
-    await expect(member.getByText('You may hold 1 active tokens; you have 0.')).toBeVisible();
+    await expect(member.getByText('At most 1 active token(s) per person; you have 0.')).toBeVisible();
 
     await member.getByLabel('Name').fill('CI Deploy');
     await member.getByRole('button', { name: 'Create token' }).click();

@@ -157,7 +157,7 @@ fn NewTokenForm(create: ServerAction<CreateOwnToken>, own: OwnTokens) -> impl In
     }
     if let Some(max) = own.limits.pat_max_active {
         limits.push(format!(
-            "You may hold {max} active tokens; you have {}.",
+            "At most {max} active token(s) per person; you have {}.",
             own.active
         ));
     }
