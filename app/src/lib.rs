@@ -34,6 +34,8 @@ use pages::teams::{NewTeamPage, TeamsPage};
 use pages::tokens::TokensPage;
 use pages::user::UserPage;
 use pages::users::UsersPage;
+use pages::virtual_account::VirtualAccountPage;
+use pages::virtual_accounts::{NewVirtualAccountPage, VirtualAccountsPage};
 
 /// The HTML document around the app, rendered on the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -87,6 +89,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/resources") view=ResourcesPage/>
                     <Route path=path!("/resources/:id") view=ResourcePage/>
                     <Route path=path!("/access/tokens") view=TokensPage/>
+                    <Route path=path!("/access/virtual-accounts") view=VirtualAccountsPage/>
+                    <Route path=path!("/access/virtual-accounts/new") view=NewVirtualAccountPage/>
+                    <Route path=path!("/access/virtual-accounts/:id") view=VirtualAccountPage/>
                     <Route path=path!("/settings/security") view=SecuritySettingsPage/>
                 </ParentRoute>
             </Routes>

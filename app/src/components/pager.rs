@@ -55,3 +55,12 @@ pub fn page_number() -> Memo<u64> {
             .unwrap_or(1)
     })
 }
+
+/// The address of one page of a searchable list at `path` (`?page=&q=`), keeping the search.
+pub fn search_page_href(path: &str, search: &str, page: u64) -> String {
+    let mut href = format!("{path}?page={}", page.max(1));
+    if !search.trim().is_empty() {
+        href.push_str(&format!("&q={}", encode_query_value(search.trim())));
+    }
+    href
+}

@@ -70,6 +70,8 @@ fn ConsoleFrame(user: Result<CurrentUser, AppError>) -> impl IntoView {
         let roles = user.can(Permission::ListRoles);
         let teams = user.can(Permission::ReadTeam);
         let settings = user.can(Permission::ListSettings);
+        // Team managers too: the Team Manager role may let them act on their teams' accounts.
+        let accounts = user.can(Permission::ReadVirtualAccount) || !user.managed_teams.is_empty();
         view! {
             <h2 class="nav-heading">"Access"</h2>
             <ul>
@@ -86,6 +88,11 @@ fn ConsoleFrame(user: Result<CurrentUser, AppError>) -> impl IntoView {
                 <Show when=move || roles>
                     <li>
                         <A href="/access/roles">"Roles"</A>
+                    </li>
+                </Show>
+                <Show when=move || accounts>
+                    <li>
+                        <A href="/access/virtual-accounts">"Virtual Accounts"</A>
                     </li>
                 </Show>
                 <li>

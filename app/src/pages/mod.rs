@@ -14,3 +14,5 @@ pub mod teams;
 pub mod tokens;
 pub mod user;
 pub mod users;
+pub mod virtual_account;
+pub mod virtual_accounts;

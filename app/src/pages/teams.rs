@@ -1,5 +1,5 @@
 use crate::components::notice::{ErrorMessage, ErrorNotice, action_error};
-use crate::components::pager::{Pager, encode_query_value, page_number};
+use crate::components::pager::{Pager, page_number, search_page_href};
 use crate::components::shell::Me;
 use crate::server_fns::roles::list_roles;
 use crate::server_fns::teams::{CreateTeam, list_teams};
@@ -12,15 +12,6 @@ use leptos_router::components::{A, Form};
 use leptos_router::hooks::{use_navigate, use_query_map};
 
 const PAGE_SIZE: u64 = 25;
-
-/// The address of one page of the teams list, keeping the search.
-fn teams_href(search: &str, page: u64) -> String {
-    let mut href = format!("/access/teams?page={}", page.max(1));
-    if !search.trim().is_empty() {
-        href.push_str(&format!("&q={}", encode_query_value(search.trim())));
-    }
-    href
-}
 
 /// Access > Teams: the tenant's teams, searchable, one page at a time (`?q=&page=`).
 #[component]
@@ -125,7 +116,7 @@ fn TeamTable(page: Page<TeamSummary>, search: String) -> impl IntoView {
                     .collect_view()}
             </tbody>
         </table>
-        <Pager offset limit shown total href=move |n| teams_href(&search, n)/>
+        <Pager offset limit shown total href=move |n| search_page_href("/access/teams", &search, n)/>
     }
     .into_any()
 }

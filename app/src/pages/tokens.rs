@@ -1,6 +1,7 @@
 use crate::components::confirm::ConfirmButton;
 use crate::components::notice::{ErrorMessage, ErrorNotice, action_error, count_successes};
 use crate::components::pager::{Pager, page_number};
+use crate::components::secret::CopyableSecret;
 use crate::server_fns::tokens::{CreateOwnToken, RevokeOwnToken, list_own_tokens};
 use chrono::{NaiveDate, Utc};
 use domain::dto::{IssuedToken, NewToken, OwnTokens, TokenQuery, TokenStatus};
@@ -17,7 +18,7 @@ fn tokens_href(page: u64) -> String {
 
 /// A date from the expiry picker as the end of that day in UTC: the token works through the
 /// date chosen. Empty means no expiry.
-fn expiry_from_date(raw: &str) -> Result<Option<chrono::DateTime<Utc>>, String> {
+pub fn expiry_from_date(raw: &str) -> Result<Option<chrono::DateTime<Utc>>, String> {
     let raw = raw.trim();
     if raw.is_empty() {
         return Ok(None);
@@ -89,45 +90,13 @@ fn IssuedTokenPanel(
     token: IssuedToken,
     on_done: impl Fn() + Send + Sync + 'static,
 ) -> impl IntoView {
-    let copied = RwSignal::new(None::<bool>);
-    let value = token.value.clone();
-    let copy = move |_| {
-        let value = value.clone();
-        let clipboard = window().navigator().clipboard();
-        let promise = clipboard.write_text(&value);
-        leptos::task::spawn_local(async move {
-            let done = wasm_bindgen_futures::JsFuture::from(promise).await.is_ok();
-            copied.set(Some(done));
-        });
-    };
     view! {
         <section class="panel panel-success" aria-labelledby="issued-title" data-testid="issued-token">
             <h2 id="issued-title">{format!("Token {} created", token.token.name)}</h2>
             <p class="notice notice-warning" role="status">
                 "Copy this token now. It is shown only once: Latchkey keeps only a hash of it."
             </p>
-            <div class="copy-row">
-                <label for="issued-token-value" class="visually-hidden">"Token"</label>
-                <input
-                    id="issued-token-value"
-                    class="token-value"
-                    type="text"
-                    readonly
-                    value=token.value.clone()
-                    on:focus=move |ev| {
-                        use wasm_bindgen::JsCast;
-                        if let Some(input) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) {
-                            input.select();
-                        }
-                    }
-                />
-                <button type="button" class="button button-secondary" on:click=copy>"Copy"</button>
-            </div>
-            {move || match copied.get() {
-                Some(true) => Some(view! { <p class="help" role="status">"Copied to the clipboard."</p> }.into_any()),
-                Some(false) => Some(view! { <p class="help" role="status">"The browser did not allow copying: select the token and copy it yourself."</p> }.into_any()),
-                None => None,
-            }}
+            <CopyableSecret id="issued-token-value" label="Token" value=token.value/>
             <div class="form-actions">
                 <button type="button" class="button button-primary" on:click=move |_| on_done()>"Done"</button>
             </div>

@@ -8,3 +8,4 @@ pub mod settings;
 pub mod teams;
 pub mod tokens;
 pub mod users;
+pub mod virtual_accounts;

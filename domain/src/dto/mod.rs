@@ -6,7 +6,9 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 mod tokens;
+mod virtual_accounts;
 pub use tokens::*;
+pub use virtual_accounts::*;
 
 /// Whether a user may currently sign in and act.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -171,6 +173,8 @@ pub struct CurrentUser {
     pub role_display_name: String,
     /// Permission keys the user holds in the tenant, so the UI shows only what works.
     pub permissions: Vec<String>,
+    /// The teams the user manages (what the Team Manager role lets them do applies there).
+    pub managed_teams: Vec<TeamRef>,
 }
 
 impl CurrentUser {

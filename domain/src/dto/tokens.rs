@@ -72,6 +72,12 @@ pub enum UserKey {
     Email(String),
 }
 
+impl From<crate::ids::UserId> for UserKey {
+    fn from(id: crate::ids::UserId) -> Self {
+        UserKey::Id(id)
+    }
+}
+
 /// Paging for a token list.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TokenQuery {

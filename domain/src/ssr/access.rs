@@ -4,7 +4,7 @@
 //! - the Admin role (directly or through a team),
 //! - a tenant role (its own, or a team's) holding X, which covers every resource of R's type,
 //! - a collaborator grant on R, or on R's parent cluster, to the subject or to one of its teams,
-//!   whose role holds X.
+//!   whose role holds X (a virtual account has no teams and no tenant role: only its grants).
 //!
 //! `SubjectAccess::load` reads everything about one subject once; `explain` is then pure, so
 //! lists can filter many resources with the very function single checks use.
@@ -12,20 +12,24 @@
 use crate::dto::{AccessAnswer, AccessPath, AccessPathKind, UserStatus};
 use crate::permissions::Permission;
 use crate::ssr::effective::{HeldRole, held_role, held_roles};
-use crate::ssr::entities::{collaborator, resource, role, team, user};
+use crate::ssr::entities::{collaborator, resource, role, team, user, virtual_account};
 use crate::ssr::error::DomainResult;
 use crate::ssr::scope::teams_of;
+use chrono::Utc;
 use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 use std::collections::BTreeMap;
 
 /// Collaborator subject kinds as stored.
 pub(crate) const SUBJECT_USER: &str = "user";
 pub(crate) const SUBJECT_TEAM: &str = "team";
+pub(crate) const SUBJECT_VIRTUAL_ACCOUNT: &str = "virtualaccount";
 
 /// Whom a question is about.
 pub(crate) enum Principal {
     User(user::Model),
     Team(team::Model),
+    /// Holds no tenant role and belongs to no team: only its own grants count.
+    VirtualAccount(virtual_account::Model),
 }
 
 /// A grant to the subject (or one of its teams) on one resource.
@@ -69,6 +73,14 @@ impl SubjectAccess {
             Principal::Team(found) => {
                 subjects.push((SUBJECT_TEAM, found.id, Some(found.clone())));
                 held_roles(db, None, std::slice::from_ref(found)).await?
+            }
+            Principal::VirtualAccount(found) => {
+                if found.expires_at.is_some_and(|at| at <= Utc::now()) {
+                    blocked =
+                        Some("The virtual account has expired: nothing grants it access.".into());
+                }
+                subjects.push((SUBJECT_VIRTUAL_ACCOUNT, found.id, None));
+                Vec::new()
             }
         };
         let mut condition = Condition::any();

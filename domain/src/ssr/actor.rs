@@ -1,5 +1,5 @@
 use crate::dto::UserStatus;
-use crate::ids::{RoleId, TenantId, TokenId, UserId};
+use crate::ids::{RoleId, TenantId, TokenId, UserId, VirtualAccountId};
 use crate::permissions::Permission;
 use std::collections::BTreeSet;
 
@@ -10,6 +10,18 @@ use std::collections::BTreeSet;
 pub enum Actor {
     Anonymous,
     User(UserActor),
+    /// A virtual account calling with its token: it holds no tenant permissions, only the
+    /// resource roles granted to `virtualaccount:<name>`.
+    VirtualAccount(VirtualAccountActor),
+}
+
+/// A virtual account, as its token presented it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VirtualAccountActor {
+    pub tenant_id: TenantId,
+    pub id: VirtualAccountId,
+    pub name: String,
+    pub token_id: TokenId,
 }
 
 /// How the actor proved who they are.
@@ -54,7 +66,7 @@ impl Actor {
     pub fn user(&self) -> Option<&UserActor> {
         match self {
             Actor::User(user) => Some(user),
-            Actor::Anonymous => None,
+            Actor::Anonymous | Actor::VirtualAccount(_) => None,
         }
     }
 

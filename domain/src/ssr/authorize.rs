@@ -2,8 +2,9 @@
 //! `authorize` before it touches data.
 
 use crate::dto::UserStatus;
+use crate::ids::TenantId;
 use crate::permissions::Permission;
-use crate::ssr::actor::{Actor, UserActor};
+use crate::ssr::actor::{Actor, UserActor, VirtualAccountActor};
 use crate::ssr::error::DomainError;
 
 /// Every operation the `Scope` offers. The allow/deny matrix test iterates `ALL` and fails when
@@ -74,6 +75,20 @@ pub enum Operation {
     ViewSecuritySettings,
     /// Change the security settings (limits on personal access tokens).
     UpdateSecuritySettings,
+    /// Access > Virtual Accounts: all of them with virtual-account:ReadVirtualAccount, or those
+    /// of the teams one manages when the Team Manager role holds it.
+    ListVirtualAccounts,
+    /// A virtual account's page.
+    ViewVirtualAccount,
+    /// Create a virtual account owned by a team.
+    CreateVirtualAccount,
+    /// Reveal a virtual account's current token (seed 001: "Manage ... includes permission to
+    /// get the token").
+    RevealVirtualAccountToken,
+    /// Issue a new token, the old one working on for a grace period.
+    RegenerateVirtualAccountToken,
+    /// Delete a virtual account, its tokens and its grants.
+    DeleteVirtualAccount,
 }
 
 /// What an operation needs from its actor.
@@ -88,6 +103,9 @@ pub enum Requirement {
     /// An active user holding the permission the operation needs on the resource acted on
     /// (which permission depends on the resource's type; the scope works it out).
     OnResource,
+    /// An active user holding this permission tenant-wide, or managing the team that owns the
+    /// object while the Team Manager role holds the permission (seed 001's FAQ recipe).
+    PermissionOrOwningTeamManager(Permission),
 }
 
 /// What the decision needs to know about the actor's relation to the object acted on. The
@@ -98,6 +116,9 @@ pub struct Standing {
     pub manages_team: bool,
     /// The actor holds the permission the operation needs on the resource acted on.
     pub holds_on_resource: bool,
+    /// The actor manages the team that owns the object acted on (for a list: some team), and
+    /// the Team Manager role holds the permission the operation needs.
+    pub team_manager_role_allows: bool,
 }
 
 impl Operation {
@@ -134,6 +155,12 @@ impl Operation {
         Operation::RevokeUserTokens,
         Operation::ViewSecuritySettings,
         Operation::UpdateSecuritySettings,
+        Operation::ListVirtualAccounts,
+        Operation::ViewVirtualAccount,
+        Operation::CreateVirtualAccount,
+        Operation::RevealVirtualAccountToken,
+        Operation::RegenerateVirtualAccountToken,
+        Operation::DeleteVirtualAccount,
     ];
 
     pub fn requirement(self) -> Requirement {
@@ -160,6 +187,18 @@ impl Operation {
             | Operation::ListAssignableRoles
             | Operation::RevokeUserTokens => Requirement::Permission(Permission::ManageUsers),
             Operation::ViewSecuritySettings => Requirement::Permission(Permission::ListSettings),
+            Operation::ListVirtualAccounts | Operation::ViewVirtualAccount => {
+                Requirement::PermissionOrOwningTeamManager(Permission::ReadVirtualAccount)
+            }
+            Operation::CreateVirtualAccount => {
+                Requirement::PermissionOrOwningTeamManager(Permission::CreateVirtualAccount)
+            }
+            Operation::RevealVirtualAccountToken | Operation::RegenerateVirtualAccountToken => {
+                Requirement::PermissionOrOwningTeamManager(Permission::ManageVirtualAccount)
+            }
+            Operation::DeleteVirtualAccount => {
+                Requirement::PermissionOrOwningTeamManager(Permission::DeleteVirtualAccount)
+            }
             Operation::UpdateSecuritySettings => {
                 Requirement::Permission(Permission::ManageSettings)
             }
@@ -214,6 +253,12 @@ impl Operation {
             Operation::RevokeUserTokens => "revoke a user's personal access tokens",
             Operation::ViewSecuritySettings => "view the security settings",
             Operation::UpdateSecuritySettings => "change the security settings",
+            Operation::ListVirtualAccounts => "list virtual accounts",
+            Operation::ViewVirtualAccount => "view this virtual account",
+            Operation::CreateVirtualAccount => "create a virtual account for this team",
+            Operation::RevealVirtualAccountToken => "see this virtual account's token",
+            Operation::RegenerateVirtualAccountToken => "regenerate this virtual account's token",
+            Operation::DeleteVirtualAccount => "delete this virtual account",
         }
     }
 }
@@ -251,6 +296,17 @@ pub fn authorize_with(
             "You need the {permission} permission, or to be a manager of this team, to {}.",
             operation.describe()
         ))),
+        Requirement::PermissionOrOwningTeamManager(permission)
+            if holds(permission) || standing.team_manager_role_allows =>
+        {
+            Ok(user)
+        }
+        Requirement::PermissionOrOwningTeamManager(permission) => {
+            Err(DomainError::Forbidden(format!(
+                "You need the {permission} permission, or to manage the owning team while the Team Manager role holds it, to {}.",
+                operation.describe()
+            )))
+        }
         Requirement::OnResource if standing.holds_on_resource => Ok(user),
         Requirement::OnResource => Err(DomainError::Forbidden(format!(
             "You lack the permission on this resource to {}.",
@@ -259,10 +315,91 @@ pub fn authorize_with(
     }
 }
 
-/// The actor as an active, signed-in user; anyone else is unauthenticated.
+/// What a virtual account is told when it reaches for anything but resources.
+pub(crate) const VIRTUAL_ACCOUNT_SCOPE: &str =
+    "A virtual account can only act on the resources granted to it.";
+
+/// The actor as an active, signed-in user; a virtual account is refused, anyone else is
+/// unauthenticated.
 pub(crate) fn active_user(actor: &Actor) -> Result<&UserActor, DomainError> {
     match actor {
         Actor::User(user) if user.status == UserStatus::Active => Ok(user),
+        Actor::VirtualAccount(_) => Err(DomainError::Forbidden(VIRTUAL_ACCOUNT_SCOPE.into())),
         _ => Err(DomainError::Unauthenticated),
+    }
+}
+
+/// Who acts on resources: an active user, or a virtual account through its token.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Acting<'a> {
+    User(&'a UserActor),
+    VirtualAccount(&'a VirtualAccountActor),
+}
+
+impl Acting<'_> {
+    pub(crate) fn tenant_id(self) -> TenantId {
+        match self {
+            Acting::User(user) => user.tenant_id,
+            Acting::VirtualAccount(account) => account.tenant_id,
+        }
+    }
+
+    /// The user, for `created_by` and `granted_by` (a virtual account leaves them empty).
+    pub(crate) fn user_id(self) -> Option<i64> {
+        match self {
+            Acting::User(user) => Some(user.user_id.0),
+            Acting::VirtualAccount(_) => None,
+        }
+    }
+
+    pub(crate) fn is_admin(self) -> bool {
+        matches!(self, Acting::User(user) if user.is_admin)
+    }
+
+    /// A tenant permission (a virtual account holds none).
+    pub(crate) fn holds(self, permission: Permission) -> bool {
+        matches!(self, Acting::User(user) if user.permissions.contains(&permission))
+    }
+}
+
+impl std::fmt::Display for Acting<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Acting::User(user) => write!(f, "user {}", user.user_id),
+            Acting::VirtualAccount(account) => write!(f, "virtual account {}", account.name),
+        }
+    }
+}
+
+/// The actor of a resource operation, before its standing is known.
+pub(crate) fn acting(actor: &Actor) -> Result<Acting<'_>, DomainError> {
+    match actor {
+        Actor::VirtualAccount(account) => Ok(Acting::VirtualAccount(account)),
+        _ => active_user(actor).map(Acting::User),
+    }
+}
+
+/// `authorize_with` for the operations a virtual account may also perform: listing resources
+/// and acting on those granted to it. Users are decided exactly as by `authorize_with`.
+pub(crate) fn authorize_acting(
+    actor: &Actor,
+    operation: Operation,
+    standing: Standing,
+) -> Result<Acting<'_>, DomainError> {
+    match actor {
+        Actor::VirtualAccount(account) => match operation.requirement() {
+            Requirement::SignedIn if operation == Operation::ListResources => {
+                Ok(Acting::VirtualAccount(account))
+            }
+            Requirement::OnResource if standing.holds_on_resource => {
+                Ok(Acting::VirtualAccount(account))
+            }
+            Requirement::OnResource => Err(DomainError::Forbidden(format!(
+                "You lack the permission on this resource to {}.",
+                operation.describe()
+            ))),
+            _ => Err(DomainError::Forbidden(VIRTUAL_ACCOUNT_SCOPE.into())),
+        },
+        _ => authorize_with(actor, operation, standing).map(Acting::User),
     }
 }

@@ -17,6 +17,7 @@ mod scope_roles;
 mod scope_teams;
 mod scope_tokens;
 mod scope_users;
+mod scope_virtual_accounts;
 mod secret;
 mod services;
 mod sessions;
@@ -26,7 +27,7 @@ mod token_auth;
 mod token_format;
 mod users;
 
-pub use actor::{Actor, AuthMethod, UserActor};
+pub use actor::{Actor, AuthMethod, UserActor, VirtualAccountActor};
 pub use auth::{Authenticator, SignedIn};
 pub use authorize::{Operation, Requirement, Standing, authorize, authorize_with};
 pub use error::{DomainError, DomainResult};

@@ -1,7 +1,8 @@
 use crate::dto::{
-    CurrentUser, Page, RoleManagedBy, TeamMemberRole, UserQuery, UserRow, UserSort, UserStatus,
+    CurrentUser, Page, RoleManagedBy, TeamMemberRole, TeamRef, UserQuery, UserRow, UserSort,
+    UserStatus,
 };
-use crate::ids::UserId;
+use crate::ids::{TeamId, UserId};
 use crate::ssr::actor::Actor;
 use crate::ssr::authorize::{Operation, authorize};
 use crate::ssr::entities::{role, team, team_member, tenant, user};
@@ -47,6 +48,15 @@ impl<'a> Scope<'a> {
             role_name: me.role_name.clone(),
             role_display_name: me.role_display_name.clone(),
             permissions: me.permissions.iter().map(|p| p.key().to_string()).collect(),
+            managed_teams: teams_of(self.services.db(), [me.user_id.0])
+                .await?
+                .into_iter()
+                .filter(|(_, _, role)| *role == TeamMemberRole::Manager)
+                .map(|(_, team, _)| TeamRef {
+                    id: TeamId(team.id),
+                    name: team.name,
+                })
+                .collect(),
         })
     }
 

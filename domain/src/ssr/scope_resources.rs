@@ -7,10 +7,11 @@ use crate::dto::{
 use crate::ids::{CollaboratorId, ResourceId, RoleId};
 use crate::permissions::Permission;
 use crate::resources::{ResourceType, Subject};
-use crate::ssr::access::{Principal, SUBJECT_TEAM, SUBJECT_USER, SubjectAccess};
-use crate::ssr::actor::UserActor;
-use crate::ssr::authorize::{Operation, Standing, active_user, authorize_with};
-use crate::ssr::entities::{collaborator, resource, role, team, user};
+use crate::ssr::access::{
+    Principal, SUBJECT_TEAM, SUBJECT_USER, SUBJECT_VIRTUAL_ACCOUNT, SubjectAccess,
+};
+use crate::ssr::authorize::{Acting, Operation, Standing, acting, authorize_acting};
+use crate::ssr::entities::{collaborator, resource, role, team, user, virtual_account};
 use crate::ssr::error::{DomainError, DomainResult};
 use crate::ssr::scope::Scope;
 use crate::ssr::services::role_permissions;
@@ -33,11 +34,11 @@ impl Scope<'_> {
         &self,
         resource_type: Option<ResourceType>,
     ) -> DomainResult<Vec<ResourceSummary>> {
-        let me = authorize_with(self.actor, Operation::ListResources, Standing::default())?;
+        let me = authorize_acting(self.actor, Operation::ListResources, Standing::default())?;
         let db = self.services.db();
         // One read of the tenant's resources serves the list and the parents it needs.
         let all = resource::Entity::find()
-            .filter(resource::Column::TenantId.eq(me.tenant_id.0))
+            .filter(resource::Column::TenantId.eq(me.tenant_id().0))
             .order_by_asc(resource::Column::ResourceType)
             .order_by_asc(resource::Column::Name)
             .all(db)
@@ -73,7 +74,7 @@ impl Scope<'_> {
     /// also be created by whoever holds workspace:CreateWorkspace on its cluster. The creator
     /// becomes the resource's strongest built-in role collaborator (Admin or Manager).
     pub async fn create_resource(&self, input: NewResource) -> DomainResult<ResourceDetail> {
-        let me = active_user(self.actor)?;
+        let me = acting(self.actor)?;
         let name = check_team_name("name", &input.name)?;
         let kind = input.resource_type;
         let txn = self.services.db().begin().await?;
@@ -112,7 +113,7 @@ impl Scope<'_> {
             || parent
                 .as_ref()
                 .is_some_and(|p| access.explain(create, p, None).allowed);
-        let me = authorize_with(
+        let me = authorize_acting(
             self.actor,
             Operation::CreateResource,
             Standing {
@@ -127,7 +128,7 @@ impl Scope<'_> {
             ))
         })?;
         let taken = resource::Entity::find()
-            .filter(resource::Column::TenantId.eq(me.tenant_id.0))
+            .filter(resource::Column::TenantId.eq(me.tenant_id().0))
             .filter(resource::Column::ResourceType.eq(kind.key()))
             .filter(resource::Column::Name.eq(name.as_str()))
             .count(&txn)
@@ -141,25 +142,26 @@ impl Scope<'_> {
         }
         let now = Utc::now();
         let created = resource::ActiveModel {
-            tenant_id: Set(me.tenant_id.0),
+            tenant_id: Set(me.tenant_id().0),
             resource_type: Set(kind.key().into()),
             name: Set(name),
             parent_id: Set(parent.as_ref().map(|p| p.id)),
-            created_by: Set(Some(me.user_id.0)),
+            created_by: Set(me.user_id()),
             created_at: Set(now),
             ..Default::default()
         }
         .insert(&txn)
         .await?;
         let owner_role =
-            builtin_resource_role(&txn, me.tenant_id.0, kind.owner_role().name).await?;
+            builtin_resource_role(&txn, me.tenant_id().0, kind.owner_role().name).await?;
+        let (creator_kind, creator_id) = principal_of(me);
         collaborator::ActiveModel {
-            tenant_id: Set(me.tenant_id.0),
+            tenant_id: Set(me.tenant_id().0),
             resource_id: Set(created.id),
-            subject_kind: Set(SUBJECT_USER.into()),
-            subject_id: Set(me.user_id.0),
+            subject_kind: Set(creator_kind.into()),
+            subject_id: Set(creator_id),
             role_id: Set(owner_role.id),
-            granted_by: Set(Some(me.user_id.0)),
+            granted_by: Set(me.user_id()),
             granted_at: Set(now),
             ..Default::default()
         }
@@ -178,7 +180,7 @@ impl Scope<'_> {
         tracing::info!(
             resource = result.resource.id.0,
             kind = kind.key(),
-            by = me.user_id.0,
+            by = %me,
             "resource created"
         );
         Ok(result)
@@ -214,7 +216,7 @@ impl Scope<'_> {
             .exec(&txn)
             .await?;
         txn.commit().await?;
-        tracing::info!(resource = id.0, by = on.me.user_id.0, "resource deleted");
+        tracing::info!(resource = id.0, by = %on.me, "resource deleted");
         Ok(())
     }
 
@@ -232,12 +234,12 @@ impl Scope<'_> {
             return Err(DomainError::Conflict(DUPLICATE_GRANT.into()));
         }
         collaborator::ActiveModel {
-            tenant_id: Set(on.me.tenant_id.0),
+            tenant_id: Set(on.me.tenant_id().0),
             resource_id: Set(on.target.id),
             subject_kind: Set(kind.into()),
             subject_id: Set(subject_id),
             role_id: Set(granted.id),
-            granted_by: Set(Some(on.me.user_id.0)),
+            granted_by: Set(on.me.user_id()),
             granted_at: Set(Utc::now()),
             ..Default::default()
         }
@@ -245,7 +247,7 @@ impl Scope<'_> {
         .await?;
         let result = detail(&txn, &on, true, on.allows(on.kind.delete_permission())).await?;
         txn.commit().await?;
-        tracing::info!(resource = on.target.id, subject = %subject, role = %granted.name, by = on.me.user_id.0, "collaborator added");
+        tracing::info!(resource = on.target.id, subject = %subject, role = %granted.name, by = %on.me, "collaborator added");
         Ok(result)
     }
 
@@ -276,13 +278,13 @@ impl Scope<'_> {
             }
             let mut active: collaborator::ActiveModel = row.into();
             active.role_id = Set(granted.id);
-            active.granted_by = Set(Some(on.me.user_id.0));
+            active.granted_by = Set(on.me.user_id());
             active.granted_at = Set(Utc::now());
             active.update(&txn).await?;
         }
         let result = detail(&txn, &on, true, on.allows(on.kind.delete_permission())).await?;
         txn.commit().await?;
-        tracing::info!(resource = resource_id.0, grant = grant.0, role = %granted.name, by = on.me.user_id.0, "collaborator role changed");
+        tracing::info!(resource = resource_id.0, grant = grant.0, role = %granted.name, by = %on.me, "collaborator role changed");
         Ok(result)
     }
 
@@ -312,9 +314,43 @@ impl Scope<'_> {
         tracing::info!(
             resource = resource_id.0,
             grant = grant.0,
-            by = on.me.user_id.0,
+            by = %on.me,
             "collaborator removed"
         );
+        Ok(result)
+    }
+
+    /// Removes every role `subject` holds on a resource (seed 004's `DELETE /collaborators`).
+    pub async fn remove_subject_grants(
+        &self,
+        resource_id: ResourceId,
+        subject: &str,
+    ) -> DomainResult<ResourceDetail> {
+        let subject = Subject::parse("subject", subject)?;
+        let txn = self.services.db().begin().await?;
+        let on = self
+            .on_resource(&txn, resource_id, Operation::ManageCollaborators)
+            .await?;
+        let (kind, subject_id) = find_subject(&txn, on.me, &subject).await?;
+        let removed = collaborator::Entity::delete_many()
+            .filter(collaborator::Column::ResourceId.eq(on.target.id))
+            .filter(collaborator::Column::SubjectKind.eq(kind))
+            .filter(collaborator::Column::SubjectId.eq(subject_id))
+            .exec(&txn)
+            .await?
+            .rows_affected;
+        if removed == 0 {
+            return Err(DomainError::NotFound("Collaborator".into()));
+        }
+        let on = OnResource {
+            access: SubjectAccess::load(&txn, &actor_principal(&txn, on.me).await?).await?,
+            ..on
+        };
+        let can_manage = on.allows(on.kind.manage_permission());
+        let can_delete = on.allows(on.kind.delete_permission());
+        let result = detail(&txn, &on, can_manage, can_delete).await?;
+        txn.commit().await?;
+        tracing::info!(resource = resource_id.0, subject = %subject, removed, by = %on.me, "collaborator removed");
         Ok(result)
     }
 
@@ -332,7 +368,7 @@ impl Scope<'_> {
         let on = self
             .on_resource(db, question.resource_id, Operation::CheckAccess)
             .await?;
-        if !on.me.permissions.contains(&Permission::ListUsers) {
+        if !on.me.holds(Permission::ListUsers) {
             return Err(DomainError::Forbidden(format!(
                 "You need the {} permission to check someone else's access.",
                 Permission::ListUsers
@@ -341,7 +377,7 @@ impl Scope<'_> {
         let principal = match subject {
             Subject::User(email) => Principal::User(
                 user::Entity::find()
-                    .filter(user::Column::TenantId.eq(on.me.tenant_id.0))
+                    .filter(user::Column::TenantId.eq(on.me.tenant_id().0))
                     .filter(user::Column::Email.eq(email))
                     .one(db)
                     .await?
@@ -349,15 +385,20 @@ impl Scope<'_> {
             ),
             Subject::Team(name) => Principal::Team(
                 team::Entity::find()
-                    .filter(team::Column::TenantId.eq(on.me.tenant_id.0))
+                    .filter(team::Column::TenantId.eq(on.me.tenant_id().0))
                     .filter(team::Column::Name.eq(name))
                     .one(db)
                     .await?
                     .ok_or_else(|| DomainError::NotFound("Team".into()))?,
             ),
-            Subject::VirtualAccount(_) => {
-                return Err(DomainError::NotFound("Virtual account".into()));
-            }
+            Subject::VirtualAccount(name) => Principal::VirtualAccount(
+                virtual_account::Entity::find()
+                    .filter(virtual_account::Column::TenantId.eq(on.me.tenant_id().0))
+                    .filter(virtual_account::Column::Name.eq(name))
+                    .one(db)
+                    .await?
+                    .ok_or_else(|| DomainError::NotFound("Virtual account".into()))?,
+            ),
         };
         let access = SubjectAccess::load(db, &principal).await?;
         Ok(access.explain(permission, &on.target, on.parent.as_ref()))
@@ -371,7 +412,7 @@ impl Scope<'_> {
         id: ResourceId,
         operation: Operation,
     ) -> DomainResult<OnResource<'s>> {
-        let me = active_user(self.actor)?;
+        let me = acting(self.actor)?;
         let target = find_resource(db, me, id).await?;
         let kind = ResourceType::from_key(&target.resource_type).ok_or_else(|| {
             DomainError::Internal(format!("unknown resource type {}", target.resource_type))
@@ -397,7 +438,7 @@ impl Scope<'_> {
             holds_on_resource: on.allows(needed),
             ..Standing::default()
         };
-        let me = authorize_with(self.actor, operation, standing).map_err(|e| match e {
+        let me = authorize_acting(self.actor, operation, standing).map_err(|e| match e {
             DomainError::Forbidden(_) => DomainError::Forbidden(format!(
                 "You need the {needed} permission on the {} {} to {}.",
                 kind.label(),
@@ -418,12 +459,12 @@ impl Scope<'_> {
         role_id: RoleId,
     ) -> DomainResult<role::Model> {
         let found = role::Entity::find_by_id(role_id.0)
-            .filter(role::Column::TenantId.eq(on.me.tenant_id.0))
+            .filter(role::Column::TenantId.eq(on.me.tenant_id().0))
             .filter(role::Column::ResourceType.eq(on.kind.key()))
             .one(db)
             .await?
             .ok_or_else(|| DomainError::NotFound("Role".into()))?;
-        if on.me.is_admin {
+        if on.me.is_admin() {
             return Ok(found);
         }
         let lacking: Vec<&str> = role_permissions(db, &found)
@@ -446,7 +487,7 @@ impl Scope<'_> {
 
 /// A resource being acted on, with the actor's access to it.
 struct OnResource<'a> {
-    me: &'a UserActor,
+    me: Acting<'a>,
     kind: ResourceType,
     access: SubjectAccess,
     target: resource::Model,
@@ -462,22 +503,37 @@ impl OnResource<'_> {
 }
 
 /// The actor as a principal, read fresh (their teams and grants may have changed).
-async fn actor_principal(db: &impl ConnectionTrait, me: &UserActor) -> DomainResult<Principal> {
-    user::Entity::find_by_id(me.user_id.0)
-        .one(db)
-        .await?
-        .map(Principal::User)
-        .ok_or(DomainError::Unauthenticated)
+async fn actor_principal(db: &impl ConnectionTrait, me: Acting<'_>) -> DomainResult<Principal> {
+    match me {
+        Acting::User(user) => user::Entity::find_by_id(user.user_id.0)
+            .one(db)
+            .await?
+            .map(Principal::User)
+            .ok_or(DomainError::Unauthenticated),
+        Acting::VirtualAccount(account) => virtual_account::Entity::find_by_id(account.id.0)
+            .one(db)
+            .await?
+            .map(Principal::VirtualAccount)
+            .ok_or(DomainError::Unauthenticated),
+    }
+}
+
+/// The collaborator subject the actor is (kind, id), for the grant a creator receives.
+fn principal_of(me: Acting<'_>) -> (&'static str, i64) {
+    match me {
+        Acting::User(user) => (SUBJECT_USER, user.user_id.0),
+        Acting::VirtualAccount(account) => (SUBJECT_VIRTUAL_ACCOUNT, account.id.0),
+    }
 }
 
 /// A resource of the actor's tenant; another tenant's id reads as not found.
 async fn find_resource(
     db: &impl ConnectionTrait,
-    me: &UserActor,
+    me: Acting<'_>,
     id: ResourceId,
 ) -> DomainResult<resource::Model> {
     resource::Entity::find_by_id(id.0)
-        .filter(resource::Column::TenantId.eq(me.tenant_id.0))
+        .filter(resource::Column::TenantId.eq(me.tenant_id().0))
         .one(db)
         .await?
         .ok_or_else(|| DomainError::NotFound(RESOURCE_NOT_FOUND.into()))
@@ -516,12 +572,12 @@ async fn find_grant(
 /// The stored kind and id of a subject of the actor's tenant.
 async fn find_subject(
     db: &impl ConnectionTrait,
-    me: &UserActor,
+    me: Acting<'_>,
     subject: &Subject,
 ) -> DomainResult<(&'static str, i64)> {
     match subject {
         Subject::User(email) => user::Entity::find()
-            .filter(user::Column::TenantId.eq(me.tenant_id.0))
+            .filter(user::Column::TenantId.eq(me.tenant_id().0))
             .filter(user::Column::Email.eq(email.as_str()))
             .one(db)
             .await?
@@ -530,16 +586,21 @@ async fn find_subject(
                 DomainError::validation("subject", format!("No user has the address {email}."))
             }),
         Subject::Team(name) => team::Entity::find()
-            .filter(team::Column::TenantId.eq(me.tenant_id.0))
+            .filter(team::Column::TenantId.eq(me.tenant_id().0))
             .filter(team::Column::Name.eq(name.as_str()))
             .one(db)
             .await?
             .map(|t| (SUBJECT_TEAM, t.id))
             .ok_or_else(|| DomainError::validation("subject", format!("No team is named {name}."))),
-        Subject::VirtualAccount(name) => Err(DomainError::validation(
-            "subject",
-            format!("No virtual account is named {name}."),
-        )),
+        Subject::VirtualAccount(name) => virtual_account::Entity::find()
+            .filter(virtual_account::Column::TenantId.eq(me.tenant_id().0))
+            .filter(virtual_account::Column::Name.eq(name.as_str()))
+            .one(db)
+            .await?
+            .map(|v| (SUBJECT_VIRTUAL_ACCOUNT, v.id))
+            .ok_or_else(|| {
+                DomainError::validation("subject", format!("No virtual account is named {name}."))
+            }),
     }
 }
 
@@ -621,7 +682,7 @@ async fn detail(
         .pop()
         .ok_or_else(|| DomainError::Internal("resource of an unknown type".into()))?;
     let roles: Vec<role::Model> = role::Entity::find()
-        .filter(role::Column::TenantId.eq(on.me.tenant_id.0))
+        .filter(role::Column::TenantId.eq(on.me.tenant_id().0))
         .filter(role::Column::ResourceType.eq(on.kind.key()))
         .order_by_desc(role::Column::Builtin)
         .order_by_asc(role::Column::Id)
@@ -645,17 +706,18 @@ async fn detail(
         .map(|u| (u.id, u.email))
         .collect();
     let team_names: BTreeMap<i64, String> = team::Entity::find()
-        .filter(
-            team::Column::Id.is_in(
-                rows.iter()
-                    .filter(|r| r.subject_kind == SUBJECT_TEAM)
-                    .map(|r| r.subject_id),
-            ),
-        )
+        .filter(team::Column::Id.is_in(subject_ids(&rows, SUBJECT_TEAM)))
         .all(db)
         .await?
         .into_iter()
         .map(|t| (t.id, t.name))
+        .collect();
+    let account_names: BTreeMap<i64, String> = virtual_account::Entity::find()
+        .filter(virtual_account::Column::Id.is_in(subject_ids(&rows, SUBJECT_VIRTUAL_ACCOUNT)))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|v| (v.id, v.name))
         .collect();
     let role_by_id: BTreeMap<i64, &role::Model> = roles.iter().map(|r| (r.id, r)).collect();
     let collaborators = rows
@@ -664,6 +726,7 @@ async fn detail(
             let identifier = match row.subject_kind.as_str() {
                 SUBJECT_USER => emails.get(&row.subject_id)?.clone(),
                 SUBJECT_TEAM => team_names.get(&row.subject_id)?.clone(),
+                SUBJECT_VIRTUAL_ACCOUNT => account_names.get(&row.subject_id)?.clone(),
                 _ => return None,
             };
             Some(CollaboratorRow {
@@ -682,6 +745,16 @@ async fn detail(
         can_manage,
         can_delete,
     })
+}
+
+/// The subject ids of the grants in `rows` made to subjects of `kind`.
+fn subject_ids<'r>(
+    rows: &'r [collaborator::Model],
+    kind: &'r str,
+) -> impl Iterator<Item = i64> + 'r {
+    rows.iter()
+        .filter(move |r| r.subject_kind == kind)
+        .map(|r| r.subject_id)
 }
 
 /// A user's collaborator grants, as "workspace prod (Workspace Viewer)", by resource name.
@@ -748,10 +821,28 @@ pub(crate) async fn grants_reaching_user(
     user_id: i64,
     teams: &[(i64, String)],
 ) -> DomainResult<Vec<UserGrant>> {
+    grants_reaching(db, SUBJECT_USER, user_id, teams).await
+}
+
+/// The grants made to a virtual account, by resource name.
+pub(crate) async fn grants_of_virtual_account(
+    db: &impl ConnectionTrait,
+    account_id: i64,
+) -> DomainResult<Vec<UserGrant>> {
+    grants_reaching(db, SUBJECT_VIRTUAL_ACCOUNT, account_id, &[]).await
+}
+
+/// The grants made to one subject or to any of `teams`.
+async fn grants_reaching(
+    db: &impl ConnectionTrait,
+    subject_kind: &str,
+    subject_id: i64,
+    teams: &[(i64, String)],
+) -> DomainResult<Vec<UserGrant>> {
     let mut condition = sea_orm::Condition::any().add(
         sea_orm::Condition::all()
-            .add(collaborator::Column::SubjectKind.eq(SUBJECT_USER))
-            .add(collaborator::Column::SubjectId.eq(user_id)),
+            .add(collaborator::Column::SubjectKind.eq(subject_kind))
+            .add(collaborator::Column::SubjectId.eq(subject_id)),
     );
     if !teams.is_empty() {
         condition = condition.add(

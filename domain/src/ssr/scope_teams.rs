@@ -12,6 +12,7 @@ use crate::ssr::error::{DomainError, DomainResult};
 use crate::ssr::scope::{Scope, lower_like, page_window, search_pattern};
 use crate::ssr::scope_resources::{grant_count_of_team, remove_grants_of_team};
 use crate::ssr::scope_roles::{find_role, role_grant_refusal};
+use crate::ssr::scope_virtual_accounts::accounts_owned_by;
 use crate::ssr::services::role_permissions;
 use crate::validation::{check_team_name, normalize_description, parse_email_list};
 use chrono::Utc;
@@ -153,6 +154,15 @@ impl Scope<'_> {
         let me = authorize(self.actor, Operation::DeleteTeam)?;
         let txn = self.services.db().begin().await?;
         let team = find_team(&txn, me, id).await?;
+        let owned = accounts_owned_by(&txn, team.id).await?;
+        if !owned.is_empty() {
+            return Err(DomainError::Conflict(format!(
+                "The team {} owns {} virtual account(s): {}. Delete them first.",
+                team.name,
+                owned.len(),
+                owned.join(", ")
+            )));
+        }
         team_member::Entity::delete_many()
             .filter(team_member::Column::TeamId.eq(team.id))
             .exec(&txn)

@@ -1,6 +1,8 @@
 //! A user's page: details, effective permissions, role assignment, deactivation.
 
-use crate::dto::{EffectivePermission, RoleManagedBy, UserDetail, UserRow, UserStatus, UserTeam};
+use crate::dto::{
+    EffectivePermission, RoleManagedBy, UserDetail, UserKey, UserRow, UserStatus, UserTeam,
+};
 use crate::ids::{RoleId, TeamId, UserId};
 use crate::permissions::BuiltinRole;
 use crate::ssr::actor::UserActor;
@@ -16,6 +18,7 @@ use crate::ssr::scope_tokens::active_token_count;
 use crate::ssr::services::is_admin_role;
 use crate::ssr::sessions::end_sessions;
 use crate::ssr::users::builtin_role;
+use crate::validation::normalize_email;
 use chrono::Utc;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, Set,
@@ -35,10 +38,15 @@ impl Scope<'_> {
     /// Refused when it would hand out permissions the actor lacks (unless Admin), when a
     /// non-Admin acts on an Admin, or when it would demote the last active Admin. When mail is
     /// configured and the role really changes, the user gets a notice.
-    pub async fn change_user_role(&self, id: UserId, role_id: RoleId) -> DomainResult<UserDetail> {
+    pub async fn change_user_role(
+        &self,
+        user: impl Into<UserKey>,
+        role_id: RoleId,
+    ) -> DomainResult<UserDetail> {
         let me = authorize(self.actor, Operation::ChangeUserRole)?;
         let txn = self.services.db().begin().await?;
-        let (target, current_role) = find_user(&txn, me, id).await?;
+        let (target, current_role) = find_user(&txn, me, user).await?;
+        let id = UserId(target.id);
         let new_role = find_role(&txn, me, role_id).await?;
         refuse_acting_on_admin(me, &current_role)?;
         refuse_role_grant(&txn, me, &new_role).await?;
@@ -79,19 +87,20 @@ impl Scope<'_> {
     }
 
     /// Deactivates a user: they cannot sign in, and every session of theirs ends now.
-    pub async fn deactivate_user(&self, id: UserId) -> DomainResult<UserDetail> {
-        self.set_status(id, UserStatus::Deactivated).await
+    pub async fn deactivate_user(&self, user: impl Into<UserKey>) -> DomainResult<UserDetail> {
+        self.set_status(user.into(), UserStatus::Deactivated).await
     }
 
     /// Lets a deactivated user sign in again.
-    pub async fn activate_user(&self, id: UserId) -> DomainResult<UserDetail> {
-        self.set_status(id, UserStatus::Active).await
+    pub async fn activate_user(&self, user: impl Into<UserKey>) -> DomainResult<UserDetail> {
+        self.set_status(user.into(), UserStatus::Active).await
     }
 
-    async fn set_status(&self, id: UserId, status: UserStatus) -> DomainResult<UserDetail> {
+    async fn set_status(&self, user: UserKey, status: UserStatus) -> DomainResult<UserDetail> {
         let me = authorize(self.actor, Operation::SetUserStatus)?;
         let txn = self.services.db().begin().await?;
-        let (target, role) = find_user(&txn, me, id).await?;
+        let (target, role) = find_user(&txn, me, user).await?;
+        let id = UserId(target.id);
         refuse_acting_on_admin(me, &role)?;
         if status == UserStatus::Deactivated && is_admin_role(&role) {
             refuse_last_admin(&txn, &target, "deactivate").await?;
@@ -119,14 +128,16 @@ impl Scope<'_> {
 pub(crate) async fn find_user(
     db: &impl ConnectionTrait,
     me: &UserActor,
-    id: UserId,
+    key: impl Into<UserKey>,
 ) -> DomainResult<(user::Model, role::Model)> {
-    match user::Entity::find_by_id(id.0)
-        .filter(user::Column::TenantId.eq(me.tenant_id.0))
-        .find_also_related(role::Entity)
-        .one(db)
-        .await?
-    {
+    let select = user::Entity::find().filter(user::Column::TenantId.eq(me.tenant_id.0));
+    let select = match key.into() {
+        UserKey::Id(id) => select.filter(user::Column::Id.eq(id.0)),
+        UserKey::Email(email) => {
+            select.filter(user::Column::Email.eq(normalize_email("email", &email)?))
+        }
+    };
+    match select.find_also_related(role::Entity).one(db).await? {
         Some((found, Some(role))) => Ok((found, role)),
         _ => Err(DomainError::NotFound("User".into())),
     }

@@ -3,12 +3,13 @@
 //! revocation, deactivation and role changes apply to the very next call.
 
 use crate::dto::TokenStatus;
-use crate::ids::{TokenId, UserId};
-use crate::ssr::actor::{Actor, AuthMethod};
+use crate::ids::{TenantId, TokenId, UserId, VirtualAccountId};
+use crate::ssr::actor::{Actor, AuthMethod, VirtualAccountActor};
 use crate::ssr::auth::Authenticator;
 use crate::ssr::entities::token;
 use crate::ssr::error::DomainResult;
 use crate::ssr::scope_tokens::{API_TOKEN_PURPOSE, token_status};
+use crate::ssr::scope_virtual_accounts::usable_account;
 use crate::ssr::token_format::{self, TokenKind};
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::Expr;
@@ -20,7 +21,7 @@ const LAST_USED_RESOLUTION_SECS: i64 = 60;
 
 impl Authenticator<'_> {
     /// The actor a presented bearer token speaks for, or `None` when it opens nothing (bad
-    /// shape or checksum, unknown, revoked, expired, owner deactivated or deleted). The caller
+    /// shape or checksum, unknown, revoked, expired, owner deactivated or deleted, virtual account expired). The caller
     /// answers `None` with 401 and never echoes the token.
     pub async fn authenticate_token(
         &self,
@@ -46,14 +47,24 @@ impl Authenticator<'_> {
         {
             return Ok(None);
         }
-        let actor = match (kind, row.user_id) {
-            (TokenKind::Personal, Some(user_id)) => services
+        let actor = match (kind, row.user_id, row.virtual_account_id) {
+            (TokenKind::Personal, Some(user_id), _) => services
                 .load_actor(
                     UserId(user_id),
                     AuthMethod::PersonalAccessToken(TokenId(row.id)),
                 )
                 .await?
                 .filter(Actor::is_active_user),
+            (TokenKind::VirtualAccount, _, Some(account)) => {
+                usable_account(db, account, now).await?.map(|account| {
+                    Actor::VirtualAccount(VirtualAccountActor {
+                        tenant_id: TenantId(account.tenant_id),
+                        id: VirtualAccountId(account.id),
+                        name: account.name,
+                        token_id: TokenId(row.id),
+                    })
+                })
+            }
             _ => None,
         };
         if actor.is_some() {

@@ -5,10 +5,10 @@
 use crate::harness::{TestCtx, db_test};
 use domain::dto::{
     AccessQuestion, InviteRequest, NewCollaborator, NewResource, NewRole, NewTeam, NewTeamMembers,
-    NewToken, RoleChanges, SecuritySettings, TeamChanges, TeamMemberRole, TeamQuery, TokenQuery,
-    UserKey, UserQuery, UserStatus,
+    NewToken, NewVirtualAccount, RoleChanges, SecuritySettings, TeamChanges, TeamMemberRole,
+    TeamQuery, TokenQuery, UserKey, UserQuery, UserStatus, VirtualAccountQuery,
 };
-use domain::ids::{ResourceId, RoleId, TeamId, UserId};
+use domain::ids::{ResourceId, RoleId, TeamId, UserId, VirtualAccountId};
 use domain::permissions::BuiltinRole;
 use domain::resources::ResourceType;
 use domain::{Actor, DomainError, Operation, Requirement, Scope, Standing};
@@ -29,6 +29,9 @@ enum Kind {
     OtherTenantAdmin,
     /// A Member holding Workspace Admin on the fixture workspace (and on the doomed ones).
     ResourceCollaborator,
+    /// A virtual account calling with its token, granted Workspace Viewer on the fixture
+    /// workspace.
+    VirtualAccountToken,
 }
 
 const KINDS: &[Kind] = &[
@@ -40,6 +43,7 @@ const KINDS: &[Kind] = &[
     Kind::DeactivatedAdmin,
     Kind::OtherTenantAdmin,
     Kind::ResourceCollaborator,
+    Kind::VirtualAccountToken,
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -371,6 +375,204 @@ const MATRIX: &[(Operation, Kind, Expect)] = &[
         ResourceCollaborator,
         Forbidden,
     ),
+    (Operation::ViewCurrentUser, VirtualAccountToken, Forbidden),
+    (Operation::ListUsers, VirtualAccountToken, Forbidden),
+    (Operation::ViewUser, VirtualAccountToken, Forbidden),
+    (Operation::ChangeUserRole, VirtualAccountToken, Forbidden),
+    (Operation::SetUserStatus, VirtualAccountToken, Forbidden),
+    (Operation::InviteUsers, VirtualAccountToken, Forbidden),
+    (Operation::ResetUserPassword, VirtualAccountToken, Forbidden),
+    (Operation::DeleteUser, VirtualAccountToken, Forbidden),
+    (Operation::UpdateOwnProfile, VirtualAccountToken, Forbidden),
+    (Operation::ListRoles, VirtualAccountToken, Forbidden),
+    (
+        Operation::ListAssignableRoles,
+        VirtualAccountToken,
+        Forbidden,
+    ),
+    (Operation::CreateRole, VirtualAccountToken, Forbidden),
+    (Operation::UpdateRole, VirtualAccountToken, Forbidden),
+    (Operation::DeleteRole, VirtualAccountToken, Forbidden),
+    (Operation::ListTeams, VirtualAccountToken, Forbidden),
+    (Operation::ViewTeam, VirtualAccountToken, Forbidden),
+    (Operation::CreateTeam, VirtualAccountToken, Forbidden),
+    (Operation::UpdateTeam, VirtualAccountToken, Forbidden),
+    (Operation::DeleteTeam, VirtualAccountToken, Forbidden),
+    (Operation::ManageTeamMembers, VirtualAccountToken, Forbidden),
+    (Operation::ListResources, VirtualAccountToken, Allow),
+    (Operation::ViewResource, VirtualAccountToken, Allow),
+    (Operation::CreateResource, VirtualAccountToken, Forbidden),
+    (Operation::DeleteResource, VirtualAccountToken, Forbidden),
+    (
+        Operation::ManageCollaborators,
+        VirtualAccountToken,
+        Forbidden,
+    ),
+    (Operation::CheckAccess, VirtualAccountToken, Forbidden),
+    (Operation::ListOwnTokens, VirtualAccountToken, Forbidden),
+    (Operation::CreateOwnToken, VirtualAccountToken, Forbidden),
+    (Operation::RevokeOwnToken, VirtualAccountToken, Forbidden),
+    (Operation::RevokeUserTokens, VirtualAccountToken, Forbidden),
+    (
+        Operation::ViewSecuritySettings,
+        VirtualAccountToken,
+        Forbidden,
+    ),
+    (
+        Operation::UpdateSecuritySettings,
+        VirtualAccountToken,
+        Forbidden,
+    ),
+    (
+        Operation::ListVirtualAccounts,
+        VirtualAccountToken,
+        Forbidden,
+    ),
+    (
+        Operation::ViewVirtualAccount,
+        VirtualAccountToken,
+        Forbidden,
+    ),
+    (
+        Operation::CreateVirtualAccount,
+        VirtualAccountToken,
+        Forbidden,
+    ),
+    (
+        Operation::RevealVirtualAccountToken,
+        VirtualAccountToken,
+        Forbidden,
+    ),
+    (
+        Operation::RegenerateVirtualAccountToken,
+        VirtualAccountToken,
+        Forbidden,
+    ),
+    (
+        Operation::DeleteVirtualAccount,
+        VirtualAccountToken,
+        Forbidden,
+    ),
+    (Operation::ListVirtualAccounts, Anonymous, Unauthenticated),
+    (Operation::ListVirtualAccounts, Admin, Allow),
+    (Operation::ListVirtualAccounts, Member, Forbidden),
+    (Operation::ListVirtualAccounts, TeamManager, Forbidden),
+    (Operation::ListVirtualAccounts, CustomRole, Forbidden),
+    (
+        Operation::ListVirtualAccounts,
+        DeactivatedAdmin,
+        Unauthenticated,
+    ),
+    (Operation::ListVirtualAccounts, OtherTenantAdmin, Allow),
+    (
+        Operation::ListVirtualAccounts,
+        ResourceCollaborator,
+        Forbidden,
+    ),
+    (Operation::ViewVirtualAccount, Anonymous, Unauthenticated),
+    (Operation::ViewVirtualAccount, Admin, Allow),
+    (Operation::ViewVirtualAccount, Member, Forbidden),
+    (Operation::ViewVirtualAccount, TeamManager, Forbidden),
+    (Operation::ViewVirtualAccount, CustomRole, Forbidden),
+    (
+        Operation::ViewVirtualAccount,
+        DeactivatedAdmin,
+        Unauthenticated,
+    ),
+    (Operation::ViewVirtualAccount, OtherTenantAdmin, NotFound),
+    (
+        Operation::ViewVirtualAccount,
+        ResourceCollaborator,
+        Forbidden,
+    ),
+    (Operation::CreateVirtualAccount, Anonymous, Unauthenticated),
+    (Operation::CreateVirtualAccount, Admin, Allow),
+    (Operation::CreateVirtualAccount, Member, Forbidden),
+    (Operation::CreateVirtualAccount, TeamManager, Forbidden),
+    (Operation::CreateVirtualAccount, CustomRole, Forbidden),
+    (
+        Operation::CreateVirtualAccount,
+        DeactivatedAdmin,
+        Unauthenticated,
+    ),
+    (Operation::CreateVirtualAccount, OtherTenantAdmin, NotFound),
+    (
+        Operation::CreateVirtualAccount,
+        ResourceCollaborator,
+        Forbidden,
+    ),
+    (
+        Operation::RevealVirtualAccountToken,
+        Anonymous,
+        Unauthenticated,
+    ),
+    (Operation::RevealVirtualAccountToken, Admin, Allow),
+    (Operation::RevealVirtualAccountToken, Member, Forbidden),
+    (Operation::RevealVirtualAccountToken, TeamManager, Forbidden),
+    (Operation::RevealVirtualAccountToken, CustomRole, Forbidden),
+    (
+        Operation::RevealVirtualAccountToken,
+        DeactivatedAdmin,
+        Unauthenticated,
+    ),
+    (
+        Operation::RevealVirtualAccountToken,
+        OtherTenantAdmin,
+        NotFound,
+    ),
+    (
+        Operation::RevealVirtualAccountToken,
+        ResourceCollaborator,
+        Forbidden,
+    ),
+    (
+        Operation::RegenerateVirtualAccountToken,
+        Anonymous,
+        Unauthenticated,
+    ),
+    (Operation::RegenerateVirtualAccountToken, Admin, Allow),
+    (Operation::RegenerateVirtualAccountToken, Member, Forbidden),
+    (
+        Operation::RegenerateVirtualAccountToken,
+        TeamManager,
+        Forbidden,
+    ),
+    (
+        Operation::RegenerateVirtualAccountToken,
+        CustomRole,
+        Forbidden,
+    ),
+    (
+        Operation::RegenerateVirtualAccountToken,
+        DeactivatedAdmin,
+        Unauthenticated,
+    ),
+    (
+        Operation::RegenerateVirtualAccountToken,
+        OtherTenantAdmin,
+        NotFound,
+    ),
+    (
+        Operation::RegenerateVirtualAccountToken,
+        ResourceCollaborator,
+        Forbidden,
+    ),
+    (Operation::DeleteVirtualAccount, Anonymous, Unauthenticated),
+    (Operation::DeleteVirtualAccount, Admin, Allow),
+    (Operation::DeleteVirtualAccount, Member, Forbidden),
+    (Operation::DeleteVirtualAccount, TeamManager, Forbidden),
+    (Operation::DeleteVirtualAccount, CustomRole, Forbidden),
+    (
+        Operation::DeleteVirtualAccount,
+        DeactivatedAdmin,
+        Unauthenticated,
+    ),
+    (Operation::DeleteVirtualAccount, OtherTenantAdmin, NotFound),
+    (
+        Operation::DeleteVirtualAccount,
+        ResourceCollaborator,
+        Forbidden,
+    ),
 ];
 
 /// Objects of the default tenant the operations act on.
@@ -386,6 +588,8 @@ struct Fixtures {
     /// A cluster, and a workspace in it on which the collaborator kind is Workspace Admin.
     cluster: ResourceId,
     workspace: ResourceId,
+    /// A virtual account owned by the fixture team.
+    account: VirtualAccountId,
 }
 
 const COLLABORATOR_EMAIL: &str = "matrix-collab@example.com";
@@ -626,6 +830,47 @@ async fn perform(
             .update_security_settings(SecuritySettings::default())
             .await
             .map(drop),
+        Operation::ListVirtualAccounts => scope
+            .list_virtual_accounts(VirtualAccountQuery::default())
+            .await
+            .map(drop),
+        Operation::ViewVirtualAccount => {
+            scope.get_virtual_account(fixtures.account).await.map(drop)
+        }
+        Operation::CreateVirtualAccount => scope
+            .create_virtual_account(fresh_account(fixtures.team))
+            .await
+            .map(drop),
+        Operation::RevealVirtualAccountToken => scope
+            .virtual_account_token(fixtures.account)
+            .await
+            .map(drop),
+        Operation::RegenerateVirtualAccountToken => scope
+            .regenerate_virtual_account_token(fixtures.account, 1)
+            .await
+            .map(drop),
+        Operation::DeleteVirtualAccount => {
+            let admin = ctx.actor(ctx.admin_id().await).await;
+            let doomed = ctx
+                .services
+                .scope(&admin)
+                .create_virtual_account(fresh_account(fixtures.team))
+                .await
+                .expect("fixture account")
+                .detail
+                .account
+                .id;
+            scope.delete_virtual_account(doomed).await
+        }
+    }
+}
+
+fn fresh_account(team: TeamId) -> NewVirtualAccount {
+    let n = ROLE_COUNTER.fetch_add(1, Ordering::SeqCst);
+    NewVirtualAccount {
+        name: format!("matrix-va-{n}"),
+        owner_team_id: team,
+        expires_at: None,
     }
 }
 
@@ -714,6 +959,7 @@ async fn actor_of(ctx: &TestCtx, kind: Kind, tenant_id: i64) -> Actor {
             tenant_id,
         ),
         ResourceCollaborator => return ctx.actor(ctx.user_id(COLLABORATOR_EMAIL).await).await,
+        VirtualAccountToken => unreachable!("made from a token in matrix_holds"),
         OtherTenantAdmin => {
             let other = ctx.other_tenant().await;
             (
@@ -764,6 +1010,7 @@ db_test!(matrix_holds, |ctx: TestCtx| async move {
         team: fresh_team(&ctx).await,
         cluster: ResourceId(0),
         workspace: ResourceId(0),
+        account: VirtualAccountId(0),
     };
     ctx.add_user(
         tenant.id,
@@ -782,13 +1029,46 @@ db_test!(matrix_holds, |ctx: TestCtx| async move {
         .unwrap()
         .resource
         .id;
+    let workspace = fresh_workspace(&ctx, cluster).await;
+    let account = scope
+        .create_virtual_account(fresh_account(fixtures.team))
+        .await
+        .unwrap();
+    // The virtual-account kind: its own account, Workspace Viewer on the fixture workspace.
+    let caller = scope
+        .create_virtual_account(NewVirtualAccount {
+            name: "matrix-caller".into(),
+            owner_team_id: fixtures.team,
+            expires_at: None,
+        })
+        .await
+        .unwrap();
+    scope
+        .add_collaborator(NewCollaborator {
+            resource_id: workspace,
+            subject: "virtualaccount:matrix-caller".into(),
+            role_id: ctx.role_id("workspace-viewer").await,
+        })
+        .await
+        .unwrap();
+    let caller_token = caller.token;
     let fixtures = Fixtures {
         cluster,
-        workspace: fresh_workspace(&ctx, cluster).await,
+        workspace,
+        account: account.detail.account.id,
         ..fixtures
     };
     for kind in KINDS {
-        let actor = actor_of(&ctx, *kind, tenant.id).await;
+        let actor = match kind {
+            VirtualAccountToken => ctx
+                .services
+                .auth()
+                .authenticate_token(&caller_token, "127.0.0.1")
+                .await
+                .unwrap()
+                .expect("the account's token opens the API"),
+            _ => actor_of(&ctx, *kind, tenant.id).await,
+        };
         let manages_team = *kind == TeamManager;
         if manages_team {
             let lead = NewTeamMembers {
@@ -805,22 +1085,30 @@ db_test!(matrix_holds, |ctx: TestCtx| async move {
                 *expected,
                 "{operation:?} as {kind:?}: {result:?}"
             );
-            // A refusal names the permission that is missing.
+            // A refusal names the permission that is missing (a virtual account is told it can
+            // only act on resources instead).
             if let (Err(DomainError::Forbidden(message)), Requirement::Permission(permission)) =
                 (&result, operation.requirement())
             {
-                assert!(message.contains(permission.key()), "{message}");
+                if *kind == VirtualAccountToken {
+                    assert!(message.contains("only act on the resources"), "{message}");
+                } else {
+                    assert!(message.contains(permission.key()), "{message}");
+                }
             }
             // The pure decision agrees, except that it cannot see tenants (NotFound comes from
             // looking the target up inside the actor's tenant).
-            if *expected != NotFound {
+            // (A virtual account is decided by `authorize_acting`, which is crate-internal.)
+            if *expected != NotFound && *kind != VirtualAccountToken {
                 let holds_on_resource = match operation {
                     Operation::CreateResource => matches!(kind, Admin | OtherTenantAdmin),
                     _ => matches!(kind, Admin | ResourceCollaborator),
                 };
+                // The default Team Manager role holds no virtual-account permission.
                 let standing = Standing {
                     manages_team,
                     holds_on_resource,
+                    team_manager_role_allows: false,
                 };
                 let decided = domain::authorize_with(&actor, *operation, standing).map(drop);
                 assert_eq!(

@@ -19,3 +19,4 @@ mod sessions;
 mod teams;
 mod tokens;
 mod user_admin;
+mod virtual_accounts;

@@ -98,17 +98,23 @@ fn internal() -> ApiError {
 
 /// Seed 004's wording for what a script most often gets wrong, with the way out.
 fn not_found_message(what: &str) -> String {
-    match what {
+    match what.to_ascii_lowercase().as_str() {
         "role" => "Role ID not found. List roles first to find the correct ID.".into(),
         "team" => "Team ID not found. List teams first to find the correct ID.".into(),
         "resource" => "Resource not found. Verify the resourceType and resourceId are correct. List the resources first to confirm.".into(),
-        other => {
-            let mut message = format!("{other} not found.");
+        _ => {
+            let mut message = format!("{what} not found.");
             if let Some(first) = message.get_mut(0..1) {
                 first.make_ascii_uppercase();
             }
             message
         }
+    }
+}
+
+impl From<domain::validation::FieldError> for ApiError {
+    fn from(error: domain::validation::FieldError) -> Self {
+        ApiError::invalid(&error.field, error.message)
     }
 }
 

@@ -80,7 +80,11 @@ pub async fn create(
             expires_at: body.expiration_date,
         })
         .await
-        .map_err(|e| rename_field(e.into(), "expires_at", "expirationDate"))?;
+        .map_err(|e| {
+            let mut error = ApiError::from(e);
+            error.rename_field("expires_at", "expirationDate");
+            error
+        })?;
     Ok((
         StatusCode::CREATED,
         Json(CreatedToken {
@@ -121,10 +125,4 @@ pub async fn revoke_all(
         .revoke_user_tokens(UserKey::Email(body.email))
         .await?;
     Ok(Json(Revoked { revoked }))
-}
-
-/// Domain field names are snake_case; the API's are camelCase.
-fn rename_field(mut error: ApiError, from: &str, to: &str) -> ApiError {
-    error.rename_field(from, to);
-    error
 }

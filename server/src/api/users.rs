@@ -1,12 +1,17 @@
 //! `/users`: the tenant's users.
 
 use crate::api::ApiError;
-use crate::api::extract::{ApiQuery, Caller};
-use crate::api::shapes::ListResponse;
+use crate::api::extract::{ApiJson, ApiQuery, Caller};
+use crate::api::shapes::{DataResponse, ListResponse};
 use axum::Json;
+use axum::extract::Path;
+use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
-use domain::dto::{RoleManagedBy, UserQuery, UserRow, UserStatus};
+use domain::dto::{
+    InviteRequest, LinkDelivery, RoleManagedBy, UserDetail, UserKey, UserQuery, UserRow, UserStatus,
+};
 use domain::ids::UserId;
+use domain::permissions::BuiltinRole;
 use serde::{Deserialize, Serialize};
 
 /// A user as the API shows them, with TrueFoundry's `metadata.tenantRoleManagedBy`.
@@ -71,4 +76,176 @@ pub async fn list(
         })
         .await?;
     Ok(Json(ListResponse::from_page(page)))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Register {
+    email: String,
+    /// Mail a one-time link to set a password; leave false for users who sign in with SSO.
+    #[serde(default)]
+    send_invite_email: bool,
+    /// The tenant role, by name (default `tenant-member`).
+    role: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Registered {
+    id: UserId,
+    email: String,
+    /// `emailed`, `shown` (mail is not configured: `setPasswordUrl` carries the link, once) or
+    /// `none` (no password asked for).
+    set_password: &'static str,
+    set_password_url: Option<String>,
+}
+
+/// `POST /users/register {email, sendInviteEmail, role?}` (user:ManageUsers). An address that
+/// already has a user is a 409 and changes nothing.
+pub async fn register(
+    caller: Caller,
+    ApiJson(body): ApiJson<Register>,
+) -> Result<(StatusCode, Json<DataResponse<Registered>>), ApiError> {
+    let scope = caller.scope();
+    let role_name = body
+        .role
+        .unwrap_or_else(|| BuiltinRole::Member.name().to_string());
+    let role = scope
+        .assignable_roles()
+        .await?
+        .into_iter()
+        .find(|r| r.name == role_name)
+        .ok_or_else(|| {
+            ApiError::invalid(
+                "role",
+                format!("There is no tenant role named {role_name}."),
+            )
+        })?;
+    let outcome = scope
+        .invite_users(InviteRequest {
+            emails: body.email,
+            role_id: role.id,
+            send_password_email: body.send_invite_email,
+        })
+        .await
+        .map_err(|e| {
+            let mut error = ApiError::from(e);
+            error.rename_field("emails", "email");
+            error.rename_field("role_id", "role");
+            error
+        })?;
+    if let Some(existing) = outcome.already_exist.first() {
+        return Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "conflict",
+            format!("A user with email {existing} already exists."),
+        ));
+    }
+    let invited = outcome
+        .invited
+        .into_iter()
+        .next()
+        .ok_or_else(|| ApiError::invalid("email", "Enter an email address."))?;
+    let (set_password, set_password_url) = match invited.set_password_link {
+        Some(LinkDelivery::Emailed { .. }) => ("emailed", None),
+        Some(LinkDelivery::Shown(link)) => ("shown", Some(link.url)),
+        None => ("none", None),
+    };
+    Ok((
+        StatusCode::CREATED,
+        Json(DataResponse {
+            data: Registered {
+                id: invited.id,
+                email: invited.email,
+                set_password,
+                set_password_url,
+            },
+        }),
+    ))
+}
+
+impl From<UserDetail> for UserJson {
+    fn from(detail: UserDetail) -> Self {
+        detail.user.into()
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ChangeRoles {
+    email: String,
+    /// One tenant role name (a user holds exactly one; teams add more).
+    roles: Vec<String>,
+}
+
+/// `PATCH /users/roles {email, roles: [name]}` (user:ManageUsers). The change is manual: SSO
+/// group mapping will not undo it.
+pub async fn change_roles(
+    caller: Caller,
+    ApiJson(body): ApiJson<ChangeRoles>,
+) -> Result<Json<DataResponse<UserJson>>, ApiError> {
+    let [role_name] = body.roles.as_slice() else {
+        return Err(ApiError::invalid(
+            "roles",
+            "Give exactly one tenant role: a user holds one (teams add more).",
+        ));
+    };
+    let scope = caller.scope();
+    let role = scope
+        .assignable_roles()
+        .await?
+        .into_iter()
+        .find(|r| &r.name == role_name)
+        .ok_or_else(|| {
+            ApiError::invalid(
+                "roles",
+                format!("There is no tenant role named {role_name}."),
+            )
+        })?;
+    let detail = scope
+        .change_user_role(UserKey::Email(body.email), role.id)
+        .await?;
+    Ok(Json(DataResponse {
+        data: detail.into(),
+    }))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ByEmail {
+    email: String,
+}
+
+/// `PATCH /users/deactivate {email}`: the user's sessions end and their tokens stop at once.
+pub async fn deactivate(
+    caller: Caller,
+    ApiJson(body): ApiJson<ByEmail>,
+) -> Result<Json<DataResponse<UserJson>>, ApiError> {
+    let detail = caller
+        .scope()
+        .deactivate_user(UserKey::Email(body.email))
+        .await?;
+    Ok(Json(DataResponse {
+        data: detail.into(),
+    }))
+}
+
+/// `PATCH /users/activate {email}`.
+pub async fn activate(
+    caller: Caller,
+    ApiJson(body): ApiJson<ByEmail>,
+) -> Result<Json<DataResponse<UserJson>>, ApiError> {
+    let detail = caller
+        .scope()
+        .activate_user(UserKey::Email(body.email))
+        .await?;
+    Ok(Json(DataResponse {
+        data: detail.into(),
+    }))
+}
+
+/// `DELETE /users/{id}`: refused while the user is in a team or holds a grant.
+pub async fn delete(caller: Caller, Path(id): Path<i64>) -> Result<StatusCode, ApiError> {
+    caller.scope().delete_user(UserId(id)).await?;
+    Ok(StatusCode::NO_CONTENT)
 }

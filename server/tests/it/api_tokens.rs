@@ -1,53 +1,12 @@
 //! The REST API with personal access tokens: bearer authentication, the token endpoints and
 //! the JSON errors, through the whole router.
 
-use crate::harness::{ADMIN_EMAIL, ADMIN_PASSWORD, TestApp, body_text, session_cookie};
+use crate::harness::{
+    ADMIN_EMAIL, ADMIN_PASSWORD, TestApp, admin_token, body_text, call, json_of, session_cookie,
+};
 use axum::body::Body;
-use axum::http::{Request, Response, StatusCode, header};
-use serde_json::{Value, json};
-
-async fn call(
-    app: &TestApp,
-    method: &str,
-    path: &str,
-    token: Option<&str>,
-    body: Option<Value>,
-) -> Response<Body> {
-    let mut builder = Request::builder()
-        .method(method)
-        .uri(path)
-        .header(header::ACCEPT, "application/json");
-    if let Some(token) = token {
-        builder = builder.header(header::AUTHORIZATION, format!("Bearer {token}"));
-    }
-    let request = match body {
-        Some(body) => builder
-            .header(header::CONTENT_TYPE, "application/json")
-            .body(Body::from(body.to_string())),
-        None => builder.body(Body::empty()),
-    };
-    app.send(request.expect("request")).await
-}
-
-async fn json_of(response: Response<Body>) -> Value {
-    let text = body_text(response).await;
-    serde_json::from_str(&text).unwrap_or_else(|e| panic!("not JSON ({e}): {text}"))
-}
-
-/// A token for the admin, made through the API with the admin's session cookie.
-async fn admin_token(app: &TestApp, name: &str) -> String {
-    let cookie =
-        session_cookie(&app.sign_in(ADMIN_EMAIL, ADMIN_PASSWORD, None).await).expect("cookie");
-    let request = Request::post("/api/svc/v1/personal-access-tokens")
-        .header(header::COOKIE, cookie)
-        .header(header::CONTENT_TYPE, "application/json")
-        .body(Body::from(json!({ "name": name }).to_string()))
-        .expect("request");
-    let response = app.send(request).await;
-    assert_eq!(response.status(), StatusCode::CREATED);
-    let created = json_of(response).await;
-    created["token"].as_str().expect("token").to_string()
-}
+use axum::http::{Request, StatusCode, header};
+use serde_json::json;
 
 #[tokio::test]
 async fn a_token_opens_the_api_until_it_is_revoked() {

@@ -5,6 +5,7 @@ use axum::http::{Request, Response, StatusCode, header};
 use domain::{BootstrapOutcome, Services, ServicesConfig};
 use migrations::{Migrator, MigratorTrait};
 use sea_orm::{ConnectOptions, Database, DatabaseConnection};
+use serde_json::{Value, json};
 use server::config::Config;
 use std::net::SocketAddr;
 use std::time::Duration;
@@ -201,4 +202,49 @@ pub fn location(response: &Response<Body>) -> Option<String> {
         .get(header::LOCATION)
         .and_then(|v| v.to_str().ok())
         .map(str::to_string)
+}
+
+/// A JSON API call, with a bearer token when given.
+pub async fn call(
+    app: &TestApp,
+    method: &str,
+    path: &str,
+    token: Option<&str>,
+    body: Option<Value>,
+) -> Response<Body> {
+    let mut builder = Request::builder()
+        .method(method)
+        .uri(path)
+        .header(header::ACCEPT, "application/json");
+    if let Some(token) = token {
+        builder = builder.header(header::AUTHORIZATION, format!("Bearer {token}"));
+    }
+    let request = match body {
+        Some(body) => builder
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(body.to_string())),
+        None => builder.body(Body::empty()),
+    };
+    app.send(request.expect("request")).await
+}
+
+/// The body as JSON (the test fails on anything else).
+pub async fn json_of(response: Response<Body>) -> Value {
+    let text = body_text(response).await;
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("not JSON ({e}): {text}"))
+}
+
+/// A token for the admin, made through the API with the admin's session cookie.
+pub async fn admin_token(app: &TestApp, name: &str) -> String {
+    let cookie =
+        session_cookie(&app.sign_in(ADMIN_EMAIL, ADMIN_PASSWORD, None).await).expect("cookie");
+    let request = Request::post("/api/svc/v1/personal-access-tokens")
+        .header(header::COOKIE, cookie)
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from(json!({ "name": name }).to_string()))
+        .expect("request");
+    let response = app.send(request).await;
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let created = json_of(response).await;
+    created["token"].as_str().expect("token").to_string()
 }

@@ -6,6 +6,7 @@
 
 mod harness;
 
+mod api_accounts;
 mod api_tokens;
 mod auth_flow;
 mod guards;

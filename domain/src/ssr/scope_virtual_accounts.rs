@@ -1,0 +1,465 @@
+//! Virtual accounts: created for a team, granted resource roles as `virtualaccount:<name>`,
+//! calling the API with their token. Whoever holds a virtual-account permission tenant-wide may
+//! use it on every virtual account; a manager of the owning team may use it on that team's
+//! accounts when the Team Manager role holds it (seed 001's FAQ recipe).
+
+use crate::dto::TeamMemberRole;
+use crate::dto::{
+    CreatedVirtualAccount, MAX_GRACE_PERIOD_DAYS, NewVirtualAccount, Page, RegeneratedToken,
+    TeamRef, VirtualAccountDetail, VirtualAccountQuery, VirtualAccountSummary,
+    VirtualAccountTokenRow,
+};
+use crate::ids::{TeamId, TokenId, VirtualAccountId};
+use crate::permissions::{BuiltinRole, Permission};
+use crate::ssr::access::SUBJECT_VIRTUAL_ACCOUNT;
+use crate::ssr::actor::UserActor;
+use crate::ssr::authorize::{Operation, Requirement, Standing, active_user, authorize_with};
+use crate::ssr::entities::{collaborator, role, team, team_member, token, user, virtual_account};
+use crate::ssr::error::{DomainError, DomainResult};
+use crate::ssr::scope::{Scope, lower_like, page_window, search_pattern};
+use crate::ssr::scope_resources::grants_of_virtual_account;
+use crate::ssr::scope_tokens::{API_TOKEN_PURPOSE, token_status, usable_at};
+use crate::ssr::secret::Secret;
+use crate::ssr::services::role_permissions;
+use crate::ssr::token_format::{self, TokenKind};
+use crate::validation::check_token_name;
+use chrono::{DateTime, Duration, SubsecRound, Utc};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect, Set, TransactionTrait,
+};
+use std::collections::BTreeMap;
+
+/// Seal purpose for virtual-account token values (see `Secret::seal`).
+const VA_TOKEN_SEAL: &str = "virtual-account-token";
+
+impl Scope<'_> {
+    /// Access > Virtual Accounts: every one with virtual-account:ReadVirtualAccount, else those
+    /// of the teams the actor manages (when the Team Manager role holds that permission).
+    pub async fn list_virtual_accounts(
+        &self,
+        query: VirtualAccountQuery,
+    ) -> DomainResult<Page<VirtualAccountSummary>> {
+        let me = active_user(self.actor)?;
+        let db = self.services.db();
+        let (limit, offset) = page_window(
+            query.limit,
+            query.offset,
+            VirtualAccountQuery::DEFAULT_LIMIT,
+            VirtualAccountQuery::MAX_LIMIT,
+        )?;
+        let read = Permission::ReadVirtualAccount;
+        let managed = managed_teams(db, me).await?;
+        let manager_may = !managed.is_empty() && team_manager_role_holds(db, me, read).await?;
+        let me = authorize_with(
+            self.actor,
+            Operation::ListVirtualAccounts,
+            Standing {
+                team_manager_role_allows: manager_may,
+                ..Standing::default()
+            },
+        )?;
+        let mut select = virtual_account::Entity::find()
+            .filter(virtual_account::Column::TenantId.eq(me.tenant_id.0));
+        if !me.permissions.contains(&read) {
+            select = select.filter(virtual_account::Column::OwnerTeamId.is_in(managed));
+        }
+        if let Some(pattern) = search_pattern(query.search.as_deref())? {
+            select = select.filter(lower_like(
+                virtual_account::Entity,
+                virtual_account::Column::Name,
+                &pattern,
+            ));
+        }
+        let total = select.clone().count(db).await?;
+        let rows = select
+            .order_by_asc(virtual_account::Column::Name)
+            .limit(limit)
+            .offset(offset)
+            .all(db)
+            .await?;
+        Ok(Page {
+            items: summaries(db, rows).await?,
+            total,
+            limit,
+            offset,
+        })
+    }
+
+    /// A virtual account's page: details, tokens (without values) and grants.
+    pub async fn get_virtual_account(
+        &self,
+        id: VirtualAccountId,
+    ) -> DomainResult<VirtualAccountDetail> {
+        let db = self.services.db();
+        let (me, account) = self
+            .on_account(db, id, Operation::ViewVirtualAccount)
+            .await?;
+        detail(db, me, account).await
+    }
+
+    /// Creates a virtual account for a team, with its first token.
+    pub async fn create_virtual_account(
+        &self,
+        new: NewVirtualAccount,
+    ) -> DomainResult<CreatedVirtualAccount> {
+        let me = active_user(self.actor)?;
+        let name = check_token_name("name", &new.name)?;
+        let now = Utc::now();
+        if new.expires_at.is_some_and(|at| at <= now) {
+            return Err(DomainError::validation(
+                "expires_at",
+                "The expiry date must be in the future.",
+            ));
+        }
+        let txn = self.services.db().begin().await?;
+        let owner = team::Entity::find_by_id(new.owner_team_id.0)
+            .filter(team::Column::TenantId.eq(me.tenant_id.0))
+            .one(&txn)
+            .await?
+            .ok_or_else(|| DomainError::NotFound("Team".into()))?;
+        let standing = owner_standing(&txn, me, owner.id, Permission::CreateVirtualAccount).await?;
+        let me = authorize_with(self.actor, Operation::CreateVirtualAccount, standing)?;
+        let taken = virtual_account::Entity::find()
+            .filter(virtual_account::Column::TenantId.eq(me.tenant_id.0))
+            .filter(virtual_account::Column::Name.eq(name.as_str()))
+            .count(&txn)
+            .await?
+            > 0;
+        if taken {
+            return Err(DomainError::Conflict(format!(
+                "A virtual account named {name} already exists."
+            )));
+        }
+        let account = virtual_account::ActiveModel {
+            tenant_id: Set(me.tenant_id.0),
+            name: Set(name),
+            owner_team_id: Set(owner.id),
+            expires_at: Set(new.expires_at),
+            created_by: Set(Some(me.user_id.0)),
+            created_at: Set(now),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await?;
+        let token = issue_account_token(&txn, self.services.secret(), &account, now).await?;
+        let detail = detail(&txn, me, account).await?;
+        txn.commit().await?;
+        tracing::info!(account = %detail.account.id, by = %me.user_id, "virtual account created");
+        Ok(CreatedVirtualAccount { detail, token })
+    }
+
+    /// The account's current token, for those who may manage it.
+    pub async fn virtual_account_token(&self, id: VirtualAccountId) -> DomainResult<String> {
+        let db = self.services.db();
+        let (me, account) = self
+            .on_account(db, id, Operation::RevealVirtualAccountToken)
+            .await?;
+        let current = current_token(db, account.id, Utc::now())
+            .await?
+            .ok_or_else(|| DomainError::NotFound("token".into()))?;
+        let value = current
+            .sealed_token
+            .as_deref()
+            .and_then(|sealed| self.services.secret().unseal(VA_TOKEN_SEAL, sealed))
+            .ok_or_else(|| {
+                DomainError::Conflict(
+                    "The token can no longer be read (the instance secret changed). Regenerate it."
+                        .into(),
+                )
+            })?;
+        tracing::info!(account = account.id, by = %me.user_id, "virtual account token revealed");
+        Ok(value)
+    }
+
+    /// Issues a new token. The tokens in use keep working for `grace_days` more days (0: they
+    /// stop at once), so deployments can switch over.
+    pub async fn regenerate_virtual_account_token(
+        &self,
+        id: VirtualAccountId,
+        grace_days: u32,
+    ) -> DomainResult<RegeneratedToken> {
+        if grace_days > MAX_GRACE_PERIOD_DAYS {
+            return Err(DomainError::validation(
+                "grace_period_days",
+                format!("The grace period is 0 to {MAX_GRACE_PERIOD_DAYS} days."),
+            ));
+        }
+        let txn = self.services.db().begin().await?;
+        let (me, account) = self
+            .on_account(&txn, id, Operation::RegenerateVirtualAccountToken)
+            .await?;
+        let now = Utc::now();
+        // Microseconds, as PostgreSQL stores them, so the answer equals what is stored.
+        let until = (now + Duration::days(i64::from(grace_days))).trunc_subsecs(6);
+        let previous = account_tokens(account.id)
+            .filter(usable_at(now))
+            .all(&txn)
+            .await?;
+        for old in previous {
+            // A replaced token keeps only the shorter of its own expiry and the grace period;
+            // it is no longer the one "show token" reveals, so its sealed copy goes.
+            let ends = old.expires_at.map_or(until, |at| at.min(until));
+            let mut active: token::ActiveModel = old.into();
+            if grace_days == 0 {
+                active.revoked_at = Set(Some(now));
+            } else {
+                active.expires_at = Set(Some(ends));
+            }
+            active.sealed_token = Set(None);
+            active.update(&txn).await?;
+        }
+        let token = issue_account_token(&txn, self.services.secret(), &account, now).await?;
+        txn.commit().await?;
+        tracing::info!(account = account.id, by = %me.user_id, grace_days, "virtual account token regenerated");
+        Ok(RegeneratedToken {
+            token,
+            previous_valid_until: (grace_days > 0).then_some(until),
+        })
+    }
+
+    /// Deletes a virtual account with its tokens and its collaborator grants.
+    pub async fn delete_virtual_account(&self, id: VirtualAccountId) -> DomainResult<()> {
+        let txn = self.services.db().begin().await?;
+        let (me, account) = self
+            .on_account(&txn, id, Operation::DeleteVirtualAccount)
+            .await?;
+        collaborator::Entity::delete_many()
+            .filter(collaborator::Column::SubjectKind.eq(SUBJECT_VIRTUAL_ACCOUNT))
+            .filter(collaborator::Column::SubjectId.eq(account.id))
+            .exec(&txn)
+            .await?;
+        virtual_account::Entity::delete_by_id(account.id)
+            .exec(&txn)
+            .await?;
+        txn.commit().await?;
+        tracing::info!(account = account.id, by = %me.user_id, "virtual account deleted");
+        Ok(())
+    }
+
+    /// The account `id` of the actor's tenant, after deciding `operation` on it.
+    async fn on_account(
+        &self,
+        db: &impl ConnectionTrait,
+        id: VirtualAccountId,
+        operation: Operation,
+    ) -> DomainResult<(&UserActor, virtual_account::Model)> {
+        let me = active_user(self.actor)?;
+        let account = virtual_account::Entity::find_by_id(id.0)
+            .filter(virtual_account::Column::TenantId.eq(me.tenant_id.0))
+            .one(db)
+            .await?
+            .ok_or_else(|| DomainError::NotFound("Virtual account".into()))?;
+        let permission = match operation.requirement() {
+            Requirement::PermissionOrOwningTeamManager(p) => p,
+            _ => Permission::ReadVirtualAccount,
+        };
+        let standing = owner_standing(db, me, account.owner_team_id, permission).await?;
+        let me = authorize_with(self.actor, operation, standing)?;
+        Ok((me, account))
+    }
+}
+
+/// The teams `me` manages.
+async fn managed_teams(db: &impl ConnectionTrait, me: &UserActor) -> DomainResult<Vec<i64>> {
+    Ok(team_member::Entity::find()
+        .filter(team_member::Column::UserId.eq(me.user_id.0))
+        .filter(team_member::Column::Role.eq(TeamMemberRole::Manager.as_str()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|m| m.team_id)
+        .collect())
+}
+
+/// Whether the tenant's Team Manager role holds `permission` (an Admin may edit it).
+async fn team_manager_role_holds(
+    db: &impl ConnectionTrait,
+    me: &UserActor,
+    permission: Permission,
+) -> DomainResult<bool> {
+    let Some(found) = role::Entity::find()
+        .filter(role::Column::TenantId.eq(me.tenant_id.0))
+        .filter(role::Column::Name.eq(BuiltinRole::TeamManager.name()))
+        .filter(role::Column::Builtin.eq(true))
+        .one(db)
+        .await?
+    else {
+        return Ok(false);
+    };
+    Ok(role_permissions(db, &found).await?.contains(&permission))
+}
+
+/// What `me` may do to an account owned by `owner_team` as that team's manager.
+async fn owner_standing(
+    db: &impl ConnectionTrait,
+    me: &UserActor,
+    owner_team: i64,
+    permission: Permission,
+) -> DomainResult<Standing> {
+    let manages = managed_teams(db, me).await?.contains(&owner_team);
+    Ok(Standing {
+        team_manager_role_allows: manages && team_manager_role_holds(db, me, permission).await?,
+        ..Standing::default()
+    })
+}
+
+/// The tokens of one virtual account, any status.
+fn account_tokens(account: i64) -> sea_orm::Select<token::Entity> {
+    token::Entity::find()
+        .filter(token::Column::Kind.eq(TokenKind::VirtualAccount.as_str()))
+        .filter(token::Column::VirtualAccountId.eq(account))
+}
+
+/// The newest usable token still kept sealed: the one "show token" reveals.
+async fn current_token(
+    db: &impl ConnectionTrait,
+    account: i64,
+    now: DateTime<Utc>,
+) -> DomainResult<Option<token::Model>> {
+    Ok(account_tokens(account)
+        .filter(usable_at(now))
+        .filter(token::Column::SealedToken.is_not_null())
+        .order_by_desc(token::Column::Id)
+        .one(db)
+        .await?)
+}
+
+/// A new token for `account`: stored as a keyed hash for lookups, and sealed so its managers
+/// can copy it again. It expires with the account.
+async fn issue_account_token(
+    db: &impl ConnectionTrait,
+    secret: &Secret,
+    account: &virtual_account::Model,
+    now: DateTime<Utc>,
+) -> DomainResult<String> {
+    let value = token_format::generate(TokenKind::VirtualAccount);
+    token::ActiveModel {
+        tenant_id: Set(account.tenant_id),
+        kind: Set(TokenKind::VirtualAccount.as_str().to_string()),
+        user_id: Set(None),
+        virtual_account_id: Set(Some(account.id)),
+        name: Set(account.name.clone()),
+        token_hash: Set(secret.keyed_hash(API_TOKEN_PURPOSE, &value)),
+        sealed_token: Set(Some(secret.seal(VA_TOKEN_SEAL, &value))),
+        created_at: Set(now),
+        expires_at: Set(None),
+        last_used_at: Set(None),
+        last_used_ip: Set(None),
+        revoked_at: Set(None),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok(value)
+}
+
+/// List rows for `accounts`, with their teams and creators read in two queries.
+async fn summaries(
+    db: &impl ConnectionTrait,
+    accounts: Vec<virtual_account::Model>,
+) -> DomainResult<Vec<VirtualAccountSummary>> {
+    let teams: BTreeMap<i64, String> = team::Entity::find()
+        .filter(team::Column::Id.is_in(accounts.iter().map(|a| a.owner_team_id)))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|t| (t.id, t.name))
+        .collect();
+    let creators: BTreeMap<i64, String> = user::Entity::find()
+        .filter(user::Column::Id.is_in(accounts.iter().filter_map(|a| a.created_by)))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u.email))
+        .collect();
+    let now = Utc::now();
+    Ok(accounts
+        .into_iter()
+        .map(|a| VirtualAccountSummary {
+            id: VirtualAccountId(a.id),
+            owner_team: TeamRef {
+                id: TeamId(a.owner_team_id),
+                name: teams.get(&a.owner_team_id).cloned().unwrap_or_default(),
+            },
+            expired: a.expires_at.is_some_and(|at| at <= now),
+            expires_at: a.expires_at,
+            created_at: a.created_at,
+            created_by: a.created_by.and_then(|u| creators.get(&u).cloned()),
+            name: a.name,
+        })
+        .collect())
+}
+
+async fn detail(
+    db: &impl ConnectionTrait,
+    me: &UserActor,
+    account: virtual_account::Model,
+) -> DomainResult<VirtualAccountDetail> {
+    let now = Utc::now();
+    let current = current_token(db, account.id, now).await?.map(|t| t.id);
+    let tokens = account_tokens(account.id)
+        .order_by_desc(token::Column::Id)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|t| VirtualAccountTokenRow {
+            id: TokenId(t.id),
+            created_at: t.created_at,
+            expires_at: t.expires_at,
+            last_used_at: t.last_used_at,
+            last_used_ip: t.last_used_ip.clone(),
+            status: token_status(&t, now),
+            current: Some(t.id) == current,
+        })
+        .collect::<Vec<_>>();
+    let grants = grants_of_virtual_account(db, account.id).await?;
+    let may = |permission: Permission| async move {
+        if me.permissions.contains(&permission) {
+            return Ok::<bool, DomainError>(true);
+        }
+        Ok(owner_standing(db, me, account.owner_team_id, permission)
+            .await?
+            .team_manager_role_allows)
+    };
+    let can_manage = may(Permission::ManageVirtualAccount).await?;
+    let can_delete = may(Permission::DeleteVirtualAccount).await?;
+    let account = summaries(db, vec![account])
+        .await?
+        .pop()
+        .ok_or_else(|| DomainError::Internal("summary of one account".into()))?;
+    Ok(VirtualAccountDetail {
+        account,
+        tokens,
+        grants,
+        can_manage,
+        can_delete,
+    })
+}
+
+/// The virtual account a token belongs to, if it may act now (not expired).
+pub(crate) async fn usable_account(
+    db: &impl ConnectionTrait,
+    account: i64,
+    now: DateTime<Utc>,
+) -> DomainResult<Option<virtual_account::Model>> {
+    Ok(virtual_account::Entity::find_by_id(account)
+        .one(db)
+        .await?
+        .filter(|a| a.expires_at.is_none_or(|at| at > now)))
+}
+
+/// The names of the virtual accounts a team owns (a team that owns some is not deleted).
+pub(crate) async fn accounts_owned_by(
+    db: &impl ConnectionTrait,
+    team: i64,
+) -> DomainResult<Vec<String>> {
+    Ok(virtual_account::Entity::find()
+        .filter(virtual_account::Column::OwnerTeamId.eq(team))
+        .order_by_asc(virtual_account::Column::Name)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|a| a.name)
+        .collect())
+}

@@ -1,0 +1,340 @@
+//! `/resources`, `/collaborators` (seed 004) and `/access/check`.
+
+use crate::api::ApiError;
+use crate::api::extract::{ApiJson, ApiQuery, Caller, Paging};
+use crate::api::shapes::{DataResponse, ListResponse, page_of};
+use axum::Json;
+use axum::extract::Path;
+use axum::http::StatusCode;
+use chrono::{DateTime, Utc};
+use domain::DomainError;
+use domain::dto::{
+    AccessAnswer, AccessPath, AccessQuestion, CollaboratorRow, NewCollaborator, NewResource,
+    ResourceDetail, ResourceSummary,
+};
+use domain::ids::{CollaboratorId, ResourceId, RoleId};
+use domain::resources::ResourceType;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ResourceJson {
+    id: ResourceId,
+    resource_type: ResourceType,
+    name: String,
+    /// A workspace's cluster.
+    parent_id: Option<ResourceId>,
+    created_by: Option<String>,
+    created_at: DateTime<Utc>,
+}
+
+impl From<ResourceSummary> for ResourceJson {
+    fn from(r: ResourceSummary) -> Self {
+        ResourceJson {
+            id: r.id,
+            resource_type: r.resource_type,
+            name: r.name,
+            parent_id: r.parent.map(|p| p.id),
+            created_by: r.created_by,
+            created_at: r.created_at,
+        }
+    }
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CollaboratorJson {
+    id: CollaboratorId,
+    subject: String,
+    role_id: RoleId,
+    /// The role's name, e.g. `workspace-admin`.
+    role: String,
+    granted_by: Option<String>,
+    granted_at: DateTime<Utc>,
+}
+
+impl From<CollaboratorRow> for CollaboratorJson {
+    fn from(c: CollaboratorRow) -> Self {
+        CollaboratorJson {
+            id: c.id,
+            subject: c.subject,
+            role_id: c.role.id,
+            role: c.role.name,
+            granted_by: c.granted_by,
+            granted_at: c.granted_at,
+        }
+    }
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ResourceDetailJson {
+    #[serde(flatten)]
+    resource: ResourceJson,
+    collaborators: Vec<CollaboratorJson>,
+}
+
+impl From<ResourceDetail> for ResourceDetailJson {
+    fn from(d: ResourceDetail) -> Self {
+        ResourceDetailJson {
+            resource: d.resource.into(),
+            collaborators: d.collaborators.into_iter().map(Into::into).collect(),
+        }
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ListResources {
+    resource_type: Option<ResourceType>,
+    limit: Option<u64>,
+    offset: Option<u64>,
+}
+
+/// `GET /resources?resourceType&limit&offset`: the resources the caller may read.
+pub async fn list(
+    caller: Caller,
+    ApiQuery(params): ApiQuery<ListResources>,
+) -> Result<Json<ListResponse<ResourceJson>>, ApiError> {
+    let all = caller.scope().list_resources(params.resource_type).await?;
+    let paging = Paging {
+        limit: params.limit,
+        offset: params.offset,
+    };
+    Ok(Json(ListResponse::from_page(page_of(all, &paging)?)))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct CreateResource {
+    resource_type: ResourceType,
+    name: String,
+    parent_id: Option<i64>,
+}
+
+/// `POST /resources {resourceType, name, parentId?}` (a workspace's parent is its cluster).
+pub async fn create(
+    caller: Caller,
+    ApiJson(body): ApiJson<CreateResource>,
+) -> Result<(StatusCode, Json<DataResponse<ResourceDetailJson>>), ApiError> {
+    let created = caller
+        .scope()
+        .create_resource(NewResource {
+            resource_type: body.resource_type,
+            name: body.name,
+            parent_id: body.parent_id.map(ResourceId),
+        })
+        .await
+        .map_err(|e| {
+            let mut error = ApiError::from(e);
+            error.rename_field("parent_id", "parentId");
+            error
+        })?;
+    Ok((
+        StatusCode::CREATED,
+        Json(DataResponse {
+            data: created.into(),
+        }),
+    ))
+}
+
+/// `GET /resources/{id}` with its collaborators.
+pub async fn get(
+    caller: Caller,
+    Path(id): Path<i64>,
+) -> Result<Json<DataResponse<ResourceDetailJson>>, ApiError> {
+    let detail = caller.scope().get_resource(ResourceId(id)).await?;
+    Ok(Json(DataResponse {
+        data: detail.into(),
+    }))
+}
+
+/// `DELETE /resources/{id}`.
+pub async fn delete(caller: Caller, Path(id): Path<i64>) -> Result<StatusCode, ApiError> {
+    caller.scope().delete_resource(ResourceId(id)).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// A resource named by type and id, as seed 004's calls name them.
+struct ResourceKey {
+    resource_type: ResourceType,
+    resource_id: i64,
+}
+
+/// The resource, when it exists in the caller's tenant and has that type (else seed 004's
+/// "Resource not found").
+async fn resource_of(caller: &Caller, key: &ResourceKey) -> Result<ResourceDetail, ApiError> {
+    let detail = caller
+        .scope()
+        .get_resource(ResourceId(key.resource_id))
+        .await?;
+    if detail.resource.resource_type != key.resource_type {
+        return Err(DomainError::NotFound("resource".into()).into());
+    }
+    Ok(detail)
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ListCollaborators {
+    resource_type: ResourceType,
+    resource_id: i64,
+    limit: Option<u64>,
+    offset: Option<u64>,
+}
+
+/// `GET /collaborators?resourceType&resourceId&limit&offset`.
+pub async fn list_collaborators(
+    caller: Caller,
+    ApiQuery(query): ApiQuery<ListCollaborators>,
+) -> Result<Json<ListResponse<CollaboratorJson>>, ApiError> {
+    let key = ResourceKey {
+        resource_type: query.resource_type,
+        resource_id: query.resource_id,
+    };
+    let detail = resource_of(&caller, &key).await?;
+    let paging = Paging {
+        limit: query.limit,
+        offset: query.offset,
+    };
+    Ok(Json(ListResponse::from_page(page_of(
+        detail.collaborators,
+        &paging,
+    )?)))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct AddCollaborator {
+    resource_type: ResourceType,
+    resource_id: i64,
+    subject: String,
+    role_id: i64,
+}
+
+/// `POST /collaborators {resourceType, resourceId, subject, roleId}`.
+pub async fn add_collaborator(
+    caller: Caller,
+    ApiJson(body): ApiJson<AddCollaborator>,
+) -> Result<(StatusCode, Json<DataResponse<ResourceDetailJson>>), ApiError> {
+    let key = ResourceKey {
+        resource_type: body.resource_type,
+        resource_id: body.resource_id,
+    };
+    resource_of(&caller, &key).await?;
+    let detail = caller
+        .scope()
+        .add_collaborator(NewCollaborator {
+            resource_id: ResourceId(body.resource_id),
+            subject: body.subject,
+            role_id: RoleId(body.role_id),
+        })
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(DataResponse {
+            data: detail.into(),
+        }),
+    ))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct RemoveCollaborator {
+    resource_type: ResourceType,
+    resource_id: i64,
+    subject: String,
+}
+
+/// `DELETE /collaborators {resourceType, resourceId, subject}`: every role of that subject on
+/// the resource.
+pub async fn remove_collaborator(
+    caller: Caller,
+    ApiJson(body): ApiJson<RemoveCollaborator>,
+) -> Result<Json<DataResponse<ResourceDetailJson>>, ApiError> {
+    let key = ResourceKey {
+        resource_type: body.resource_type,
+        resource_id: body.resource_id,
+    };
+    resource_of(&caller, &key).await?;
+    let detail = caller
+        .scope()
+        .remove_subject_grants(ResourceId(body.resource_id), &body.subject)
+        .await?;
+    Ok(Json(DataResponse {
+        data: detail.into(),
+    }))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct CheckAccess {
+    subject: String,
+    permission: String,
+    resource_type: ResourceType,
+    resource_id: i64,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AccessJson {
+    allowed: bool,
+    paths: Vec<PathJson>,
+    /// Why nothing counts, when something overrides the paths (a deactivated user).
+    blocked: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PathJson {
+    kind: domain::dto::AccessPathKind,
+    via_team: Option<String>,
+    role: String,
+    on_parent: Option<String>,
+    /// The console's wording, e.g. "team ml-engineers -> Workspace Viewer".
+    description: String,
+}
+
+impl From<AccessPath> for PathJson {
+    fn from(p: AccessPath) -> Self {
+        PathJson {
+            description: p.describe(),
+            kind: p.kind,
+            via_team: p.via_team,
+            role: p.role,
+            on_parent: p.on_parent,
+        }
+    }
+}
+
+impl From<AccessAnswer> for AccessJson {
+    fn from(a: AccessAnswer) -> Self {
+        AccessJson {
+            allowed: a.allowed,
+            paths: a.paths.into_iter().map(Into::into).collect(),
+            blocked: a.blocked,
+        }
+    }
+}
+
+/// `GET /access/check?subject&permission&resourceType&resourceId`: the Check access panel's
+/// answer, from the same function that enforces access.
+pub async fn check(
+    caller: Caller,
+    ApiQuery(query): ApiQuery<CheckAccess>,
+) -> Result<Json<AccessJson>, ApiError> {
+    let key = ResourceKey {
+        resource_type: query.resource_type,
+        resource_id: query.resource_id,
+    };
+    resource_of(&caller, &key).await?;
+    let answer = caller
+        .scope()
+        .check_access(AccessQuestion {
+            subject: query.subject,
+            permission: query.permission,
+            resource_id: ResourceId(query.resource_id),
+        })
+        .await?;
+    Ok(Json(answer.into()))
+}

@@ -1,0 +1,97 @@
+//! `/roles`: tenant roles and resource roles (seed 004).
+
+use crate::api::ApiError;
+use crate::api::extract::{ApiJson, ApiQuery, Caller, Paging};
+use crate::api::shapes::{DataResponse, ListResponse, page_of};
+use axum::Json;
+use axum::extract::Path;
+use axum::http::StatusCode;
+use domain::dto::{NewRole, RoleSummary};
+use domain::ids::RoleId;
+use domain::resources::ResourceType;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RoleJson {
+    id: RoleId,
+    name: String,
+    display_name: String,
+    description: String,
+    /// `null` for a tenant role.
+    resource_type: Option<ResourceType>,
+    builtin: bool,
+    /// Admin holds the whole catalog, whatever `permissions` lists.
+    all_permissions: bool,
+    permissions: Vec<String>,
+}
+
+impl From<RoleSummary> for RoleJson {
+    fn from(r: RoleSummary) -> Self {
+        RoleJson {
+            id: r.id,
+            name: r.name,
+            display_name: r.display_name,
+            description: r.description,
+            resource_type: r.resource_type,
+            builtin: r.builtin,
+            all_permissions: r.all_permissions,
+            permissions: r.permissions,
+        }
+    }
+}
+
+/// `GET /roles?limit&offset` (role:ListRoles).
+pub async fn list(
+    caller: Caller,
+    ApiQuery(paging): ApiQuery<Paging>,
+) -> Result<Json<ListResponse<RoleJson>>, ApiError> {
+    let roles = caller.scope().list_roles().await?;
+    Ok(Json(ListResponse::from_page(page_of(roles, &paging)?)))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct CreateRole {
+    name: String,
+    display_name: String,
+    description: String,
+    #[serde(default)]
+    resource_type: Option<ResourceType>,
+    permissions: Vec<String>,
+}
+
+/// `POST /roles {name, displayName, description, resourceType?, permissions}`.
+pub async fn create(
+    caller: Caller,
+    ApiJson(body): ApiJson<CreateRole>,
+) -> Result<(StatusCode, Json<DataResponse<RoleJson>>), ApiError> {
+    let created = caller
+        .scope()
+        .create_role(NewRole {
+            name: body.name,
+            display_name: body.display_name,
+            description: body.description,
+            permissions: body.permissions,
+            resource_type: body.resource_type,
+        })
+        .await
+        .map_err(|e| {
+            let mut error = ApiError::from(e);
+            error.rename_field("display_name", "displayName");
+            error.rename_field("resource_type", "resourceType");
+            error
+        })?;
+    Ok((
+        StatusCode::CREATED,
+        Json(DataResponse {
+            data: created.into(),
+        }),
+    ))
+}
+
+/// `DELETE /roles/{id}`: custom roles nobody holds.
+pub async fn delete(caller: Caller, Path(id): Path<i64>) -> Result<StatusCode, ApiError> {
+    caller.scope().delete_role(RoleId(id)).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
