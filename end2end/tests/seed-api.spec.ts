@@ -1,3 +1,4 @@
+import SwaggerParser from '@apidevtools/swagger-parser';
 import { APIRequestContext, expect, test } from '@playwright/test';
 import { ADMIN, baseUrl, hydrated, newPage, signIn } from '../support';
 
@@ -155,4 +156,48 @@ test('every seed 004 call answers as the seed describes', async ({ browser, play
   expect((await http.delete(api(`/teams/${teamId}`))).status()).toBe(204);
   expect((await http.delete(api(`/roles/${deployer.id}`))).status()).toBe(204);
   await http.dispose();
+});
+
+test('the OpenAPI document validates and the reference page is linked from the console', async ({ browser, request }) => {
+  const response = await request.get(api('/openapi.json'));
+  expect(response.status()).toBe(200);
+  const document = await response.json();
+  expect(document.openapi).toMatch(/^3\.1\./);
+  // Validates against the OpenAPI 3.1 schema and resolves every $ref.
+  await SwaggerParser.validate(structuredClone(document));
+  const paths = Object.keys(document.paths);
+  for (const path of [
+    '/roles',
+    '/roles/{id}',
+    '/teams',
+    '/teams/{id}',
+    '/teams/{id}/members',
+    '/teams/{id}/members/{subject}',
+    '/collaborators',
+    '/resources',
+    '/resources/{id}',
+    '/access/check',
+    '/users',
+    '/users/register',
+    '/users/roles',
+    '/users/deactivate',
+    '/users/activate',
+    '/users/{id}',
+    '/personal-access-tokens',
+    '/personal-access-tokens/{id}',
+    '/personal-access-tokens/revoke/all',
+    '/virtual-accounts',
+    '/virtual-accounts/{id}/token',
+    '/virtual-accounts/{id}/regenerate-token',
+  ]) {
+    expect(paths).toContain(path);
+  }
+
+  const admin = await newPage(browser);
+  await signIn(admin, ADMIN);
+  await admin.getByRole('link', { name: 'API reference' }).click();
+  await expect(admin).toHaveURL(/\/api\/svc\/v1\/docs$/);
+  await expect(admin.getByRole('heading', { name: 'Latchkey API reference' })).toBeVisible();
+  await expect(admin.getByText('POST /collaborators', { exact: true })).toBeVisible();
+  await admin.screenshot({ path: 'test-results/api-reference.png', fullPage: false });
 });

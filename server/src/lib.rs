@@ -7,6 +7,7 @@
 
 pub mod api;
 pub mod assets;
+pub mod bench;
 pub mod cli;
 pub mod config;
 pub mod guards;

@@ -104,6 +104,10 @@ fn ConsoleFrame(user: Result<CurrentUser, AppError>) -> impl IntoView {
                 <li>
                     <A href="/resources">"Resources"</A>
                 </li>
+                <li>
+                    // Served by the API, outside the console's router: a full page load.
+                    <a href="/api/svc/v1/docs" rel="external">"API reference"</a>
+                </li>
             </ul>
             <Show when=move || settings>
                 <h2 class="nav-heading">"Settings"</h2>

@@ -13,8 +13,11 @@ pub struct ApiError {
     body: ErrorBody,
 }
 
-#[derive(Debug, Serialize)]
-struct ErrorBody {
+/// Every error: a stable `code`, a sentence for people, and the input field it is about.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ErrorBody {
+    /// `invalid_request`, `unauthenticated`, `forbidden`, `not_found`, `conflict`, ...
+    #[schema(value_type = String)]
     code: &'static str,
     message: String,
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -83,8 +83,11 @@ fn query_rejection(rejection: &QueryRejection) -> ApiError {
 }
 
 /// `?limit=&offset=` of every list endpoint.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct Paging {
+    /// Items per page (1 to 200).
     pub limit: Option<u64>,
+    /// Items to skip.
     pub offset: Option<u64>,
 }

@@ -4,6 +4,7 @@
 
 mod error;
 mod extract;
+mod openapi;
 mod resources;
 mod roles;
 mod shapes;
@@ -13,6 +14,7 @@ mod users;
 mod virtual_accounts;
 
 pub use error::ApiError;
+pub use openapi::document as openapi_document;
 
 use crate::router::AppState;
 use axum::Router;
@@ -21,6 +23,8 @@ use axum::routing::{delete, get, patch, post};
 /// The API's routes, relative to `/api/svc/v1`.
 pub fn routes() -> Router<AppState> {
     Router::new()
+        .route("/openapi.json", get(openapi::openapi_json))
+        .route("/docs", get(openapi::reference_page))
         .route("/roles", get(roles::list).post(roles::create))
         .route("/roles/{id}", delete(roles::delete))
         .route("/teams", get(teams::list).post(teams::create))

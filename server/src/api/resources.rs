@@ -1,6 +1,7 @@
 //! `/resources`, `/collaborators` (seed 004) and `/access/check`.
 
 use crate::api::ApiError;
+use crate::api::error::ErrorBody;
 use crate::api::extract::{ApiJson, ApiQuery, Caller, Paging};
 use crate::api::shapes::{DataResponse, ListResponse, page_of};
 use axum::Json;
@@ -16,13 +17,16 @@ use domain::ids::{CollaboratorId, ResourceId, RoleId};
 use domain::resources::ResourceType;
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ResourceJson {
+    #[schema(value_type = i64)]
     id: ResourceId,
+    #[schema(value_type = String)]
     resource_type: ResourceType,
     name: String,
     /// A workspace's cluster.
+    #[schema(value_type = Option<i64>)]
     parent_id: Option<ResourceId>,
     created_by: Option<String>,
     created_at: DateTime<Utc>,
@@ -41,11 +45,13 @@ impl From<ResourceSummary> for ResourceJson {
     }
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct CollaboratorJson {
+    #[schema(value_type = i64)]
     id: CollaboratorId,
     subject: String,
+    #[schema(value_type = i64)]
     role_id: RoleId,
     /// The role's name, e.g. `workspace-admin`.
     role: String,
@@ -66,7 +72,7 @@ impl From<CollaboratorRow> for CollaboratorJson {
     }
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ResourceDetailJson {
     #[serde(flatten)]
@@ -83,15 +89,24 @@ impl From<ResourceDetail> for ResourceDetailJson {
     }
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ListResources {
+    #[param(value_type = Option<String>)]
     resource_type: Option<ResourceType>,
     limit: Option<u64>,
     offset: Option<u64>,
 }
 
 /// `GET /resources?resourceType&limit&offset`: the resources the caller may read.
+#[utoipa::path(
+    get,
+    path = "/resources",
+    tag = "resources",
+    params(ListResources),
+    responses((status = 200, body = ListResponse<ResourceJson>), (status = "4XX", description = "Refused: 400 names the field, 401 no valid token, 403 not allowed, 404 not found (or another tenant's), 409 conflict", body = ErrorBody))
+)]
 pub async fn list(
     caller: Caller,
     ApiQuery(params): ApiQuery<ListResources>,
@@ -104,15 +119,23 @@ pub async fn list(
     Ok(Json(ListResponse::from_page(page_of(all, &paging)?)))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct CreateResource {
+    #[schema(value_type = String)]
     resource_type: ResourceType,
     name: String,
     parent_id: Option<i64>,
 }
 
 /// `POST /resources {resourceType, name, parentId?}` (a workspace's parent is its cluster).
+#[utoipa::path(
+    post,
+    path = "/resources",
+    tag = "resources",
+    request_body = CreateResource,
+    responses((status = 201, body = DataResponse<ResourceDetailJson>), (status = "4XX", description = "Refused: 400 names the field, 401 no valid token, 403 not allowed, 404 not found (or another tenant's), 409 conflict", body = ErrorBody))
+)]
 pub async fn create(
     caller: Caller,
     ApiJson(body): ApiJson<CreateResource>,
@@ -139,6 +162,13 @@ pub async fn create(
 }
 
 /// `GET /resources/{id}` with its collaborators.
+#[utoipa::path(
+    get,
+    path = "/resources/{id}",
+    tag = "resources",
+    params(("id" = i64, Path, description = "Resource id")),
+    responses((status = 200, body = DataResponse<ResourceDetailJson>), (status = "4XX", description = "Refused: 400 names the field, 401 no valid token, 403 not allowed, 404 not found (or another tenant's), 409 conflict", body = ErrorBody))
+)]
 pub async fn get(
     caller: Caller,
     Path(id): Path<i64>,
@@ -150,6 +180,13 @@ pub async fn get(
 }
 
 /// `DELETE /resources/{id}`.
+#[utoipa::path(
+    delete,
+    path = "/resources/{id}",
+    tag = "resources",
+    params(("id" = i64, Path, description = "Resource id")),
+    responses((status = 204, description = "Deleted"), (status = "4XX", description = "Refused: 400 names the field, 401 no valid token, 403 not allowed, 404 not found (or another tenant's), 409 conflict", body = ErrorBody))
+)]
 pub async fn delete(caller: Caller, Path(id): Path<i64>) -> Result<StatusCode, ApiError> {
     caller.scope().delete_resource(ResourceId(id)).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -174,9 +211,11 @@ async fn resource_of(caller: &Caller, key: &ResourceKey) -> Result<ResourceDetai
     Ok(detail)
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ListCollaborators {
+    #[param(value_type = String)]
     resource_type: ResourceType,
     resource_id: i64,
     limit: Option<u64>,
@@ -184,6 +223,13 @@ pub struct ListCollaborators {
 }
 
 /// `GET /collaborators?resourceType&resourceId&limit&offset`.
+#[utoipa::path(
+    get,
+    path = "/collaborators",
+    tag = "collaborators",
+    params(ListCollaborators),
+    responses((status = 200, body = ListResponse<CollaboratorJson>), (status = "4XX", description = "Refused: 400 names the field, 401 no valid token, 403 not allowed, 404 not found (or another tenant's), 409 conflict", body = ErrorBody))
+)]
 pub async fn list_collaborators(
     caller: Caller,
     ApiQuery(query): ApiQuery<ListCollaborators>,
@@ -203,9 +249,10 @@ pub async fn list_collaborators(
     )?)))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct AddCollaborator {
+    #[schema(value_type = String)]
     resource_type: ResourceType,
     resource_id: i64,
     subject: String,
@@ -213,6 +260,13 @@ pub struct AddCollaborator {
 }
 
 /// `POST /collaborators {resourceType, resourceId, subject, roleId}`.
+#[utoipa::path(
+    post,
+    path = "/collaborators",
+    tag = "collaborators",
+    request_body = AddCollaborator,
+    responses((status = 201, body = DataResponse<ResourceDetailJson>), (status = "4XX", description = "Refused: 400 names the field, 401 no valid token, 403 not allowed, 404 not found (or another tenant's), 409 conflict", body = ErrorBody))
+)]
 pub async fn add_collaborator(
     caller: Caller,
     ApiJson(body): ApiJson<AddCollaborator>,
@@ -238,9 +292,10 @@ pub async fn add_collaborator(
     ))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct RemoveCollaborator {
+    #[schema(value_type = String)]
     resource_type: ResourceType,
     resource_id: i64,
     subject: String,
@@ -248,6 +303,13 @@ pub struct RemoveCollaborator {
 
 /// `DELETE /collaborators {resourceType, resourceId, subject}`: every role of that subject on
 /// the resource.
+#[utoipa::path(
+    delete,
+    path = "/collaborators",
+    tag = "collaborators",
+    request_body = RemoveCollaborator,
+    responses((status = 200, body = DataResponse<ResourceDetailJson>), (status = "4XX", description = "Refused: 400 names the field, 401 no valid token, 403 not allowed, 404 not found (or another tenant's), 409 conflict", body = ErrorBody))
+)]
 pub async fn remove_collaborator(
     caller: Caller,
     ApiJson(body): ApiJson<RemoveCollaborator>,
@@ -266,16 +328,18 @@ pub async fn remove_collaborator(
     }))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct CheckAccess {
     subject: String,
     permission: String,
+    #[param(value_type = String)]
     resource_type: ResourceType,
     resource_id: i64,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct AccessJson {
     allowed: bool,
@@ -284,9 +348,10 @@ pub struct AccessJson {
     blocked: Option<String>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct PathJson {
+    #[schema(value_type = String)]
     kind: domain::dto::AccessPathKind,
     via_team: Option<String>,
     role: String,
@@ -319,6 +384,13 @@ impl From<AccessAnswer> for AccessJson {
 
 /// `GET /access/check?subject&permission&resourceType&resourceId`: the Check access panel's
 /// answer, from the same function that enforces access.
+#[utoipa::path(
+    get,
+    path = "/access/check",
+    tag = "access",
+    params(CheckAccess),
+    responses((status = 200, body = AccessJson), (status = "4XX", description = "Refused: 400 names the field, 401 no valid token, 403 not allowed, 404 not found (or another tenant's), 409 conflict", body = ErrorBody))
+)]
 pub async fn check(
     caller: Caller,
     ApiQuery(query): ApiQuery<CheckAccess>,

@@ -1,6 +1,7 @@
 //! `/roles`: tenant roles and resource roles (seed 004).
 
 use crate::api::ApiError;
+use crate::api::error::ErrorBody;
 use crate::api::extract::{ApiJson, ApiQuery, Caller, Paging};
 use crate::api::shapes::{DataResponse, ListResponse, page_of};
 use axum::Json;
@@ -11,14 +12,16 @@ use domain::ids::RoleId;
 use domain::resources::ResourceType;
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct RoleJson {
+    #[schema(value_type = i64)]
     id: RoleId,
     name: String,
     display_name: String,
     description: String,
     /// `null` for a tenant role.
+    #[schema(value_type = Option<String>)]
     resource_type: Option<ResourceType>,
     builtin: bool,
     /// Admin holds the whole catalog, whatever `permissions` lists.
@@ -42,6 +45,13 @@ impl From<RoleSummary> for RoleJson {
 }
 
 /// `GET /roles?limit&offset` (role:ListRoles).
+#[utoipa::path(
+    get,
+    path = "/roles",
+    tag = "roles",
+    params(Paging),
+    responses((status = 200, body = ListResponse<RoleJson>), (status = "4XX", description = "Refused: 400 names the field, 401 no valid token, 403 not allowed, 404 not found (or another tenant's), 409 conflict", body = ErrorBody))
+)]
 pub async fn list(
     caller: Caller,
     ApiQuery(paging): ApiQuery<Paging>,
@@ -50,18 +60,26 @@ pub async fn list(
     Ok(Json(ListResponse::from_page(page_of(roles, &paging)?)))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct CreateRole {
     name: String,
     display_name: String,
     description: String,
     #[serde(default)]
+    #[schema(value_type = Option<String>)]
     resource_type: Option<ResourceType>,
     permissions: Vec<String>,
 }
 
 /// `POST /roles {name, displayName, description, resourceType?, permissions}`.
+#[utoipa::path(
+    post,
+    path = "/roles",
+    tag = "roles",
+    request_body = CreateRole,
+    responses((status = 201, body = DataResponse<RoleJson>), (status = "4XX", description = "Refused: 400 names the field, 401 no valid token, 403 not allowed, 404 not found (or another tenant's), 409 conflict", body = ErrorBody))
+)]
 pub async fn create(
     caller: Caller,
     ApiJson(body): ApiJson<CreateRole>,
@@ -91,6 +109,13 @@ pub async fn create(
 }
 
 /// `DELETE /roles/{id}`: custom roles nobody holds.
+#[utoipa::path(
+    delete,
+    path = "/roles/{id}",
+    tag = "roles",
+    params(("id" = i64, Path, description = "Role id")),
+    responses((status = 204, description = "Deleted"), (status = "4XX", description = "Refused: 400 names the field, 401 no valid token, 403 not allowed, 404 not found (or another tenant's), 409 conflict", body = ErrorBody))
+)]
 pub async fn delete(caller: Caller, Path(id): Path<i64>) -> Result<StatusCode, ApiError> {
     caller.scope().delete_role(RoleId(id)).await?;
     Ok(StatusCode::NO_CONTENT)

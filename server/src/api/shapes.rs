@@ -4,15 +4,16 @@ use crate::api::ApiError;
 use crate::api::extract::Paging;
 use domain::dto::Page;
 use serde::Serialize;
+use utoipa::ToSchema;
 
 /// A page of a list: `{"data": [...], "pagination": {"total", "limit", "offset"}}`.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct ListResponse<T> {
     pub data: Vec<T>,
     pub pagination: Pagination,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct Pagination {
     pub total: u64,
     pub limit: u64,
@@ -37,7 +38,7 @@ impl<T> ListResponse<T> {
 }
 
 /// A single object: `{"data": {...}}`.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct DataResponse<T> {
     pub data: T,
 }

@@ -1,6 +1,7 @@
 //! `/teams` and their members (seed 004).
 
 use crate::api::ApiError;
+use crate::api::error::ErrorBody;
 use crate::api::extract::{ApiJson, ApiQuery, Caller};
 use crate::api::shapes::{DataResponse, ListResponse};
 use axum::Json;
@@ -14,9 +15,10 @@ use domain::ids::{RoleId, TeamId, UserId};
 use domain::resources::Subject;
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct TeamJson {
+    #[schema(value_type = i64)]
     id: TeamId,
     name: String,
     description: String,
@@ -39,13 +41,15 @@ impl From<TeamSummary> for TeamJson {
     }
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct MemberJson {
     /// `user:<email>`.
     subject: String,
+    #[schema(value_type = i64)]
     user_id: UserId,
     display_name: String,
+    #[schema(value_type = String)]
     role: TeamMemberRole,
     added_at: DateTime<Utc>,
 }
@@ -62,7 +66,7 @@ impl From<TeamMemberRow> for MemberJson {
     }
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct TeamDetailJson {
     #[serde(flatten)]
@@ -81,7 +85,8 @@ impl From<TeamDetail> for TeamDetailJson {
     }
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct ListTeams {
     limit: Option<u64>,
@@ -90,6 +95,13 @@ pub struct ListTeams {
 }
 
 /// `GET /teams?limit&offset&query` (team:ReadTeam).
+#[utoipa::path(
+    get,
+    path = "/teams",
+    tag = "teams",
+    params(ListTeams),
+    responses((status = 200, body = ListResponse<TeamJson>), (status = "4XX", description = "Refused: 400 names the field, 401 no valid token, 403 not allowed, 404 not found (or another tenant's), 409 conflict", body = ErrorBody))
+)]
 pub async fn list(
     caller: Caller,
     ApiQuery(params): ApiQuery<ListTeams>,
@@ -106,6 +118,13 @@ pub async fn list(
 }
 
 /// `GET /teams/{id}`: the team with its members.
+#[utoipa::path(
+    get,
+    path = "/teams/{id}",
+    tag = "teams",
+    params(("id" = i64, Path, description = "Team id")),
+    responses((status = 200, body = DataResponse<TeamDetailJson>), (status = "4XX", description = "Refused: 400 names the field, 401 no valid token, 403 not allowed, 404 not found (or another tenant's), 409 conflict", body = ErrorBody))
+)]
 pub async fn get(
     caller: Caller,
     Path(id): Path<i64>,
@@ -116,7 +135,7 @@ pub async fn get(
     }))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct CreateTeam {
     name: String,
@@ -126,6 +145,13 @@ pub struct CreateTeam {
 }
 
 /// `POST /teams {name, description, roleId?}`.
+#[utoipa::path(
+    post,
+    path = "/teams",
+    tag = "teams",
+    request_body = CreateTeam,
+    responses((status = 201, body = DataResponse<TeamDetailJson>), (status = "4XX", description = "Refused: 400 names the field, 401 no valid token, 403 not allowed, 404 not found (or another tenant's), 409 conflict", body = ErrorBody))
+)]
 pub async fn create(
     caller: Caller,
     ApiJson(body): ApiJson<CreateTeam>,
@@ -152,16 +178,24 @@ pub async fn create(
 }
 
 /// `DELETE /teams/{id}`: the team, its memberships and its grants.
+#[utoipa::path(
+    delete,
+    path = "/teams/{id}",
+    tag = "teams",
+    params(("id" = i64, Path, description = "Team id")),
+    responses((status = 204, description = "Deleted"), (status = "4XX", description = "Refused: 400 names the field, 401 no valid token, 403 not allowed, 404 not found (or another tenant's), 409 conflict", body = ErrorBody))
+)]
 pub async fn delete(caller: Caller, Path(id): Path<i64>) -> Result<StatusCode, ApiError> {
     caller.scope().delete_team(TeamId(id)).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AddMember {
     /// `user:<email>`.
     subject: String,
+    #[schema(value_type = String)]
     role: TeamMemberRole,
 }
 
@@ -177,6 +211,14 @@ fn member_email(raw: &str) -> Result<String, ApiError> {
 }
 
 /// `POST /teams/{id}/members {subject, role}`: adds a user as `member` or `manager`.
+#[utoipa::path(
+    post,
+    path = "/teams/{id}/members",
+    tag = "teams",
+    params(("id" = i64, Path, description = "Team id")),
+    request_body = AddMember,
+    responses((status = 201, body = DataResponse<TeamDetailJson>), (status = 200, description = "Already a member: nothing changed", body = DataResponse<TeamDetailJson>), (status = "4XX", description = "Refused: 400 names the field, 401 no valid token, 403 not allowed, 404 not found (or another tenant's), 409 conflict", body = ErrorBody))
+)]
 pub async fn add_member(
     caller: Caller,
     Path(id): Path<i64>,
@@ -214,6 +256,13 @@ pub async fn add_member(
 }
 
 /// `DELETE /teams/{id}/members/{subject}`.
+#[utoipa::path(
+    delete,
+    path = "/teams/{id}/members/{subject}",
+    tag = "teams",
+    params(("id" = i64, Path, description = "Team id"), ("subject" = String, Path, description = "user:<email>")),
+    responses((status = 200, body = DataResponse<TeamDetailJson>), (status = "4XX", description = "Refused: 400 names the field, 401 no valid token, 403 not allowed, 404 not found (or another tenant's), 409 conflict", body = ErrorBody))
+)]
 pub async fn remove_member(
     caller: Caller,
     Path((id, subject)): Path<(i64, String)>,

@@ -1,6 +1,7 @@
 //! `/personal-access-tokens`: the caller's own tokens, and revoking all of a user's.
 
 use crate::api::ApiError;
+use crate::api::error::ErrorBody;
 use crate::api::extract::{ApiJson, ApiQuery, Caller, Paging};
 use crate::api::shapes::{DataResponse, ListResponse};
 use axum::Json;
@@ -12,15 +13,17 @@ use domain::ids::TokenId;
 use serde::{Deserialize, Serialize};
 
 /// A personal access token as the API shows it (never its value, except once at creation).
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct TokenJson {
+    #[schema(value_type = i64)]
     id: TokenId,
     name: String,
     created_at: DateTime<Utc>,
     expires_at: Option<DateTime<Utc>>,
     last_used_at: Option<DateTime<Utc>>,
     last_used_ip: Option<String>,
+    #[schema(value_type = String)]
     status: TokenStatus,
 }
 
@@ -39,6 +42,13 @@ impl From<TokenRow> for TokenJson {
 }
 
 /// `GET /personal-access-tokens?limit&offset`: the caller's tokens, newest first.
+#[utoipa::path(
+    get,
+    path = "/personal-access-tokens",
+    tag = "personal-access-tokens",
+    params(Paging),
+    responses((status = 200, body = ListResponse<TokenJson>), (status = "4XX", description = "Refused: 400 names the field, 401 no valid token, 403 not allowed, 404 not found (or another tenant's), 409 conflict", body = ErrorBody))
+)]
 pub async fn list(
     caller: Caller,
     ApiQuery(paging): ApiQuery<Paging>,
@@ -53,7 +63,7 @@ pub async fn list(
     Ok(Json(ListResponse::from_page(own.page)))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct CreateToken {
     name: String,
@@ -61,7 +71,7 @@ pub struct CreateToken {
     expiration_date: Option<DateTime<Utc>>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct CreatedToken {
     /// The token's value: shown only in this answer.
     token: String,
@@ -69,6 +79,13 @@ pub struct CreatedToken {
 }
 
 /// `POST /personal-access-tokens {name, expirationDate?}`: 201 with the token, once.
+#[utoipa::path(
+    post,
+    path = "/personal-access-tokens",
+    tag = "personal-access-tokens",
+    request_body = CreateToken,
+    responses((status = 201, body = CreatedToken), (status = "4XX", description = "Refused: 400 names the field, 401 no valid token, 403 not allowed, 404 not found (or another tenant's), 409 conflict", body = ErrorBody))
+)]
 pub async fn create(
     caller: Caller,
     ApiJson(body): ApiJson<CreateToken>,
@@ -95,6 +112,13 @@ pub async fn create(
 }
 
 /// `DELETE /personal-access-tokens/{id}`: revokes one of the caller's tokens.
+#[utoipa::path(
+    delete,
+    path = "/personal-access-tokens/{id}",
+    tag = "personal-access-tokens",
+    params(("id" = i64, Path, description = "Token id")),
+    responses((status = 200, body = DataResponse<TokenJson>), (status = "4XX", description = "Refused: 400 names the field, 401 no valid token, 403 not allowed, 404 not found (or another tenant's), 409 conflict", body = ErrorBody))
+)]
 pub async fn revoke(
     caller: Caller,
     Path(id): Path<i64>,
@@ -103,19 +127,26 @@ pub async fn revoke(
     Ok(Json(DataResponse { data: row.into() }))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RevokeAll {
     email: String,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct Revoked {
     revoked: u64,
 }
 
 /// `DELETE /personal-access-tokens/revoke/all {email}`: revokes every token of a user
 /// (user:ManageUsers).
+#[utoipa::path(
+    delete,
+    path = "/personal-access-tokens/revoke/all",
+    tag = "personal-access-tokens",
+    request_body = RevokeAll,
+    responses((status = 200, body = Revoked), (status = "4XX", description = "Refused: 400 names the field, 401 no valid token, 403 not allowed, 404 not found (or another tenant's), 409 conflict", body = ErrorBody))
+)]
 pub async fn revoke_all(
     caller: Caller,
     ApiJson(body): ApiJson<RevokeAll>,

@@ -1,6 +1,7 @@
 //! `/users`: the tenant's users.
 
 use crate::api::ApiError;
+use crate::api::error::ErrorBody;
 use crate::api::extract::{ApiJson, ApiQuery, Caller};
 use crate::api::shapes::{DataResponse, ListResponse};
 use axum::Json;
@@ -15,23 +16,26 @@ use domain::permissions::BuiltinRole;
 use serde::{Deserialize, Serialize};
 
 /// A user as the API shows them, with TrueFoundry's `metadata.tenantRoleManagedBy`.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct UserJson {
+    #[schema(value_type = i64)]
     id: UserId,
     email: String,
     display_name: String,
     /// The tenant role's name, e.g. `tenant-admin`.
     roles: Vec<String>,
+    #[schema(value_type = String)]
     status: UserStatus,
     teams: Vec<String>,
     last_login_at: Option<DateTime<Utc>>,
     metadata: UserMetadata,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct UserMetadata {
+    #[schema(value_type = String)]
     tenant_role_managed_by: RoleManagedBy,
 }
 
@@ -52,7 +56,8 @@ impl From<UserRow> for UserJson {
     }
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct ListUsers {
     limit: Option<u64>,
@@ -62,6 +67,13 @@ pub struct ListUsers {
 }
 
 /// `GET /users?limit&offset&query` (user:ListUsers).
+#[utoipa::path(
+    get,
+    path = "/users",
+    tag = "users",
+    params(ListUsers),
+    responses((status = 200, body = ListResponse<UserJson>), (status = "4XX", description = "Refused: 400 names the field, 401 no valid token, 403 not allowed, 404 not found (or another tenant's), 409 conflict", body = ErrorBody))
+)]
 pub async fn list(
     caller: Caller,
     ApiQuery(params): ApiQuery<ListUsers>,
@@ -78,7 +90,7 @@ pub async fn list(
     Ok(Json(ListResponse::from_page(page)))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Register {
     email: String,
@@ -89,9 +101,10 @@ pub struct Register {
     role: Option<String>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Registered {
+    #[schema(value_type = i64)]
     id: UserId,
     email: String,
     /// `emailed`, `shown` (mail is not configured: `setPasswordUrl` carries the link, once) or
@@ -102,6 +115,13 @@ pub struct Registered {
 
 /// `POST /users/register {email, sendInviteEmail, role?}` (user:ManageUsers). An address that
 /// already has a user is a 409 and changes nothing.
+#[utoipa::path(
+    post,
+    path = "/users/register",
+    tag = "users",
+    request_body = Register,
+    responses((status = 201, body = DataResponse<Registered>), (status = "4XX", description = "Refused: 400 names the field, 401 no valid token, 403 not allowed, 404 not found (or another tenant's), 409 conflict", body = ErrorBody))
+)]
 pub async fn register(
     caller: Caller,
     ApiJson(body): ApiJson<Register>,
@@ -170,7 +190,7 @@ impl From<UserDetail> for UserJson {
     }
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ChangeRoles {
     email: String,
@@ -180,6 +200,13 @@ pub struct ChangeRoles {
 
 /// `PATCH /users/roles {email, roles: [name]}` (user:ManageUsers). The change is manual: SSO
 /// group mapping will not undo it.
+#[utoipa::path(
+    patch,
+    path = "/users/roles",
+    tag = "users",
+    request_body = ChangeRoles,
+    responses((status = 200, body = DataResponse<UserJson>), (status = "4XX", description = "Refused: 400 names the field, 401 no valid token, 403 not allowed, 404 not found (or another tenant's), 409 conflict", body = ErrorBody))
+)]
 pub async fn change_roles(
     caller: Caller,
     ApiJson(body): ApiJson<ChangeRoles>,
@@ -210,13 +237,20 @@ pub async fn change_roles(
     }))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ByEmail {
     email: String,
 }
 
 /// `PATCH /users/deactivate {email}`: the user's sessions end and their tokens stop at once.
+#[utoipa::path(
+    patch,
+    path = "/users/deactivate",
+    tag = "users",
+    request_body = ByEmail,
+    responses((status = 200, body = DataResponse<UserJson>), (status = "4XX", description = "Refused: 400 names the field, 401 no valid token, 403 not allowed, 404 not found (or another tenant's), 409 conflict", body = ErrorBody))
+)]
 pub async fn deactivate(
     caller: Caller,
     ApiJson(body): ApiJson<ByEmail>,
@@ -231,6 +265,13 @@ pub async fn deactivate(
 }
 
 /// `PATCH /users/activate {email}`.
+#[utoipa::path(
+    patch,
+    path = "/users/activate",
+    tag = "users",
+    request_body = ByEmail,
+    responses((status = 200, body = DataResponse<UserJson>), (status = "4XX", description = "Refused: 400 names the field, 401 no valid token, 403 not allowed, 404 not found (or another tenant's), 409 conflict", body = ErrorBody))
+)]
 pub async fn activate(
     caller: Caller,
     ApiJson(body): ApiJson<ByEmail>,
@@ -245,6 +286,13 @@ pub async fn activate(
 }
 
 /// `DELETE /users/{id}`: refused while the user is in a team or holds a grant.
+#[utoipa::path(
+    delete,
+    path = "/users/{id}",
+    tag = "users",
+    params(("id" = i64, Path, description = "User id")),
+    responses((status = 204, description = "Deleted"), (status = "4XX", description = "Refused: 400 names the field, 401 no valid token, 403 not allowed, 404 not found (or another tenant's), 409 conflict", body = ErrorBody))
+)]
 pub async fn delete(caller: Caller, Path(id): Path<i64>) -> Result<StatusCode, ApiError> {
     caller.scope().delete_user(UserId(id)).await?;
     Ok(StatusCode::NO_CONTENT)

@@ -1,6 +1,7 @@
 //! `/virtual-accounts`: accounts for applications, their tokens and regeneration.
 
 use crate::api::ApiError;
+use crate::api::error::ErrorBody;
 use crate::api::extract::{ApiJson, ApiQuery, Caller};
 use crate::api::shapes::{DataResponse, ListResponse};
 use axum::Json;
@@ -14,13 +15,15 @@ use domain::dto::{
 use domain::ids::{TeamId, VirtualAccountId};
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct VirtualAccountJson {
+    #[schema(value_type = i64)]
     id: VirtualAccountId,
     name: String,
     /// `virtualaccount:<name>`, as collaborator grants name it.
     subject: String,
+    #[schema(value_type = i64)]
     owner_team_id: TeamId,
     owner_team: String,
     expiration_date: Option<DateTime<Utc>>,
@@ -45,14 +48,16 @@ impl From<VirtualAccountSummary> for VirtualAccountJson {
     }
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct AccountTokenJson {
+    #[schema(value_type = i64)]
     id: domain::ids::TokenId,
     created_at: DateTime<Utc>,
     expires_at: Option<DateTime<Utc>>,
     last_used_at: Option<DateTime<Utc>>,
     last_used_ip: Option<String>,
+    #[schema(value_type = String)]
     status: domain::dto::TokenStatus,
     current: bool,
 }
@@ -71,10 +76,12 @@ impl From<VirtualAccountTokenRow> for AccountTokenJson {
     }
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct GrantJson {
+    #[schema(value_type = String)]
     resource_type: domain::resources::ResourceType,
+    #[schema(value_type = i64)]
     resource_id: domain::ids::ResourceId,
     resource_name: String,
     role: String,
@@ -91,7 +98,7 @@ impl From<UserGrant> for GrantJson {
     }
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct VirtualAccountDetailJson {
     #[serde(flatten)]
@@ -110,7 +117,8 @@ impl From<VirtualAccountDetail> for VirtualAccountDetailJson {
     }
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct ListAccounts {
     limit: Option<u64>,
@@ -119,6 +127,13 @@ pub struct ListAccounts {
 }
 
 /// `GET /virtual-accounts?limit&offset&query`.
+#[utoipa::path(
+    get,
+    path = "/virtual-accounts",
+    tag = "virtual-accounts",
+    params(ListAccounts),
+    responses((status = 200, body = ListResponse<VirtualAccountJson>), (status = "4XX", description = "Refused: 400 names the field, 401 no valid token, 403 not allowed, 404 not found (or another tenant's), 409 conflict", body = ErrorBody))
+)]
 pub async fn list(
     caller: Caller,
     ApiQuery(params): ApiQuery<ListAccounts>,
@@ -134,7 +149,7 @@ pub async fn list(
     Ok(Json(ListResponse::from_page(page)))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct CreateAccount {
     name: String,
@@ -142,7 +157,7 @@ pub struct CreateAccount {
     expiration_date: Option<DateTime<Utc>>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct CreatedAccount {
     data: VirtualAccountDetailJson,
     /// The account's first token (its managers can fetch it again).
@@ -150,6 +165,13 @@ pub struct CreatedAccount {
 }
 
 /// `POST /virtual-accounts {name, ownerTeamId, expirationDate?}`: 201 with the first token.
+#[utoipa::path(
+    post,
+    path = "/virtual-accounts",
+    tag = "virtual-accounts",
+    request_body = CreateAccount,
+    responses((status = 201, body = CreatedAccount), (status = "4XX", description = "Refused: 400 names the field, 401 no valid token, 403 not allowed, 404 not found (or another tenant's), 409 conflict", body = ErrorBody))
+)]
 pub async fn create(
     caller: Caller,
     ApiJson(body): ApiJson<CreateAccount>,
@@ -177,6 +199,13 @@ pub async fn create(
 }
 
 /// `GET /virtual-accounts/{id}`.
+#[utoipa::path(
+    get,
+    path = "/virtual-accounts/{id}",
+    tag = "virtual-accounts",
+    params(("id" = i64, Path, description = "Virtual account id")),
+    responses((status = 200, body = DataResponse<VirtualAccountDetailJson>), (status = "4XX", description = "Refused: 400 names the field, 401 no valid token, 403 not allowed, 404 not found (or another tenant's), 409 conflict", body = ErrorBody))
+)]
 pub async fn get(
     caller: Caller,
     Path(id): Path<i64>,
@@ -191,6 +220,13 @@ pub async fn get(
 }
 
 /// `DELETE /virtual-accounts/{id}`: the account, its tokens and its grants.
+#[utoipa::path(
+    delete,
+    path = "/virtual-accounts/{id}",
+    tag = "virtual-accounts",
+    params(("id" = i64, Path, description = "Virtual account id")),
+    responses((status = 204, description = "Deleted"), (status = "4XX", description = "Refused: 400 names the field, 401 no valid token, 403 not allowed, 404 not found (or another tenant's), 409 conflict", body = ErrorBody))
+)]
 pub async fn delete(caller: Caller, Path(id): Path<i64>) -> Result<StatusCode, ApiError> {
     caller
         .scope()
@@ -199,12 +235,19 @@ pub async fn delete(caller: Caller, Path(id): Path<i64>) -> Result<StatusCode, A
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct TokenValue {
     token: String,
 }
 
 /// `GET /virtual-accounts/{id}/token` (virtual-account:ManageVirtualAccount).
+#[utoipa::path(
+    get,
+    path = "/virtual-accounts/{id}/token",
+    tag = "virtual-accounts",
+    params(("id" = i64, Path, description = "Virtual account id")),
+    responses((status = 200, body = TokenValue), (status = "4XX", description = "Refused: 400 names the field, 401 no valid token, 403 not allowed, 404 not found (or another tenant's), 409 conflict", body = ErrorBody))
+)]
 pub async fn token(caller: Caller, Path(id): Path<i64>) -> Result<Json<TokenValue>, ApiError> {
     let token = caller
         .scope()
@@ -213,13 +256,13 @@ pub async fn token(caller: Caller, Path(id): Path<i64>) -> Result<Json<TokenValu
     Ok(Json(TokenValue { token }))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Regenerate {
     grace_period_in_days: u32,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Regenerated {
     token: String,
@@ -227,6 +270,14 @@ pub struct Regenerated {
 }
 
 /// `POST /virtual-accounts/{id}/regenerate-token {gracePeriodInDays}`.
+#[utoipa::path(
+    post,
+    path = "/virtual-accounts/{id}/regenerate-token",
+    tag = "virtual-accounts",
+    params(("id" = i64, Path, description = "Virtual account id")),
+    request_body = Regenerate,
+    responses((status = 200, body = Regenerated), (status = "4XX", description = "Refused: 400 names the field, 401 no valid token, 403 not allowed, 404 not found (or another tenant's), 409 conflict", body = ErrorBody))
+)]
 pub async fn regenerate_token(
     caller: Caller,
     Path(id): Path<i64>,
