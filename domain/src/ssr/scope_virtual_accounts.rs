@@ -28,7 +28,7 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
     QueryOrder, QuerySelect, Set, TransactionTrait,
 };
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// Seal purpose for virtual-account token values (see `Secret::seal`).
 const VA_TOKEN_SEAL: &str = "virtual-account-token";
@@ -278,6 +278,16 @@ async fn team_manager_role_holds(
     me: &UserActor,
     permission: Permission,
 ) -> DomainResult<bool> {
+    Ok(team_manager_role_permissions(db, me)
+        .await?
+        .contains(&permission))
+}
+
+/// The permissions of the tenant's Team Manager role (an Admin may have edited them).
+async fn team_manager_role_permissions(
+    db: &impl ConnectionTrait,
+    me: &UserActor,
+) -> DomainResult<BTreeSet<Permission>> {
     let Some(found) = role::Entity::find()
         .filter(role::Column::TenantId.eq(me.tenant_id.0))
         .filter(role::Column::Name.eq(BuiltinRole::TeamManager.name()))
@@ -285,9 +295,9 @@ async fn team_manager_role_holds(
         .one(db)
         .await?
     else {
-        return Ok(false);
+        return Ok(BTreeSet::new());
     };
-    Ok(role_permissions(db, &found).await?.contains(&permission))
+    role_permissions(db, &found).await
 }
 
 /// What `me` may do to an account owned by `owner_team` as that team's manager.
@@ -414,16 +424,20 @@ async fn detail(
         })
         .collect::<Vec<_>>();
     let grants = grants_of_virtual_account(db, account.id).await?;
-    let may = |permission: Permission| async move {
-        if me.permissions.contains(&permission) {
-            return Ok::<bool, DomainError>(true);
-        }
-        Ok(owner_standing(db, me, account.owner_team_id, permission)
-            .await?
-            .team_manager_role_allows)
+    // The same rule as `owner_standing`, with the memberships and the role read once for both.
+    let as_manager = if managed_teams(db, me)
+        .await?
+        .contains(&account.owner_team_id)
+    {
+        team_manager_role_permissions(db, me).await?
+    } else {
+        BTreeSet::new()
     };
-    let can_manage = may(Permission::ManageVirtualAccount).await?;
-    let can_delete = may(Permission::DeleteVirtualAccount).await?;
+    let may = |permission: Permission| {
+        me.permissions.contains(&permission) || as_manager.contains(&permission)
+    };
+    let can_manage = may(Permission::ManageVirtualAccount);
+    let can_delete = may(Permission::DeleteVirtualAccount);
     let account = summaries(db, vec![account])
         .await?
         .pop()

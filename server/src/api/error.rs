@@ -47,11 +47,17 @@ impl ApiError {
         self.status
     }
 
-    /// Names the field as this transport's callers know it (`expires_at` is `expirationDate`).
-    pub fn rename_field(&mut self, from: &str, to: &str) {
-        if self.body.field.as_deref() == Some(from) {
-            self.body.field = Some(to.to_string());
+    /// `error`, with the domain's field names turned into those this endpoint's callers send
+    /// (`expires_at` is `expirationDate`): each pair is (domain name, API name).
+    pub fn naming_fields(error: DomainError, names: &[(&str, &str)]) -> Self {
+        let mut error = ApiError::from(error);
+        if let Some((_, to)) = names
+            .iter()
+            .find(|(from, _)| error.body.field.as_deref() == Some(*from))
+        {
+            error.body.field = Some((*to).to_string());
         }
+        error
     }
 }
 

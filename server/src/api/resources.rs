@@ -148,11 +148,7 @@ pub async fn create(
             parent_id: body.parent_id.map(ResourceId),
         })
         .await
-        .map_err(|e| {
-            let mut error = ApiError::from(e);
-            error.rename_field("parent_id", "parentId");
-            error
-        })?;
+        .map_err(|e| ApiError::naming_fields(e, &[("parent_id", "parentId")]))?;
     Ok((
         StatusCode::CREATED,
         Json(DataResponse {

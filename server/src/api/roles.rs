@@ -95,10 +95,13 @@ pub async fn create(
         })
         .await
         .map_err(|e| {
-            let mut error = ApiError::from(e);
-            error.rename_field("display_name", "displayName");
-            error.rename_field("resource_type", "resourceType");
-            error
+            ApiError::naming_fields(
+                e,
+                &[
+                    ("display_name", "displayName"),
+                    ("resource_type", "resourceType"),
+                ],
+            )
         })?;
     Ok((
         StatusCode::CREATED,

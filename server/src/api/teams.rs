@@ -164,11 +164,7 @@ pub async fn create(
             role_id: body.role_id.map(RoleId),
         })
         .await
-        .map_err(|e| {
-            let mut error = ApiError::from(e);
-            error.rename_field("role_id", "roleId");
-            error
-        })?;
+        .map_err(|e| ApiError::naming_fields(e, &[("role_id", "roleId")]))?;
     Ok((
         StatusCode::CREATED,
         Json(DataResponse {
@@ -235,11 +231,7 @@ pub async fn add_member(
             },
         )
         .await
-        .map_err(|e| {
-            let mut error = ApiError::from(e);
-            error.rename_field("emails", "subject");
-            error
-        })?;
+        .map_err(|e| ApiError::naming_fields(e, &[("emails", "subject")]))?;
     let status = if outcome.added.is_empty() {
         // Already a member: nothing changed (the role stays as it was).
         StatusCode::OK

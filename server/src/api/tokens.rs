@@ -97,11 +97,7 @@ pub async fn create(
             expires_at: body.expiration_date,
         })
         .await
-        .map_err(|e| {
-            let mut error = ApiError::from(e);
-            error.rename_field("expires_at", "expirationDate");
-            error
-        })?;
+        .map_err(|e| ApiError::naming_fields(e, &[("expires_at", "expirationDate")]))?;
     Ok((
         StatusCode::CREATED,
         Json(CreatedToken {

@@ -148,12 +148,7 @@ pub async fn register(
             send_password_email: body.send_invite_email,
         })
         .await
-        .map_err(|e| {
-            let mut error = ApiError::from(e);
-            error.rename_field("emails", "email");
-            error.rename_field("role_id", "role");
-            error
-        })?;
+        .map_err(|e| ApiError::naming_fields(e, &[("emails", "email"), ("role_id", "role")]))?;
     if let Some(existing) = outcome.already_exist.first() {
         return Err(ApiError::new(
             StatusCode::CONFLICT,

@@ -184,11 +184,7 @@ pub async fn create(
             expires_at: body.expiration_date,
         })
         .await
-        .map_err(|e| {
-            let mut error = ApiError::from(e);
-            error.rename_field("expires_at", "expirationDate");
-            error
-        })?;
+        .map_err(|e| ApiError::naming_fields(e, &[("expires_at", "expirationDate")]))?;
     Ok((
         StatusCode::CREATED,
         Json(CreatedAccount {
@@ -287,11 +283,7 @@ pub async fn regenerate_token(
         .scope()
         .regenerate_virtual_account_token(VirtualAccountId(id), body.grace_period_in_days)
         .await
-        .map_err(|e| {
-            let mut error = ApiError::from(e);
-            error.rename_field("grace_period_days", "gracePeriodInDays");
-            error
-        })?;
+        .map_err(|e| ApiError::naming_fields(e, &[("grace_period_days", "gracePeriodInDays")]))?;
     Ok(Json(Regenerated {
         token: regenerated.token,
         previous_token_valid_until: regenerated.previous_valid_until,
