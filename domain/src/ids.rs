@@ -50,3 +50,7 @@ id_type!(
     /// A virtual account: an API caller owned by a team, not a person.
     VirtualAccountId
 );
+id_type!(
+    /// An OIDC identity provider of a tenant.
+    IdentityProviderId
+);

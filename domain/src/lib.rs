@@ -9,6 +9,7 @@ pub mod dto;
 pub mod ids;
 pub mod permissions;
 pub mod resources;
+pub mod sso;
 pub mod validation;
 
 #[cfg(feature = "ssr")]

@@ -135,6 +135,11 @@ pub fn check_team_name(field: &str, raw: &str) -> Result<String, FieldError> {
     check_slug(field, raw, "ml-engineers")
 }
 
+/// An identity provider's slug, which names it in its redirect URL (`okta`, `google-corp`).
+pub fn check_provider_slug(field: &str, raw: &str) -> Result<String, FieldError> {
+    check_slug(field, raw, "okta-corp")
+}
+
 pub const TOKEN_NAME_MIN: usize = 3;
 pub const TOKEN_NAME_MAX: usize = 36;
 

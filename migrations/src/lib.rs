@@ -9,6 +9,7 @@ mod m20261124_000003_create_mail_outbox;
 mod m20261124_000004_create_teams;
 mod m20261124_000005_create_resources;
 mod m20261124_000006_create_tokens;
+mod m20261125_000007_create_identity_providers;
 
 pub struct Migrator;
 
@@ -22,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000004_create_teams::Migration),
             Box::new(m20261124_000005_create_resources::Migration),
             Box::new(m20261124_000006_create_tokens::Migration),
+            Box::new(m20261125_000007_create_identity_providers::Migration),
         ]
     }
 }

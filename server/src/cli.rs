@@ -5,6 +5,7 @@ use clap::{Parser, Subcommand};
 use domain::dto::NewToken;
 use domain::{BootstrapOutcome, MailTransport, Services, ServicesConfig};
 use migrations::{Migrator, MigratorTrait};
+use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{ConnectOptions, Database, DatabaseConnection};
 use std::io::{IsTerminal, Read};
 use std::net::SocketAddr;
@@ -166,6 +167,22 @@ pub async fn connect(config: &Config) -> Result<DatabaseConnection, String> {
     options
         .sqlx_logging(false)
         .acquire_timeout(Duration::from_secs(10));
+    if config.sqlite_file().is_some() {
+        // SeaORM opens a single SQLite connection unless told otherwise, which queues every
+        // query of every request behind one another. In WAL mode readers do not block each
+        // other or the writer; writers start with BEGIN IMMEDIATE (domain) and wait their
+        // turn for up to the busy timeout. NORMAL sync is WAL's durable-on-checkpoint setting.
+        options
+            .max_connections(config.database_max_connections)
+            .map_sqlx_sqlite_opts(|sqlite| {
+                sqlite
+                    .journal_mode(SqliteJournalMode::Wal)
+                    .synchronous(SqliteSynchronous::Normal)
+                    .busy_timeout(Duration::from_secs(5))
+            });
+    } else if config.database_url.starts_with("postgres") {
+        options.max_connections(config.database_max_connections);
+    }
     // The URL may carry a password: name only the kind of database in errors.
     Database::connect(options).await.map_err(|e| {
         let kind = if config.database_url.starts_with("sqlite") {

@@ -15,6 +15,16 @@ pub struct Config {
     )]
     pub database_url: String,
 
+    /// Most database connections open at once. A file-backed SQLite database runs in WAL mode,
+    /// so its readers work in parallel too (writers take turns).
+    #[arg(
+        long,
+        env = "LATCHKEY_DATABASE_MAX_CONNECTIONS",
+        default_value_t = 10,
+        global = true
+    )]
+    pub database_max_connections: u32,
+
     /// Address the server listens on.
     #[arg(
         long,
@@ -115,6 +125,9 @@ impl Config {
         {
             return Err("LATCHKEY_PUBLIC_URL must start with http:// or https://".into());
         }
+        if self.database_max_connections < 1 {
+            return Err("LATCHKEY_DATABASE_MAX_CONNECTIONS must be at least 1".into());
+        }
         if !(self.database_url.starts_with("sqlite:") || self.database_url.starts_with("postgres"))
         {
             return Err("LATCHKEY_DATABASE_URL must be a sqlite: or postgres:// URL".into());
@@ -135,8 +148,8 @@ impl Config {
         }
     }
 
-    /// For a file-backed SQLite URL, the directory the file lives in (created at start).
-    pub fn sqlite_directory(&self) -> Option<PathBuf> {
+    /// For a file-backed SQLite URL, the file.
+    pub fn sqlite_file(&self) -> Option<PathBuf> {
         let rest = self
             .database_url
             .strip_prefix("sqlite://")
@@ -145,7 +158,12 @@ impl Config {
         if path.is_empty() || path.contains(":memory:") || path.starts_with("file:") {
             return None;
         }
-        PathBuf::from(path)
+        Some(PathBuf::from(path))
+    }
+
+    /// For a file-backed SQLite URL, the directory the file lives in (created at start).
+    pub fn sqlite_directory(&self) -> Option<PathBuf> {
+        self.sqlite_file()?
             .parent()
             .filter(|p| !p.as_os_str().is_empty())
             .map(PathBuf::from)

@@ -5,8 +5,10 @@ use crate::ids::{TenantId, UserId};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+mod sso;
 mod tokens;
 mod virtual_accounts;
+pub use sso::*;
 pub use tokens::*;
 pub use virtual_accounts::*;
 
@@ -531,6 +533,18 @@ pub struct CollaboratorRow {
     pub role: RoleRef,
     pub granted_by: Option<String>,
     pub granted_at: DateTime<Utc>,
+}
+
+/// A page of a resource's collaborators, oldest grant first.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CollaboratorQuery {
+    pub limit: Option<u64>,
+    pub offset: Option<u64>,
+}
+
+impl CollaboratorQuery {
+    pub const DEFAULT_LIMIT: u64 = 50;
+    pub const MAX_LIMIT: u64 = 200;
 }
 
 /// Grant a role on a resource.

@@ -11,13 +11,14 @@
 
 use crate::dto::{AccessAnswer, AccessPath, AccessPathKind, UserStatus};
 use crate::permissions::Permission;
-use crate::ssr::effective::{HeldRole, held_role, held_roles};
+use crate::ssr::authorize::Acting;
+use crate::ssr::effective::{HeldRole, held_as, held_roles};
 use crate::ssr::entities::{collaborator, resource, role, team, user, virtual_account};
 use crate::ssr::error::DomainResult;
 use crate::ssr::scope::teams_of;
+use crate::ssr::services::roles_by_id;
 use chrono::Utc;
 use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
-use std::collections::BTreeMap;
 
 /// Collaborator subject kinds as stored.
 pub(crate) const SUBJECT_USER: &str = "user";
@@ -38,6 +39,24 @@ struct Grant {
     held: HeldRole,
 }
 
+/// Which of a subject's grants to read.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum GrantsOn<'a> {
+    /// All of them, for lists that filter many resources.
+    Everywhere,
+    /// Only those on these resources (one resource and its parent cluster): an indexed read
+    /// of a few rows, however many grants the subject holds elsewhere.
+    Resources(&'a [i64]),
+}
+
+/// A collaborator subject whose grants count: the principal itself, or one of its teams.
+struct Holder {
+    kind: &'static str,
+    id: i64,
+    /// The team's name, when the grants come through a team.
+    via_team: Option<String>,
+}
+
 /// Everything that decides what one subject may do on resources.
 pub(crate) struct SubjectAccess {
     blocked: Option<String>,
@@ -46,32 +65,42 @@ pub(crate) struct SubjectAccess {
 }
 
 impl SubjectAccess {
+    /// Any principal's access, read fresh, with all its grants ("Check access").
     pub(crate) async fn load(
         db: &impl ConnectionTrait,
         principal: &Principal,
     ) -> DomainResult<SubjectAccess> {
-        // (subject kind, subject id, the team it goes through)
-        let mut subjects: Vec<(&str, i64, Option<team::Model>)> = Vec::new();
+        let mut holders = Vec::new();
         let mut blocked = None;
         let tenant_roles = match principal {
             Principal::User(found) => {
                 if UserStatus::parse(&found.status) != Some(UserStatus::Active) {
                     blocked = Some("The user is deactivated: nothing grants them access.".into());
                 }
-                subjects.push((SUBJECT_USER, found.id, None));
+                holders.push(Holder {
+                    kind: SUBJECT_USER,
+                    id: found.id,
+                    via_team: None,
+                });
                 let teams: Vec<team::Model> = teams_of(db, [found.id])
                     .await?
                     .into_iter()
                     .map(|(_, team, _)| team)
                     .collect();
-                for member_of in &teams {
-                    subjects.push((SUBJECT_TEAM, member_of.id, Some(member_of.clone())));
-                }
+                holders.extend(teams.iter().map(|t| Holder {
+                    kind: SUBJECT_TEAM,
+                    id: t.id,
+                    via_team: Some(t.name.clone()),
+                }));
                 let own = role::Entity::find_by_id(found.role_id).one(db).await?;
                 held_roles(db, own.as_ref(), &teams).await?
             }
             Principal::Team(found) => {
-                subjects.push((SUBJECT_TEAM, found.id, Some(found.clone())));
+                holders.push(Holder {
+                    kind: SUBJECT_TEAM,
+                    id: found.id,
+                    via_team: Some(found.name.clone()),
+                });
                 held_roles(db, None, std::slice::from_ref(found)).await?
             }
             Principal::VirtualAccount(found) => {
@@ -79,46 +108,57 @@ impl SubjectAccess {
                     blocked =
                         Some("The virtual account has expired: nothing grants it access.".into());
                 }
-                subjects.push((SUBJECT_VIRTUAL_ACCOUNT, found.id, None));
+                holders.push(Holder {
+                    kind: SUBJECT_VIRTUAL_ACCOUNT,
+                    id: found.id,
+                    via_team: None,
+                });
                 Vec::new()
             }
         };
-        let mut condition = Condition::any();
-        for (kind, id, _) in &subjects {
-            condition = condition.add(
-                Condition::all()
-                    .add(collaborator::Column::SubjectKind.eq(*kind))
-                    .add(collaborator::Column::SubjectId.eq(*id)),
-            );
-        }
-        // In the order they were granted, so explanations read the same every time.
-        let rows = collaborator::Entity::find()
-            .filter(condition)
-            .order_by_asc(collaborator::Column::Id)
-            .all(db)
-            .await?;
-        let mut roles: BTreeMap<i64, role::Model> = BTreeMap::new();
-        for found in role::Entity::find()
-            .filter(role::Column::Id.is_in(rows.iter().map(|r| r.role_id)))
-            .all(db)
-            .await?
-        {
-            roles.insert(found.id, found);
-        }
-        let mut grants = Vec::new();
-        for row in rows {
-            let Some(granted) = roles.get(&row.role_id) else {
-                continue;
-            };
-            let via_team = subjects
-                .iter()
-                .find(|(kind, id, _)| *kind == row.subject_kind && *id == row.subject_id)
-                .and_then(|(_, _, via)| via.as_ref().map(|t| t.name.clone()));
-            grants.push(Grant {
-                resource_id: row.resource_id,
-                held: held_role(db, via_team, granted).await?,
-            });
-        }
+        let grants = grants_of(db, &holders, GrantsOn::Everywhere).await?;
+        Ok(SubjectAccess {
+            blocked,
+            tenant_roles,
+            grants,
+        })
+    }
+
+    /// The acting user's or virtual account's access, from the teams and tenant roles its
+    /// actor was built with at the start of this request, plus its grants `on`.
+    pub(crate) async fn of_acting(
+        db: &impl ConnectionTrait,
+        me: Acting<'_>,
+        on: GrantsOn<'_>,
+    ) -> DomainResult<SubjectAccess> {
+        let (holders, tenant_roles, blocked) = match me {
+            Acting::User(user) => {
+                let mut holders = vec![Holder {
+                    kind: SUBJECT_USER,
+                    id: user.user_id.0,
+                    via_team: None,
+                }];
+                holders.extend(user.standing.teams.iter().map(|t| Holder {
+                    kind: SUBJECT_TEAM,
+                    id: t.id,
+                    via_team: Some(t.name.clone()),
+                }));
+                let blocked = (user.status != UserStatus::Active)
+                    .then(|| "The user is deactivated: nothing grants them access.".to_string());
+                (holders, user.standing.roles.clone(), blocked)
+            }
+            // The account's expiry was checked when its token was accepted for this request.
+            Acting::VirtualAccount(account) => (
+                vec![Holder {
+                    kind: SUBJECT_VIRTUAL_ACCOUNT,
+                    id: account.id.0,
+                    via_team: None,
+                }],
+                Vec::new(),
+                None,
+            ),
+        };
+        let grants = grants_of(db, &holders, on).await?;
         Ok(SubjectAccess {
             blocked,
             tenant_roles,
@@ -177,4 +217,51 @@ fn path(kind: AccessPathKind, held: &HeldRole, on_parent: Option<String>) -> Acc
         role: held.role_name.clone(),
         on_parent,
     }
+}
+
+/// The grants made to any of `holders`, limited to `on`, in the order they were granted (so
+/// explanations read the same every time), with their roles' permissions.
+async fn grants_of(
+    db: &impl ConnectionTrait,
+    holders: &[Holder],
+    on: GrantsOn<'_>,
+) -> DomainResult<Vec<Grant>> {
+    let mut condition = Condition::any();
+    for holder in holders {
+        condition = condition.add(
+            Condition::all()
+                .add(collaborator::Column::SubjectKind.eq(holder.kind))
+                .add(collaborator::Column::SubjectId.eq(holder.id)),
+        );
+    }
+    let mut query = collaborator::Entity::find().filter(condition);
+    if let GrantsOn::Resources(ids) = on {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        query = query.filter(collaborator::Column::ResourceId.is_in(ids.iter().copied()));
+    }
+    let rows = query.order_by_asc(collaborator::Column::Id).all(db).await?;
+    if rows.is_empty() {
+        return Ok(Vec::new());
+    }
+    let roles = roles_by_id(db, rows.iter().map(|r| r.role_id)).await?;
+    let mut held_by = Vec::new();
+    let mut on_resources = Vec::new();
+    for row in &rows {
+        let Some(granted) = roles.get(&row.role_id) else {
+            continue;
+        };
+        let via_team = holders
+            .iter()
+            .find(|h| h.kind == row.subject_kind && h.id == row.subject_id)
+            .and_then(|h| h.via_team.clone());
+        held_by.push((via_team, granted));
+        on_resources.push(row.resource_id);
+    }
+    Ok(on_resources
+        .into_iter()
+        .zip(held_as(db, held_by).await?)
+        .map(|(resource_id, held)| Grant { resource_id, held })
+        .collect())
 }

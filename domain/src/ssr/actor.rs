@@ -1,7 +1,9 @@
 use crate::dto::UserStatus;
 use crate::ids::{RoleId, TenantId, TokenId, UserId, VirtualAccountId};
 use crate::permissions::Permission;
+use crate::ssr::effective::TenantStanding;
 use std::collections::BTreeSet;
+use std::sync::Arc;
 
 /// Who is making a request, resolved once per request by the transport and handed to
 /// `Services::scope`. Built only by the services (from a session or a token), so a
@@ -49,6 +51,9 @@ pub struct UserActor {
     /// they do not hold themselves.
     pub is_admin: bool,
     pub auth: AuthMethod,
+    /// The teams and tenant roles behind `permissions`, read with them, so resource decisions
+    /// in the same request need not read them again.
+    pub(crate) standing: Arc<TenantStanding>,
 }
 
 impl UserActor {

@@ -13,7 +13,7 @@ use crate::validation::{
 };
 use chrono::Utc;
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set, TransactionTrait};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
 
 /// Hash purpose label for setup links (see `Secret::keyed_hash`).
 pub(crate) const SETUP_TOKEN_PURPOSE: &str = "setup-link";
@@ -150,7 +150,7 @@ impl<'a> Authenticator<'a> {
             .secret()
             .keyed_hash(SETUP_TOKEN_PURPOSE, &form.token);
 
-        let txn = self.services.db().begin().await?;
+        let txn = self.services.begin_write().await?;
         let tenant = self.services.default_tenant(&txn).await?;
         let now = Utc::now();
         // Spend the link first, conditionally: of two concurrent submissions only one wins.

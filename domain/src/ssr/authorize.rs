@@ -55,6 +55,8 @@ pub enum Operation {
     ListResources,
     /// A resource's page and collaborators: the type's read permission on it.
     ViewResource,
+    /// A page of a resource's collaborators (the API's list): the type's read permission on it.
+    ListCollaborators,
     /// Record a resource: the type's create permission (a workspace: or on its cluster).
     CreateResource,
     /// Delete a resource: the type's delete permission on it.
@@ -75,6 +77,14 @@ pub enum Operation {
     ViewSecuritySettings,
     /// Change the security settings (limits on personal access tokens).
     UpdateSecuritySettings,
+    /// Settings > Identity Providers: the providers and their configuration (never a secret).
+    ListIdentityProviders,
+    /// Add an identity provider.
+    CreateIdentityProvider,
+    /// Change an identity provider's configuration and rules.
+    UpdateIdentityProvider,
+    /// Delete an identity provider.
+    DeleteIdentityProvider,
     /// Access > Virtual Accounts: all of them with virtual-account:ReadVirtualAccount, or those
     /// of the teams one manages when the Team Manager role holds it.
     ListVirtualAccounts,
@@ -145,6 +155,7 @@ impl Operation {
         Operation::ManageTeamMembers,
         Operation::ListResources,
         Operation::ViewResource,
+        Operation::ListCollaborators,
         Operation::CreateResource,
         Operation::DeleteResource,
         Operation::ManageCollaborators,
@@ -161,6 +172,10 @@ impl Operation {
         Operation::RevealVirtualAccountToken,
         Operation::RegenerateVirtualAccountToken,
         Operation::DeleteVirtualAccount,
+        Operation::ListIdentityProviders,
+        Operation::CreateIdentityProvider,
+        Operation::UpdateIdentityProvider,
+        Operation::DeleteIdentityProvider,
     ];
 
     pub fn requirement(self) -> Requirement {
@@ -172,6 +187,7 @@ impl Operation {
             | Operation::CreateOwnToken
             | Operation::RevokeOwnToken => Requirement::SignedIn,
             Operation::ViewResource
+            | Operation::ListCollaborators
             | Operation::CreateResource
             | Operation::DeleteResource
             | Operation::ManageCollaborators
@@ -187,6 +203,14 @@ impl Operation {
             | Operation::ListAssignableRoles
             | Operation::RevokeUserTokens => Requirement::Permission(Permission::ManageUsers),
             Operation::ViewSecuritySettings => Requirement::Permission(Permission::ListSettings),
+            Operation::ListIdentityProviders => {
+                Requirement::Permission(Permission::ListIdentityProviders)
+            }
+            Operation::CreateIdentityProvider
+            | Operation::UpdateIdentityProvider
+            | Operation::DeleteIdentityProvider => {
+                Requirement::Permission(Permission::ManageIdentityProviders)
+            }
             Operation::ListVirtualAccounts | Operation::ViewVirtualAccount => {
                 Requirement::PermissionOrOwningTeamManager(Permission::ReadVirtualAccount)
             }
@@ -243,6 +267,7 @@ impl Operation {
             Operation::ManageTeamMembers => "change a team's members",
             Operation::ListResources => "list resources",
             Operation::ViewResource => "view it",
+            Operation::ListCollaborators => "list its collaborators",
             Operation::CreateResource => "create it",
             Operation::DeleteResource => "delete it",
             Operation::ManageCollaborators => "change its collaborators",
@@ -253,6 +278,10 @@ impl Operation {
             Operation::RevokeUserTokens => "revoke a user's personal access tokens",
             Operation::ViewSecuritySettings => "view the security settings",
             Operation::UpdateSecuritySettings => "change the security settings",
+            Operation::ListIdentityProviders => "view the identity providers",
+            Operation::CreateIdentityProvider => "add identity providers",
+            Operation::UpdateIdentityProvider => "change identity providers",
+            Operation::DeleteIdentityProvider => "delete identity providers",
             Operation::ListVirtualAccounts => "list virtual accounts",
             Operation::ViewVirtualAccount => "view this virtual account",
             Operation::CreateVirtualAccount => "create a virtual account for this team",

@@ -7,11 +7,12 @@ use crate::permissions::Permission;
 use crate::ssr::entities::{role, team};
 use crate::ssr::error::DomainResult;
 use crate::ssr::scope::teams_of;
-use crate::ssr::services::{is_admin_role, role_permissions};
-use sea_orm::{ConnectionTrait, EntityTrait};
+use crate::ssr::services::{is_admin_role, permissions_of_roles, roles_by_id};
+use sea_orm::ConnectionTrait;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// A role held directly (`via_team: None`) or through a team, with what it grants.
+#[derive(Debug, Clone, PartialEq)]
 pub(crate) struct HeldRole {
     pub via_team: Option<String>,
     /// The role's display name.
@@ -20,18 +21,23 @@ pub(crate) struct HeldRole {
     pub permissions: BTreeSet<Permission>,
 }
 
-/// `found` as held through `via_team` (or directly).
-pub(crate) async fn held_role(
+/// `roles`, each held through the team named with it (or directly), with their permissions
+/// read in one query.
+pub(crate) async fn held_as(
     db: &impl ConnectionTrait,
-    via_team: Option<String>,
-    found: &role::Model,
-) -> DomainResult<HeldRole> {
-    Ok(HeldRole {
-        via_team,
-        role_name: found.display_name.clone(),
-        is_admin: is_admin_role(found),
-        permissions: role_permissions(db, found).await?,
-    })
+    roles: Vec<(Option<String>, &role::Model)>,
+) -> DomainResult<Vec<HeldRole>> {
+    let permissions = permissions_of_roles(db, roles.iter().map(|(_, r)| *r)).await?;
+    Ok(roles
+        .into_iter()
+        .map(|(via_team, found)| HeldRole {
+            via_team,
+            role_name: found.display_name.clone(),
+            is_admin: is_admin_role(found),
+            // Cloned: the same role may be held directly and through a team.
+            permissions: permissions.get(&found.id).cloned().unwrap_or_default(),
+        })
+        .collect())
 }
 
 /// The tenant roles held by whoever holds `own_role` (if anyone) and belongs to `teams`: the
@@ -41,58 +47,90 @@ pub(crate) async fn held_roles(
     own_role: Option<&role::Model>,
     teams: &[team::Model],
 ) -> DomainResult<Vec<HeldRole>> {
-    let mut held = Vec::new();
+    let team_role_ids: BTreeSet<i64> = teams.iter().filter_map(|t| t.role_id).collect();
+    let team_roles: BTreeMap<i64, role::Model> = if team_role_ids.is_empty() {
+        BTreeMap::new()
+    } else {
+        roles_by_id(db, team_role_ids).await?
+    };
+    let mut roles: Vec<(Option<String>, &role::Model)> = Vec::new();
     if let Some(own) = own_role {
-        held.push(held_role(db, None, own).await?);
+        roles.push((None, own));
     }
     for team in teams {
-        let Some(role_id) = team.role_id else {
-            continue;
-        };
-        if let Some(team_role) = role::Entity::find_by_id(role_id).one(db).await? {
-            held.push(held_role(db, Some(team.name.clone()), &team_role).await?);
+        if let Some(team_role) = team.role_id.and_then(|id| team_roles.get(&id)) {
+            roles.push((Some(team.name.clone()), team_role));
         }
     }
-    Ok(held)
+    held_as(db, roles).await
 }
 
-/// What a user may do in their tenant, and why.
-pub(crate) struct Effective {
+/// A team a user belongs to, as authorization needs it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct TeamOfUser {
+    pub id: i64,
+    pub name: String,
+}
+
+/// What a user holds across the tenant: their teams (sorted by name) and the tenant roles
+/// they hold directly and through those teams. Read once per request for the actor.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct TenantStanding {
+    pub teams: Vec<TeamOfUser>,
+    pub roles: Vec<HeldRole>,
+}
+
+impl TenantStanding {
+    pub(crate) async fn load(
+        db: &impl ConnectionTrait,
+        user_id: i64,
+        own_role: &role::Model,
+    ) -> DomainResult<TenantStanding> {
+        // Sorted by team name, so the sources read in a stable order.
+        let teams: Vec<team::Model> = teams_of(db, [user_id])
+            .await?
+            .into_iter()
+            .map(|(_, team, _)| team)
+            .collect();
+        let roles = held_roles(db, Some(own_role), &teams).await?;
+        Ok(TenantStanding {
+            teams: teams
+                .into_iter()
+                .map(|t| TeamOfUser {
+                    id: t.id,
+                    name: t.name,
+                })
+                .collect(),
+            roles,
+        })
+    }
+
     /// Holds the Admin role, directly or through a team.
-    pub is_admin: bool,
+    pub(crate) fn is_admin(&self) -> bool {
+        self.roles.iter().any(|held| held.is_admin)
+    }
+
     /// Every permission held, in catalog order, with each source ("Role: Member",
     /// "Team ml-engineers: Viewer").
-    pub sources: BTreeMap<Permission, Vec<String>>,
-}
-
-pub(crate) async fn effective_permissions(
-    db: &impl ConnectionTrait,
-    user_id: i64,
-    own_role: &role::Model,
-) -> DomainResult<Effective> {
-    // Sorted by team name, so the sources read in a stable order.
-    let teams: Vec<team::Model> = teams_of(db, [user_id])
-        .await?
-        .into_iter()
-        .map(|(_, team, _)| team)
-        .collect();
-    let mut effective = Effective {
-        is_admin: false,
-        sources: BTreeMap::new(),
-    };
-    for held in held_roles(db, Some(own_role), &teams).await? {
-        effective.is_admin |= held.is_admin;
-        let source = match &held.via_team {
-            None => format!("Role: {}", held.role_name),
-            Some(team) => format!("Team {team}: {}", held.role_name),
-        };
-        for permission in held.permissions {
-            effective
-                .sources
-                .entry(permission)
-                .or_default()
-                .push(source.clone());
+    pub(crate) fn sources(&self) -> BTreeMap<Permission, Vec<String>> {
+        let mut sources: BTreeMap<Permission, Vec<String>> = BTreeMap::new();
+        for held in &self.roles {
+            let source = match &held.via_team {
+                None => format!("Role: {}", held.role_name),
+                Some(team) => format!("Team {team}: {}", held.role_name),
+            };
+            for permission in &held.permissions {
+                sources.entry(*permission).or_default().push(source.clone());
+            }
         }
+        sources
     }
-    Ok(effective)
+
+    /// Every permission held.
+    pub(crate) fn permissions(&self) -> BTreeSet<Permission> {
+        self.roles
+            .iter()
+            .flat_map(|held| held.permissions.iter().copied())
+            .collect()
+    }
 }

@@ -11,6 +11,7 @@ mod mail;
 mod password;
 mod password_links;
 mod scope;
+mod scope_identity_providers;
 mod scope_people;
 mod scope_resources;
 mod scope_roles;

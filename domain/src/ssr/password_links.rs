@@ -12,9 +12,7 @@ use crate::ssr::sessions::end_sessions;
 use crate::validation::check_password_pair;
 use chrono::{Duration, Utc};
 use sea_orm::sea_query::Expr;
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set, TransactionTrait,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 
 /// Hash purpose label for password links (see `Secret::keyed_hash`).
 const PASSWORD_LINK_PURPOSE: &str = "password-link";
@@ -105,7 +103,7 @@ impl Authenticator<'_> {
             return Err(DomainError::AccountDeactivated);
         }
         let hash = services.hasher().hash(password).await?;
-        let txn = services.db().begin().await?;
+        let txn = services.begin_write().await?;
         let now = Utc::now();
         let spent = password_token::Entity::update_many()
             .col_expr(password_token::Column::UsedAt, Expr::value(now))

@@ -177,6 +177,9 @@ pub(crate) async fn teams_of(
         .filter(team_member::Column::UserId.is_in(users))
         .all(db)
         .await?;
+    if memberships.is_empty() {
+        return Ok(Vec::new());
+    }
     let teams: BTreeMap<i64, team::Model> = team::Entity::find()
         .filter(team::Column::Id.is_in(memberships.iter().map(|m| m.team_id)))
         .all(db)

@@ -18,7 +18,7 @@ use crate::ssr::services::is_admin_role;
 use crate::ssr::sessions::end_sessions;
 use crate::validation::{check_password_pair, normalize_display_name, parse_email_list};
 use chrono::Utc;
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set, TransactionTrait};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
 
 impl Scope<'_> {
     /// Invites one or several addresses with one role. Existing addresses are reported and left
@@ -28,7 +28,7 @@ impl Scope<'_> {
     pub async fn invite_users(&self, request: InviteRequest) -> DomainResult<InviteOutcome> {
         let me = authorize(self.actor, Operation::InviteUsers)?;
         let emails = parse_email_list("emails", &request.emails)?;
-        let txn = self.services.db().begin().await?;
+        let txn = self.services.begin_write().await?;
         let role = find_role(&txn, me, request.role_id).await?;
         refuse_role_grant(&txn, me, &role).await?;
         let existing: Vec<String> = user::Entity::find()
@@ -93,7 +93,7 @@ impl Scope<'_> {
     /// the link is used.
     pub async fn reset_user_password(&self, id: UserId) -> DomainResult<LinkDelivery> {
         let me = authorize(self.actor, Operation::ResetUserPassword)?;
-        let txn = self.services.db().begin().await?;
+        let txn = self.services.begin_write().await?;
         let (target, role) = find_user(&txn, me, id).await?;
         refuse_acting_on_admin(me, &role)?;
         let link = password_links::issue(&txn, self.services, &target, LinkPurpose::Reset).await?;
@@ -115,7 +115,7 @@ impl Scope<'_> {
         if id == me.user_id {
             return Err(DomainError::Conflict("You cannot delete yourself.".into()));
         }
-        let txn = self.services.db().begin().await?;
+        let txn = self.services.begin_write().await?;
         let (target, role) = find_user(&txn, me, id).await?;
         refuse_acting_on_admin(me, &role)?;
         if is_admin_role(&role) {

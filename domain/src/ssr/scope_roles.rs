@@ -6,7 +6,9 @@ use crate::permissions::Permission;
 use crate::resources::ResourceType;
 use crate::ssr::actor::UserActor;
 use crate::ssr::authorize::{Operation, authorize};
-use crate::ssr::entities::{collaborator, role, role_permission, team, user};
+use crate::ssr::entities::{
+    collaborator, identity_provider_role_mapping, role, role_permission, team, user,
+};
 use crate::ssr::error::{DomainError, DomainResult};
 use crate::ssr::scope::Scope;
 use crate::ssr::services::{is_admin_role, role_permissions};
@@ -14,7 +16,7 @@ use crate::validation::{check_role_name, normalize_description, normalize_displa
 use chrono::Utc;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, Set, TransactionTrait,
+    QueryOrder, Set,
 };
 use std::collections::BTreeSet;
 
@@ -82,7 +84,7 @@ impl Scope<'_> {
         check_scope(input.resource_type, &permissions)?;
         refuse_escalation(me, &permissions)?;
 
-        let txn = self.services.db().begin().await?;
+        let txn = self.services.begin_write().await?;
         let taken = role::Entity::find()
             .filter(role::Column::TenantId.eq(me.tenant_id.0))
             .filter(role::Column::Name.eq(name.as_str()))
@@ -149,7 +151,7 @@ impl Scope<'_> {
         check_scope(scope, &permissions)?;
         refuse_escalation(me, &permissions)?;
 
-        let txn = db.begin().await?;
+        let txn = self.services.begin_write().await?;
         let mut active: role::ActiveModel = existing.into();
         active.display_name = Set(display_name);
         active.description = Set(description);
@@ -165,7 +167,7 @@ impl Scope<'_> {
     /// Deletes a custom role that no user holds.
     pub async fn delete_role(&self, id: RoleId) -> DomainResult<()> {
         let me = authorize(self.actor, Operation::DeleteRole)?;
-        let txn = self.services.db().begin().await?;
+        let txn = self.services.begin_write().await?;
         let existing = find_any_role(&txn, me, id).await?;
         if existing.builtin {
             return Err(DomainError::Conflict(
@@ -186,7 +188,11 @@ impl Scope<'_> {
             .filter(collaborator::Column::RoleId.eq(existing.id))
             .count(&txn)
             .await?;
-        if !holders.is_empty() || !holding_teams.is_empty() || grants > 0 {
+        let sso_rules = identity_provider_role_mapping::Entity::find()
+            .filter(identity_provider_role_mapping::Column::RoleId.eq(existing.id))
+            .count(&txn)
+            .await?;
+        if !holders.is_empty() || !holding_teams.is_empty() || grants > 0 || sso_rules > 0 {
             let mut held_by = Vec::new();
             if !holders.is_empty() {
                 let emails: Vec<_> = holders.iter().map(|u| u.email.as_str()).collect();
@@ -202,6 +208,11 @@ impl Scope<'_> {
             }
             if grants > 0 {
                 held_by.push(format!("{grants} collaborator grant(s)"));
+            }
+            if sso_rules > 0 {
+                held_by.push(format!(
+                    "{sso_rules} identity provider role mapping rule(s)"
+                ));
             }
             return Err(DomainError::Conflict(format!(
                 "The role {} is held by {}. Assign them another role first.",

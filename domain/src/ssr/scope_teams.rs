@@ -18,7 +18,7 @@ use crate::validation::{check_team_name, normalize_description, parse_email_list
 use chrono::Utc;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
+    QueryFilter, QueryOrder, QuerySelect, Set,
 };
 use std::collections::BTreeMap;
 
@@ -78,7 +78,7 @@ impl Scope<'_> {
         let me = authorize(self.actor, Operation::CreateTeam)?;
         let name = check_team_name("name", &input.name)?;
         let description = normalize_description("description", &input.description)?;
-        let txn = self.services.db().begin().await?;
+        let txn = self.services.begin_write().await?;
         let role_id = team_role(&txn, me, input.role_id).await?;
         let taken = team::Entity::find()
             .filter(team::Column::TenantId.eq(me.tenant_id.0))
@@ -116,7 +116,7 @@ impl Scope<'_> {
     pub async fn update_team(&self, id: TeamId, changes: TeamChanges) -> DomainResult<TeamDetail> {
         let me = authorize(self.actor, Operation::UpdateTeam)?;
         let description = normalize_description("description", &changes.description)?;
-        let txn = self.services.db().begin().await?;
+        let txn = self.services.begin_write().await?;
         let found = find_team(&txn, me, id).await?;
         let role_id = if changes.role_id.map(|r| r.0) == found.role_id {
             found.role_id
@@ -152,7 +152,7 @@ impl Scope<'_> {
     /// keep their own role.
     pub async fn delete_team(&self, id: TeamId) -> DomainResult<()> {
         let me = authorize(self.actor, Operation::DeleteTeam)?;
-        let txn = self.services.db().begin().await?;
+        let txn = self.services.begin_write().await?;
         let team = find_team(&txn, me, id).await?;
         let owned = accounts_owned_by(&txn, team.id).await?;
         if !owned.is_empty() {
@@ -184,7 +184,7 @@ impl Scope<'_> {
         request: NewTeamMembers,
     ) -> DomainResult<AddTeamMembersOutcome> {
         let emails = parse_email_list("emails", &request.emails)?;
-        let txn = self.services.db().begin().await?;
+        let txn = self.services.begin_write().await?;
         let (me, team) = self.member_manager(&txn, id).await?;
         if let Some(role_id) = team.role_id {
             let role = find_role(&txn, me, RoleId(role_id)).await?;
@@ -257,7 +257,7 @@ impl Scope<'_> {
 
     /// Removes a member from a team.
     pub async fn remove_team_member(&self, id: TeamId, member: UserId) -> DomainResult<TeamDetail> {
-        let txn = self.services.db().begin().await?;
+        let txn = self.services.begin_write().await?;
         let (me, team) = self.member_manager(&txn, id).await?;
         let removed = team_member::Entity::delete_many()
             .filter(team_member::Column::TeamId.eq(team.id))
@@ -285,7 +285,7 @@ impl Scope<'_> {
         member: UserId,
         role: TeamMemberRole,
     ) -> DomainResult<TeamDetail> {
-        let txn = self.services.db().begin().await?;
+        let txn = self.services.begin_write().await?;
         let (me, team) = self.member_manager(&txn, id).await?;
         let Some(found) = team_member::Entity::find_by_id((team.id, member.0))
             .one(&txn)

@@ -18,7 +18,7 @@ use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
+    QueryFilter, QueryOrder, QuerySelect, Set,
 };
 
 /// Hash purpose label for API tokens (see `Secret::keyed_hash`).
@@ -65,7 +65,7 @@ impl Scope<'_> {
     /// nowhere else.
     pub async fn create_own_token(&self, new: NewToken) -> DomainResult<IssuedToken> {
         let me = authorize(self.actor, Operation::CreateOwnToken)?;
-        let txn = self.services.db().begin().await?;
+        let txn = self.services.begin_write().await?;
         let issued = issue_personal_token(
             &txn,
             self.services.secret(),

@@ -7,7 +7,7 @@ use crate::ids::{RoleId, TeamId, UserId};
 use crate::permissions::BuiltinRole;
 use crate::ssr::actor::UserActor;
 use crate::ssr::authorize::{Operation, authorize};
-use crate::ssr::effective::effective_permissions;
+use crate::ssr::effective::TenantStanding;
 use crate::ssr::entities::{role, user};
 use crate::ssr::error::{DomainError, DomainResult};
 use crate::ssr::mail::{self, MailKind};
@@ -22,7 +22,6 @@ use crate::validation::normalize_email;
 use chrono::Utc;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, Set,
-    TransactionTrait,
 };
 
 impl Scope<'_> {
@@ -44,7 +43,7 @@ impl Scope<'_> {
         role_id: RoleId,
     ) -> DomainResult<UserDetail> {
         let me = authorize(self.actor, Operation::ChangeUserRole)?;
-        let txn = self.services.db().begin().await?;
+        let txn = self.services.begin_write().await?;
         let (target, current_role) = find_user(&txn, me, user).await?;
         let id = UserId(target.id);
         let new_role = find_role(&txn, me, role_id).await?;
@@ -98,7 +97,7 @@ impl Scope<'_> {
 
     async fn set_status(&self, user: UserKey, status: UserStatus) -> DomainResult<UserDetail> {
         let me = authorize(self.actor, Operation::SetUserStatus)?;
-        let txn = self.services.db().begin().await?;
+        let txn = self.services.begin_write().await?;
         let (target, role) = find_user(&txn, me, user).await?;
         let id = UserId(target.id);
         refuse_acting_on_admin(me, &role)?;
@@ -184,7 +183,7 @@ async fn detail(
     target: user::Model,
     role: role::Model,
 ) -> DomainResult<UserDetail> {
-    let effective = effective_permissions(db, target.id, &role).await?;
+    let standing = TenantStanding::load(db, target.id, &role).await?;
     let role_managed_by =
         RoleManagedBy::parse(&target.role_managed_by).unwrap_or(RoleManagedBy::Initial);
     let created_at = target.created_at;
@@ -217,8 +216,8 @@ async fn detail(
         role_managed_by,
         created_at,
         active_tokens,
-        effective_permissions: effective
-            .sources
+        effective_permissions: standing
+            .sources()
             .into_iter()
             .map(|(permission, sources)| EffectivePermission {
                 key: permission.key().to_string(),

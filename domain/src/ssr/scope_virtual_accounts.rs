@@ -26,7 +26,7 @@ use crate::validation::check_token_name;
 use chrono::{DateTime, Duration, SubsecRound, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect, Set, TransactionTrait,
+    QueryOrder, QuerySelect, Set,
 };
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -112,7 +112,7 @@ impl Scope<'_> {
                 "The expiry date must be in the future.",
             ));
         }
-        let txn = self.services.db().begin().await?;
+        let txn = self.services.begin_write().await?;
         let owner = team::Entity::find_by_id(new.owner_team_id.0)
             .filter(team::Column::TenantId.eq(me.tenant_id.0))
             .one(&txn)
@@ -185,7 +185,7 @@ impl Scope<'_> {
                 format!("The grace period is 0 to {MAX_GRACE_PERIOD_DAYS} days."),
             ));
         }
-        let txn = self.services.db().begin().await?;
+        let txn = self.services.begin_write().await?;
         let (me, account) = self
             .on_account(&txn, id, Operation::RegenerateVirtualAccountToken)
             .await?;
@@ -220,7 +220,7 @@ impl Scope<'_> {
 
     /// Deletes a virtual account with its tokens and its collaborator grants.
     pub async fn delete_virtual_account(&self, id: VirtualAccountId) -> DomainResult<()> {
-        let txn = self.services.db().begin().await?;
+        let txn = self.services.begin_write().await?;
         let (me, account) = self
             .on_account(&txn, id, Operation::DeleteVirtualAccount)
             .await?;

@@ -3,7 +3,7 @@ use crate::ids::{RoleId, TenantId, UserId};
 use crate::permissions::{BuiltinRole, Permission};
 use crate::ssr::actor::{Actor, AuthMethod, UserActor};
 use crate::ssr::auth::Authenticator;
-use crate::ssr::effective::effective_permissions;
+use crate::ssr::effective::TenantStanding;
 use crate::ssr::entities::{instance_setting, role, role_permission, tenant, user};
 use crate::ssr::error::{DomainError, DomainResult};
 use crate::ssr::mail::MailTransport;
@@ -14,10 +14,10 @@ use crate::ssr::sessions::DbSessionStore;
 use crate::ssr::system::SystemScope;
 use crate::ssr::throttle::ThrottlePolicy;
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, Set,
-    TransactionTrait,
+    ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, EntityTrait,
+    QueryFilter, Set, SqliteTransactionMode, TransactionOptions, TransactionTrait,
 };
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 use tokio::sync::Notify;
 
@@ -139,10 +139,21 @@ impl Services {
         else {
             return Ok(None);
         };
-        let effective = effective_permissions(db, user.id, &role).await?;
-        let permissions = effective.sources.keys().copied().collect();
-        let is_admin = effective.is_admin;
-        Ok(Some(Actor::User(UserActor {
+        Ok(Some(self.actor_of(user, role, auth).await?))
+    }
+
+    /// The actor for `user`, who holds `role`, as of now: their teams and the tenant roles
+    /// behind their permissions are read here.
+    pub(crate) async fn actor_of(
+        &self,
+        user: user::Model,
+        role: role::Model,
+        auth: AuthMethod,
+    ) -> DomainResult<Actor> {
+        let standing = TenantStanding::load(self.db(), user.id, &role).await?;
+        let permissions = standing.permissions();
+        let is_admin = standing.is_admin();
+        Ok(Actor::User(UserActor {
             tenant_id: TenantId(user.tenant_id),
             user_id: UserId(user.id),
             email: user.email,
@@ -154,11 +165,27 @@ impl Services {
             permissions,
             is_admin,
             auth,
-        })))
+            standing: Arc::new(standing),
+        }))
     }
 
     pub(crate) fn db(&self) -> &DatabaseConnection {
         &self.inner.db
+    }
+
+    /// Starts a transaction that will write. On SQLite it takes the write lock at once
+    /// (`BEGIN IMMEDIATE`): two writers then queue on the busy timeout, where with a deferred
+    /// start the second would fail outright on upgrading a read snapshot the first made stale.
+    /// PostgreSQL ignores the mode.
+    pub(crate) async fn begin_write(&self) -> DomainResult<DatabaseTransaction> {
+        Ok(self
+            .inner
+            .db
+            .begin_with_options(TransactionOptions {
+                sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+                ..TransactionOptions::default()
+            })
+            .await?)
     }
 
     pub(crate) fn secret(&self) -> &Secret {
@@ -202,18 +229,56 @@ pub(crate) async fn role_permissions(
     db: &impl ConnectionTrait,
     role: &role::Model,
 ) -> DomainResult<BTreeSet<Permission>> {
-    if is_admin_role(role) {
-        return Ok(Permission::ALL.iter().copied().collect());
+    Ok(permissions_of_roles(db, [role])
+        .await?
+        .remove(&role.id)
+        .unwrap_or_default())
+}
+
+/// The roles with these ids, by id.
+pub(crate) async fn roles_by_id(
+    db: &impl ConnectionTrait,
+    ids: impl IntoIterator<Item = i64>,
+) -> DomainResult<BTreeMap<i64, role::Model>> {
+    Ok(role::Entity::find()
+        .filter(role::Column::Id.is_in(ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|r| (r.id, r))
+        .collect())
+}
+
+/// The permissions of each of `roles`, by role id, in one query (none when every role is
+/// Admin, which holds the whole catalog whatever is stored).
+pub(crate) async fn permissions_of_roles<'r>(
+    db: &impl ConnectionTrait,
+    roles: impl IntoIterator<Item = &'r role::Model>,
+) -> DomainResult<BTreeMap<i64, BTreeSet<Permission>>> {
+    let mut by_role: BTreeMap<i64, BTreeSet<Permission>> = BTreeMap::new();
+    let mut stored = BTreeSet::new();
+    for found in roles {
+        if is_admin_role(found) {
+            by_role.insert(found.id, Permission::ALL.iter().copied().collect());
+        } else {
+            by_role.entry(found.id).or_default();
+            stored.insert(found.id);
+        }
+    }
+    if stored.is_empty() {
+        return Ok(by_role);
     }
     let rows = role_permission::Entity::find()
-        .filter(role_permission::Column::RoleId.eq(role.id))
+        .filter(role_permission::Column::RoleId.is_in(stored))
         .all(db)
         .await?;
     // Keys no longer in the catalog are ignored rather than failing the request.
-    Ok(rows
-        .iter()
-        .filter_map(|row| Permission::from_key(&row.permission))
-        .collect())
+    for row in rows {
+        if let Some(permission) = Permission::from_key(&row.permission) {
+            by_role.entry(row.role_id).or_default().insert(permission);
+        }
+    }
+    Ok(by_role)
 }
 
 async fn load_or_create_secret(db: &DatabaseConnection) -> DomainResult<String> {

@@ -14,9 +14,7 @@ use crate::ssr::services::{DEFAULT_TENANT_SLUG, Services};
 use crate::ssr::users::{insert_admin, tenant_has_users};
 use crate::validation::{check_new_password, normalize_display_name, normalize_email};
 use chrono::Utc;
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set, TransactionTrait,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 
 /// What start-up found.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -48,7 +46,7 @@ impl<'a> SystemScope<'a> {
     /// edited by an Admin, are left alone), and issues a setup link while the tenant has no
     /// user. Idempotent; runs at every start.
     pub async fn bootstrap(&self) -> DomainResult<BootstrapOutcome> {
-        let txn = self.services.db().begin().await?;
+        let txn = self.services.begin_write().await?;
         let now = Utc::now();
         let tenant = match tenant::Entity::find()
             .filter(tenant::Column::Slug.eq(DEFAULT_TENANT_SLUG))
@@ -112,7 +110,7 @@ impl<'a> SystemScope<'a> {
         check_new_password("password", &password)?;
         let password_hash = self.services.hasher().hash(&password).await?;
 
-        let txn = self.services.db().begin().await?;
+        let txn = self.services.begin_write().await?;
         let tenant = self.services.default_tenant(&txn).await?;
         let taken = user::Entity::find()
             .filter(user::Column::TenantId.eq(tenant.id))
@@ -138,7 +136,7 @@ impl<'a> SystemScope<'a> {
     /// Creates a personal access token for an active user of the default tenant (the
     /// `latchkey token create` command), under the same rules and limits as the console.
     pub async fn create_token_for(&self, email: &str, new: NewToken) -> DomainResult<IssuedToken> {
-        let txn = self.services.db().begin().await?;
+        let txn = self.services.begin_write().await?;
         let owner = self.active_user_by_email(&txn, email).await?;
         let issued = issue_personal_token(
             &txn,

@@ -3,10 +3,10 @@
 //! revocation, deactivation and role changes apply to the very next call.
 
 use crate::dto::TokenStatus;
-use crate::ids::{TenantId, TokenId, UserId, VirtualAccountId};
+use crate::ids::{TenantId, TokenId, VirtualAccountId};
 use crate::ssr::actor::{Actor, AuthMethod, VirtualAccountActor};
 use crate::ssr::auth::Authenticator;
-use crate::ssr::entities::token;
+use crate::ssr::entities::{role, token, user};
 use crate::ssr::error::DomainResult;
 use crate::ssr::scope_tokens::{API_TOKEN_PURPOSE, token_status};
 use crate::ssr::scope_virtual_accounts::usable_account;
@@ -34,8 +34,11 @@ impl Authenticator<'_> {
         let services = self.services();
         let db = services.db();
         let hash = services.secret().keyed_hash(API_TOKEN_PURPOSE, presented);
-        let Some(row) = token::Entity::find()
+        // The owner and their role come in the same read (a virtual account's token has none).
+        let Some((row, owner, owner_role)) = token::Entity::find()
             .filter(token::Column::TokenHash.eq(hash))
+            .find_also_related(user::Entity)
+            .and_also_related(role::Entity)
             .one(db)
             .await?
         else {
@@ -47,15 +50,18 @@ impl Authenticator<'_> {
         {
             return Ok(None);
         }
-        let actor = match (kind, row.user_id, row.virtual_account_id) {
-            (TokenKind::Personal, Some(user_id), _) => services
-                .load_actor(
-                    UserId(user_id),
-                    AuthMethod::PersonalAccessToken(TokenId(row.id)),
-                )
-                .await?
-                .filter(Actor::is_active_user),
-            (TokenKind::VirtualAccount, _, Some(account)) => {
+        let actor = match (kind, owner, owner_role, row.virtual_account_id) {
+            (TokenKind::Personal, Some(owner), Some(owner_role), _) => Some(
+                services
+                    .actor_of(
+                        owner,
+                        owner_role,
+                        AuthMethod::PersonalAccessToken(TokenId(row.id)),
+                    )
+                    .await?,
+            )
+            .filter(Actor::is_active_user),
+            (TokenKind::VirtualAccount, _, _, Some(account)) => {
                 usable_account(db, account, now).await?.map(|account| {
                     Actor::VirtualAccount(VirtualAccountActor {
                         tenant_id: TenantId(account.tenant_id),

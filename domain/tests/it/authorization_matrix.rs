@@ -4,11 +4,12 @@
 
 use crate::harness::{TestCtx, db_test};
 use domain::dto::{
-    AccessQuestion, InviteRequest, NewCollaborator, NewResource, NewRole, NewTeam, NewTeamMembers,
-    NewToken, NewVirtualAccount, RoleChanges, SecuritySettings, TeamChanges, TeamMemberRole,
-    TeamQuery, TokenQuery, UserKey, UserQuery, UserStatus, VirtualAccountQuery,
+    AccessQuestion, CollaboratorQuery, IdentityProviderInput, IdpPreset, InviteRequest,
+    NewCollaborator, NewResource, NewRole, NewTeam, NewTeamMembers, NewToken, NewVirtualAccount,
+    Provisioning, RoleChanges, SecuritySettings, TeamChanges, TeamMemberRole, TeamQuery,
+    TokenQuery, UserKey, UserQuery, UserStatus, VirtualAccountQuery,
 };
-use domain::ids::{ResourceId, RoleId, TeamId, UserId, VirtualAccountId};
+use domain::ids::{IdentityProviderId, ResourceId, RoleId, TeamId, UserId, VirtualAccountId};
 use domain::permissions::BuiltinRole;
 use domain::resources::ResourceType;
 use domain::{Actor, DomainError, Operation, Requirement, Scope, Standing};
@@ -264,13 +265,25 @@ const MATRIX: &[(Operation, Kind, Expect)] = &[
     (Operation::ListResources, OtherTenantAdmin, Allow),
     (Operation::ListResources, ResourceCollaborator, Allow),
     (Operation::ViewResource, Anonymous, Unauthenticated),
+    (Operation::ListCollaborators, Anonymous, Unauthenticated),
     (Operation::ViewResource, Admin, Allow),
+    (Operation::ListCollaborators, Admin, Allow),
     (Operation::ViewResource, Member, Forbidden),
+    (Operation::ListCollaborators, Member, Forbidden),
     (Operation::ViewResource, TeamManager, Forbidden),
+    (Operation::ListCollaborators, TeamManager, Forbidden),
     (Operation::ViewResource, CustomRole, Forbidden),
+    (Operation::ListCollaborators, CustomRole, Forbidden),
     (Operation::ViewResource, DeactivatedAdmin, Unauthenticated),
+    (
+        Operation::ListCollaborators,
+        DeactivatedAdmin,
+        Unauthenticated,
+    ),
     (Operation::ViewResource, OtherTenantAdmin, NotFound),
+    (Operation::ListCollaborators, OtherTenantAdmin, NotFound),
     (Operation::ViewResource, ResourceCollaborator, Allow),
+    (Operation::ListCollaborators, ResourceCollaborator, Allow),
     (Operation::CreateResource, Anonymous, Unauthenticated),
     (Operation::CreateResource, Admin, Allow),
     (Operation::CreateResource, Member, Forbidden),
@@ -375,6 +388,110 @@ const MATRIX: &[(Operation, Kind, Expect)] = &[
         ResourceCollaborator,
         Forbidden,
     ),
+    (Operation::ListIdentityProviders, Anonymous, Unauthenticated),
+    (Operation::ListIdentityProviders, Admin, Allow),
+    (Operation::ListIdentityProviders, Member, Forbidden),
+    (Operation::ListIdentityProviders, TeamManager, Forbidden),
+    (Operation::ListIdentityProviders, CustomRole, Forbidden),
+    (
+        Operation::ListIdentityProviders,
+        DeactivatedAdmin,
+        Unauthenticated,
+    ),
+    (Operation::ListIdentityProviders, OtherTenantAdmin, Allow),
+    (
+        Operation::ListIdentityProviders,
+        ResourceCollaborator,
+        Forbidden,
+    ),
+    (
+        Operation::ListIdentityProviders,
+        VirtualAccountToken,
+        Forbidden,
+    ),
+    (
+        Operation::CreateIdentityProvider,
+        Anonymous,
+        Unauthenticated,
+    ),
+    (Operation::CreateIdentityProvider, Admin, Allow),
+    (Operation::CreateIdentityProvider, Member, Forbidden),
+    (Operation::CreateIdentityProvider, TeamManager, Forbidden),
+    (Operation::CreateIdentityProvider, CustomRole, Forbidden),
+    (
+        Operation::CreateIdentityProvider,
+        DeactivatedAdmin,
+        Unauthenticated,
+    ),
+    (Operation::CreateIdentityProvider, OtherTenantAdmin, Allow),
+    (
+        Operation::CreateIdentityProvider,
+        ResourceCollaborator,
+        Forbidden,
+    ),
+    (
+        Operation::CreateIdentityProvider,
+        VirtualAccountToken,
+        Forbidden,
+    ),
+    (
+        Operation::UpdateIdentityProvider,
+        Anonymous,
+        Unauthenticated,
+    ),
+    (Operation::UpdateIdentityProvider, Admin, Allow),
+    (Operation::UpdateIdentityProvider, Member, Forbidden),
+    (Operation::UpdateIdentityProvider, TeamManager, Forbidden),
+    (Operation::UpdateIdentityProvider, CustomRole, Forbidden),
+    (
+        Operation::UpdateIdentityProvider,
+        DeactivatedAdmin,
+        Unauthenticated,
+    ),
+    (
+        Operation::UpdateIdentityProvider,
+        OtherTenantAdmin,
+        NotFound,
+    ),
+    (
+        Operation::UpdateIdentityProvider,
+        ResourceCollaborator,
+        Forbidden,
+    ),
+    (
+        Operation::UpdateIdentityProvider,
+        VirtualAccountToken,
+        Forbidden,
+    ),
+    (
+        Operation::DeleteIdentityProvider,
+        Anonymous,
+        Unauthenticated,
+    ),
+    (Operation::DeleteIdentityProvider, Admin, Allow),
+    (Operation::DeleteIdentityProvider, Member, Forbidden),
+    (Operation::DeleteIdentityProvider, TeamManager, Forbidden),
+    (Operation::DeleteIdentityProvider, CustomRole, Forbidden),
+    (
+        Operation::DeleteIdentityProvider,
+        DeactivatedAdmin,
+        Unauthenticated,
+    ),
+    (
+        Operation::DeleteIdentityProvider,
+        OtherTenantAdmin,
+        NotFound,
+    ),
+    (
+        Operation::DeleteIdentityProvider,
+        ResourceCollaborator,
+        Forbidden,
+    ),
+    (
+        Operation::DeleteIdentityProvider,
+        VirtualAccountToken,
+        Forbidden,
+    ),
     (Operation::ViewCurrentUser, VirtualAccountToken, Forbidden),
     (Operation::ListUsers, VirtualAccountToken, Forbidden),
     (Operation::ViewUser, VirtualAccountToken, Forbidden),
@@ -401,6 +518,7 @@ const MATRIX: &[(Operation, Kind, Expect)] = &[
     (Operation::ManageTeamMembers, VirtualAccountToken, Forbidden),
     (Operation::ListResources, VirtualAccountToken, Allow),
     (Operation::ViewResource, VirtualAccountToken, Allow),
+    (Operation::ListCollaborators, VirtualAccountToken, Allow),
     (Operation::CreateResource, VirtualAccountToken, Forbidden),
     (Operation::DeleteResource, VirtualAccountToken, Forbidden),
     (
@@ -645,6 +763,37 @@ async fn fresh_role(ctx: &TestCtx) -> RoleId {
         .id
 }
 
+/// An identity provider configuration whose slug starts with `prefix` (made unique here).
+fn provider_input(prefix: &str) -> IdentityProviderInput {
+    let n = ROLE_COUNTER.fetch_add(1, Ordering::SeqCst);
+    IdentityProviderInput {
+        slug: format!("{prefix}-{n}"),
+        preset: IdpPreset::Keycloak,
+        display_name: "Keycloak".into(),
+        issuer_url: "https://keycloak.example.com/realms/corp".into(),
+        client_id: "latchkey".into(),
+        client_secret: Some("client-secret".into()),
+        scopes: vec!["openid email profile".into()],
+        groups_claim: Some("groups".into()),
+        allowed_domains: Vec::new(),
+        provisioning: Provisioning::JustInTime,
+        enabled: true,
+        role_mappings: Vec::new(),
+        team_mappings: Vec::new(),
+    }
+}
+
+/// An identity provider of the default tenant, made by the first Admin.
+async fn fresh_provider(ctx: &TestCtx) -> IdentityProviderId {
+    let admin = ctx.actor(ctx.admin_id().await).await;
+    ctx.services
+        .scope(&admin)
+        .create_identity_provider(provider_input("matrix-idp"))
+        .await
+        .expect("fixture provider")
+        .id
+}
+
 /// Runs one operation through the scope, reducing the answer to ok / the error.
 async fn perform(
     ctx: &TestCtx,
@@ -697,6 +846,14 @@ async fn perform(
         Operation::ListTeams => scope.list_teams(TeamQuery::default()).await.map(drop),
         Operation::ListResources => scope.list_resources(None).await.map(drop),
         Operation::ViewResource => scope.get_resource(fixtures.workspace).await.map(drop),
+        Operation::ListCollaborators => scope
+            .list_collaborators(
+                ResourceType::Workspace,
+                fixtures.workspace,
+                CollaboratorQuery::default(),
+            )
+            .await
+            .map(drop),
         Operation::CreateResource => {
             let n = ROLE_COUNTER.fetch_add(1, Ordering::SeqCst);
             scope
@@ -825,6 +982,22 @@ async fn perform(
             .revoke_user_tokens(UserKey::Id(fixtures.target))
             .await
             .map(drop),
+        Operation::ListIdentityProviders => scope.list_identity_providers().await.map(drop),
+        Operation::CreateIdentityProvider => scope
+            .create_identity_provider(provider_input("matrix-created"))
+            .await
+            .map(drop),
+        Operation::UpdateIdentityProvider => {
+            let id = fresh_provider(ctx).await;
+            scope
+                .update_identity_provider(id, provider_input("matrix-updated"))
+                .await
+                .map(drop)
+        }
+        Operation::DeleteIdentityProvider => {
+            let id = fresh_provider(ctx).await;
+            scope.delete_identity_provider(id).await
+        }
         Operation::ViewSecuritySettings => scope.security_settings().await.map(drop),
         Operation::UpdateSecuritySettings => scope
             .update_security_settings(SecuritySettings::default())

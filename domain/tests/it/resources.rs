@@ -2,8 +2,8 @@
 
 use crate::harness::{TestCtx, db_test};
 use domain::dto::{
-    AccessQuestion, NewCollaborator, NewResource, NewTeam, NewTeamMembers, TeamMemberRole,
-    UserStatus,
+    AccessQuestion, CollaboratorQuery, NewCollaborator, NewResource, NewTeam, NewTeamMembers,
+    TeamMemberRole, UserStatus,
 };
 use domain::ids::{ResourceId, UserId};
 use domain::permissions::BuiltinRole;
@@ -465,3 +465,72 @@ db_test!(custom_resource_roles, |ctx: TestCtx| async move {
         "tenant roles first"
     );
 });
+
+db_test!(
+    collaborators_are_listed_a_page_at_a_time_with_their_names,
+    |ctx: TestCtx| async move {
+        let (admin, _member) = ctx.admin_and_member().await;
+        let scope = ctx.services.scope(&admin);
+        let prod = create(&scope, ResourceType::Cluster, "prod", None).await;
+        let ws = create(&scope, ResourceType::Workspace, "ml-prod", Some(prod)).await;
+        scope
+            .create_team(NewTeam {
+                name: "ml-engineers".into(),
+                description: "ML".into(),
+                role_id: None,
+            })
+            .await
+            .unwrap();
+        grant(&ctx, &scope, ws, "user:m@example.com", "workspace-viewer").await;
+        grant(&ctx, &scope, ws, "team:ml-engineers", "workspace-editor").await;
+        let list = |limit, offset| {
+            scope.list_collaborators(
+                ResourceType::Workspace,
+                ws,
+                CollaboratorQuery {
+                    limit: Some(limit),
+                    offset: Some(offset),
+                },
+            )
+        };
+
+        // The creator's Workspace Admin grant comes first, then the two made here.
+        let all = list(10, 0).await.unwrap();
+        assert_eq!(all.total, 3);
+        let subjects: Vec<String> = all.items.iter().map(|c| c.subject.clone()).collect();
+        assert_eq!(
+            subjects,
+            [
+                "user:admin@example.com",
+                "user:m@example.com",
+                "team:ml-engineers"
+            ]
+        );
+        assert_eq!(all.items[2].role.name, "workspace-editor");
+        assert_eq!(
+            all.items[2].granted_by.as_deref(),
+            Some("admin@example.com")
+        );
+        // The console's page shows the same rows.
+        assert_eq!(
+            scope.get_resource(ws).await.unwrap().collaborators,
+            all.items
+        );
+
+        let second = list(2, 2).await.unwrap();
+        assert_eq!((second.total, second.items.len()), (3, 1));
+        assert_eq!(second.items[0].subject, "team:ml-engineers");
+
+        assert!(matches!(
+            list(0, 0).await,
+            Err(DomainError::Validation(ref e)) if e.field == "limit"
+        ));
+        // Named with another type, the workspace is not found.
+        assert!(matches!(
+            scope
+                .list_collaborators(ResourceType::Cluster, ws, CollaboratorQuery::default())
+                .await,
+            Err(DomainError::NotFound(_))
+        ));
+    }
+);

@@ -10,8 +10,8 @@ use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
 use domain::DomainError;
 use domain::dto::{
-    AccessAnswer, AccessPath, AccessQuestion, CollaboratorRow, NewCollaborator, NewResource,
-    ResourceDetail, ResourceSummary,
+    AccessAnswer, AccessPath, AccessQuestion, CollaboratorQuery, CollaboratorRow, NewCollaborator,
+    NewResource, ResourceDetail, ResourceSummary,
 };
 use domain::ids::{CollaboratorId, ResourceId, RoleId};
 use domain::resources::ResourceType;
@@ -230,19 +230,18 @@ pub async fn list_collaborators(
     caller: Caller,
     ApiQuery(query): ApiQuery<ListCollaborators>,
 ) -> Result<Json<ListResponse<CollaboratorJson>>, ApiError> {
-    let key = ResourceKey {
-        resource_type: query.resource_type,
-        resource_id: query.resource_id,
-    };
-    let detail = resource_of(&caller, &key).await?;
-    let paging = Paging {
-        limit: query.limit,
-        offset: query.offset,
-    };
-    Ok(Json(ListResponse::from_page(page_of(
-        detail.collaborators,
-        &paging,
-    )?)))
+    let page = caller
+        .scope()
+        .list_collaborators(
+            query.resource_type,
+            ResourceId(query.resource_id),
+            CollaboratorQuery {
+                limit: query.limit,
+                offset: query.offset,
+            },
+        )
+        .await?;
+    Ok(Json(ListResponse::from_page(page)))
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]

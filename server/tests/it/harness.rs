@@ -24,6 +24,7 @@ pub struct TestApp {
 pub fn config() -> Config {
     Config {
         database_url: "sqlite::memory:".into(),
+        database_max_connections: 10,
         addr: "127.0.0.1:3000".parse().expect("addr"),
         public_url: None,
         secret: Some("router-test-secret-router-test-secret-01".into()),

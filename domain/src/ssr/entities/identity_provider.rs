@@ -1,0 +1,32 @@
+use sea_orm::entity::prelude::*;
+
+/// An OIDC identity provider of a tenant. The client secret is stored sealed (purpose
+/// `identity-provider-client-secret`); scopes are space-separated and allowed email domains
+/// comma-separated.
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "identity_providers")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    pub tenant_id: i64,
+    pub slug: String,
+    pub preset: String,
+    pub display_name: String,
+    pub issuer_url: String,
+    pub client_id: String,
+    #[sea_orm(column_type = "Text")]
+    pub sealed_client_secret: String,
+    pub scopes: String,
+    pub groups_claim: Option<String>,
+    #[sea_orm(column_type = "Text")]
+    pub allowed_domains: String,
+    pub provisioning: String,
+    pub enabled: bool,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}
