@@ -242,6 +242,7 @@ async fn seed(db: &DatabaseConnection, args: &BenchArgs) -> Result<(), sea_orm::
             user_id: Set(FIRST_ID + (t * 10 + k) % args.users.max(1)),
             role: Set(if k == 0 { "manager" } else { "member" }.into()),
             added_at: Set(now),
+            source: Set("manual".into()),
         })
     });
     insert_chunked(db, members.collect()).await?;

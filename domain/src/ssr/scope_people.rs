@@ -2,7 +2,7 @@
 
 use crate::dto::{
     CurrentUser, InviteOutcome, InviteRequest, InvitedUser, LinkDelivery, PasswordLink,
-    RoleManagedBy, UserStatus,
+    RoleManagedBy,
 };
 use crate::ids::UserId;
 use crate::ssr::authorize::{Operation, authorize};
@@ -16,6 +16,7 @@ use crate::ssr::scope_roles::{find_role, refuse_role_grant};
 use crate::ssr::scope_users::{find_user, refuse_acting_on_admin, refuse_last_admin};
 use crate::ssr::services::is_admin_role;
 use crate::ssr::sessions::end_sessions;
+use crate::ssr::users::insert_passwordless_user;
 use crate::validation::{check_password_pair, normalize_display_name, parse_email_list};
 use chrono::Utc;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
@@ -40,24 +41,17 @@ impl Scope<'_> {
             .map(|u| u.email)
             .collect();
         let tenant = mail::tenant_name(&txn, me.tenant_id.0).await?;
-        let now = Utc::now();
         let mut invited = Vec::new();
         for email in emails.iter().filter(|e| !existing.contains(e)) {
             let display_name = email.split('@').next().unwrap_or(email).to_string();
-            let created = user::ActiveModel {
-                tenant_id: Set(me.tenant_id.0),
-                email: Set(email.clone()),
-                display_name: Set(display_name),
-                password_hash: Set(None),
-                status: Set(UserStatus::Active.as_str().into()),
-                role_id: Set(role.id),
-                role_managed_by: Set(RoleManagedBy::Manual.as_str().into()),
-                last_login_at: Set(None),
-                created_at: Set(now),
-                updated_at: Set(now),
-                ..Default::default()
-            }
-            .insert(&txn)
+            let created = insert_passwordless_user(
+                &txn,
+                me.tenant_id.0,
+                email.clone(),
+                display_name,
+                role.id,
+                RoleManagedBy::Manual,
+            )
             .await?;
             let set_password_link = if request.send_password_email {
                 let link =

@@ -25,6 +25,11 @@ use std::collections::BTreeMap;
 /// How a team came to be; SCIM-provisioned teams arrive with their issue.
 const MANAGED_BY_MANUAL: &str = "manual";
 
+/// A membership added by hand, which single sign-on never removes.
+pub(crate) const MEMBERSHIP_BY_HAND: &str = "manual";
+/// A membership an identity provider's team mapping made (and may take away).
+pub(crate) const MEMBERSHIP_BY_SSO: &str = "sso";
+
 impl Scope<'_> {
     /// Access > Teams: the tenant's teams by name, optionally filtered by a case-insensitive
     /// substring of name or description, one page at a time.
@@ -238,6 +243,7 @@ impl Scope<'_> {
                 user_id: Set(found.id),
                 role: Set(request.role.as_str().into()),
                 added_at: Set(now),
+                source: Set(MEMBERSHIP_BY_HAND.into()),
             }
             .insert(&txn)
             .await?;

@@ -33,6 +33,34 @@ pub(crate) async fn builtin_role(
         .ok_or_else(|| DomainError::Internal(format!("built-in role {} is missing", which.name())))
 }
 
+/// Inserts an active user without a password (invited, or arriving through single sign-on),
+/// holding `role_id` as `managed_by` says.
+pub(crate) async fn insert_passwordless_user(
+    db: &impl ConnectionTrait,
+    tenant_id: i64,
+    email: String,
+    display_name: String,
+    role_id: i64,
+    managed_by: RoleManagedBy,
+) -> DomainResult<user::Model> {
+    let now = Utc::now();
+    Ok(user::ActiveModel {
+        tenant_id: Set(tenant_id),
+        email: Set(email),
+        display_name: Set(display_name),
+        password_hash: Set(None),
+        status: Set(UserStatus::Active.as_str().into()),
+        role_id: Set(role_id),
+        role_managed_by: Set(managed_by.as_str().into()),
+        last_login_at: Set(None),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?)
+}
+
 /// Inserts an active Admin with a password; the role is `initial`ly managed. The caller has
 /// validated the fields and checked the email is free; `last_login_at` is set when the new
 /// admin is signed in at once.

@@ -17,6 +17,7 @@ mod people;
 mod resources;
 mod roles;
 mod sessions;
+mod sso_sign_in;
 mod teams;
 mod tokens;
 mod user_admin;

@@ -4,6 +4,7 @@
 
 mod error;
 mod extract;
+mod identity_providers;
 mod openapi;
 mod resources;
 mod roles;
@@ -73,6 +74,16 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/virtual-accounts/{id}/regenerate-token",
             post(virtual_accounts::regenerate_token),
+        )
+        .route(
+            "/identity-providers",
+            get(identity_providers::list).post(identity_providers::create),
+        )
+        .route(
+            "/identity-providers/{id}",
+            get(identity_providers::get)
+                .patch(identity_providers::update)
+                .delete(identity_providers::delete),
         )
         .fallback(error::unknown_endpoint)
 }

@@ -2,7 +2,7 @@
 //! attributes and their JSON shapes (so it cannot drift from the code), served as JSON, and a
 //! readable reference page rendered from the same document.
 
-use crate::api::{resources, roles, teams, tokens, users, virtual_accounts};
+use crate::api::{identity_providers, resources, roles, teams, tokens, users, virtual_accounts};
 use axum::Json;
 use axum::response::Html;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -13,7 +13,7 @@ use utoipa::{Modify, OpenApi};
 #[openapi(
     info(
         title = "Latchkey API",
-        description = "Access control for a platform's tenants: roles, teams, collaborators, resources, users, personal access tokens and virtual accounts. Authenticate with `Authorization: Bearer <token>`."
+        description = "Access control for a platform's tenants: roles, teams, collaborators, resources, users, personal access tokens, virtual accounts and identity providers. Authenticate with `Authorization: Bearer <token>`."
     ),
     servers((url = "/api/svc/v1")),
     security(("bearer" = [])),
@@ -27,6 +27,8 @@ use utoipa::{Modify, OpenApi};
         tokens::list, tokens::create, tokens::revoke, tokens::revoke_all,
         virtual_accounts::list, virtual_accounts::create, virtual_accounts::get,
         virtual_accounts::delete, virtual_accounts::token, virtual_accounts::regenerate_token,
+        identity_providers::list, identity_providers::get, identity_providers::create,
+        identity_providers::update, identity_providers::delete,
     ),
     tags(
         (name = "roles", description = "Tenant roles and resource roles (seed 004)"),
@@ -37,6 +39,7 @@ use utoipa::{Modify, OpenApi};
         (name = "users", description = "The tenant's users, by email"),
         (name = "personal-access-tokens", description = "The caller's own tokens"),
         (name = "virtual-accounts", description = "API callers owned by a team"),
+        (name = "identity-providers", description = "OIDC single sign-on providers and their group mapping rules"),
     )
 )]
 struct ApiDoc;

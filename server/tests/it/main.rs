@@ -7,6 +7,7 @@
 mod harness;
 
 mod api_accounts;
+mod api_identity_providers;
 mod api_tokens;
 mod auth_flow;
 mod guards;

@@ -1,6 +1,7 @@
 use sea_orm::entity::prelude::*;
 
-/// A user's membership of a team, as `member` or `manager`.
+/// A user's membership of a team, as `member` or `manager`. `source` is `manual` (added by
+/// hand) or `sso` (added by an identity provider's team mapping, which may also remove it).
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "team_members")]
 pub struct Model {
@@ -10,6 +11,7 @@ pub struct Model {
     pub user_id: i64,
     pub role: String,
     pub added_at: DateTimeUtc,
+    pub source: String,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

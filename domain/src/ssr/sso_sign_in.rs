@@ -1,0 +1,352 @@
+//! Signing in through an identity provider, once the transport has verified the ID token:
+//! who the identity is (linked by issuer and subject, or by a verified email to an invited
+//! user), whether they may come in (allowed domains, provisioning mode, deactivation), and
+//! what the provider's groups make of their role and teams.
+
+use crate::dto::{IdpPreset, Provisioning, RoleManagedBy, TeamMemberRole, UserStatus};
+use crate::ids::{IdentityProviderId, UserId};
+use crate::permissions::BuiltinRole;
+use crate::sso::{domain_allowed, mapped_role, mapped_teams, mapping_groups};
+use crate::ssr::auth::{Authenticator, SignedIn};
+use crate::ssr::entities::{identity_provider, role, team, team_member, user, user_identity};
+use crate::ssr::error::{DomainError, DomainResult};
+use crate::ssr::scope_identity_providers::{CLIENT_SECRET_PURPOSE, redirect_url, rules_of};
+use crate::ssr::scope_teams::MEMBERSHIP_BY_SSO;
+use crate::ssr::services::is_admin_role;
+use crate::ssr::users::{builtin_role, insert_passwordless_user};
+use crate::validation::normalize_email;
+use chrono::Utc;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, Set,
+};
+use std::collections::BTreeSet;
+
+/// What the transport needs to run the OIDC protocol with one provider. Holds the client
+/// secret in clear: keep it in memory for the request, never log it (`Debug` leaves it out).
+pub struct ProviderConnection {
+    pub id: IdentityProviderId,
+    pub slug: String,
+    pub preset: IdpPreset,
+    pub issuer_url: String,
+    pub client_id: String,
+    pub client_secret: String,
+    pub scopes: Vec<String>,
+    /// The claim to read groups from; `None`: map by hosted domain and email domain.
+    pub groups_claim: Option<String>,
+    pub redirect_url: String,
+}
+
+impl std::fmt::Debug for ProviderConnection {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ProviderConnection")
+            .field("slug", &self.slug)
+            .field("issuer_url", &self.issuer_url)
+            .field("client_id", &self.client_id)
+            .finish_non_exhaustive()
+    }
+}
+
+/// An identity as a verified ID token states it. The transport has checked the issuer,
+/// audience, signature, expiry and nonce; this is what the token said.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VerifiedIdentity {
+    pub issuer: String,
+    pub subject: String,
+    pub email: Option<String>,
+    pub email_verified: bool,
+    pub name: Option<String>,
+    /// The groups claim's values (`None` when the provider has no groups claim configured).
+    pub groups: Option<Vec<String>>,
+    /// Google's `hd` (hosted domain) claim.
+    pub hosted_domain: Option<String>,
+}
+
+/// Why a sign-in through a provider was refused, in words for the person signing in.
+const NOT_VERIFIED: &str = "Your identity provider has not confirmed your email address, so Latchkey cannot tell who you are. Ask your administrator.";
+const NOT_INVITED: &str = "You have not been invited to Latchkey. Ask an administrator to invite you, then sign in again.";
+const DEACTIVATED: &str =
+    "This account has been deactivated. Ask an administrator to reactivate it.";
+
+impl Authenticator<'_> {
+    /// The enabled provider `slug` of the default tenant, ready for the protocol.
+    pub async fn sso_provider(&self, slug: &str) -> DomainResult<ProviderConnection> {
+        let services = self.services();
+        let db = services.db();
+        let tenant = services.default_tenant(db).await?;
+        let found = identity_provider::Entity::find()
+            .filter(identity_provider::Column::TenantId.eq(tenant.id))
+            .filter(identity_provider::Column::Slug.eq(slug))
+            .filter(identity_provider::Column::Enabled.eq(true))
+            .one(db)
+            .await?
+            .ok_or_else(|| DomainError::NotFound("Identity provider".into()))?;
+        let client_secret = services
+            .secret()
+            .unseal(CLIENT_SECRET_PURPOSE, &found.sealed_client_secret)
+            .ok_or_else(|| {
+                DomainError::Internal(format!(
+                    "the client secret of identity provider {} cannot be read (was LATCHKEY_SECRET changed?)",
+                    found.slug
+                ))
+            })?;
+        Ok(ProviderConnection {
+            id: IdentityProviderId(found.id),
+            redirect_url: redirect_url(services.config(), &found.slug),
+            preset: IdpPreset::parse(&found.preset).unwrap_or(IdpPreset::Generic),
+            scopes: found
+                .scopes
+                .split_whitespace()
+                .map(str::to_string)
+                .collect(),
+            groups_claim: found.groups_claim,
+            issuer_url: found.issuer_url,
+            client_id: found.client_id,
+            client_secret,
+            slug: found.slug,
+        })
+    }
+
+    /// Completes a sign-in through provider `provider_id`: finds or (just in time) creates the
+    /// user, applies the role and team rules, and answers who to start a session for.
+    /// Refusals are `Forbidden` with a sentence for the person signing in.
+    pub async fn complete_sso(
+        &self,
+        provider_id: IdentityProviderId,
+        identity: VerifiedIdentity,
+    ) -> DomainResult<SignedIn> {
+        let services = self.services();
+        let txn = services.begin_write().await?;
+        let provider = identity_provider::Entity::find_by_id(provider_id.0)
+            .filter(identity_provider::Column::Enabled.eq(true))
+            .one(&txn)
+            .await?
+            .ok_or_else(|| DomainError::NotFound("Identity provider".into()))?;
+        let refuse = |why: &str, message: &str| {
+            tracing::info!(provider = %provider.slug, reason = why, "single sign-on refused");
+            DomainError::Forbidden(message.to_string())
+        };
+        let Some(email) = identity
+            .email
+            .as_deref()
+            .and_then(|e| normalize_email("email", e).ok())
+        else {
+            return Err(refuse("no usable email claim", NOT_VERIFIED));
+        };
+        if !identity.email_verified {
+            return Err(refuse("email not verified", NOT_VERIFIED));
+        }
+        let allowed: Vec<String> = provider
+            .allowed_domains
+            .split(',')
+            .map(str::trim)
+            .filter(|d| !d.is_empty())
+            .map(str::to_string)
+            .collect();
+        if !domain_allowed(&allowed, &email) {
+            return Err(refuse(
+                "email domain not allowed",
+                "Your email domain may not sign in here. Use your work account, or ask your administrator.",
+            ));
+        }
+
+        let now = Utc::now();
+        let linked = user_identity::Entity::find()
+            .filter(user_identity::Column::TenantId.eq(provider.tenant_id))
+            .filter(user_identity::Column::Issuer.eq(identity.issuer.as_str()))
+            .filter(user_identity::Column::Subject.eq(identity.subject.as_str()))
+            .one(&txn)
+            .await?;
+        let existing = match &linked {
+            Some(link) => user::Entity::find_by_id(link.user_id).one(&txn).await?,
+            None => {
+                user::Entity::find()
+                    .filter(user::Column::TenantId.eq(provider.tenant_id))
+                    .filter(user::Column::Email.eq(email.as_str()))
+                    .one(&txn)
+                    .await?
+            }
+        };
+        let groups = mapping_groups(
+            identity.groups.as_deref(),
+            identity.hosted_domain.as_deref(),
+            &email,
+        );
+        let (role_rules, team_rules) = rules_of(&txn, provider.id).await?;
+        let mapped = match mapped_role(&role_rules, &groups) {
+            Some(name) => role::Entity::find()
+                .filter(role::Column::TenantId.eq(provider.tenant_id))
+                .filter(role::Column::Name.eq(name))
+                .one(&txn)
+                .await?
+                .ok_or_else(|| DomainError::Internal(format!("mapped role {name} is missing")))?,
+            None => builtin_role(&txn, provider.tenant_id, BuiltinRole::Member).await?,
+        };
+
+        let signed_in = match existing {
+            Some(found) => {
+                if UserStatus::parse(&found.status) != Some(UserStatus::Active) {
+                    return Err(refuse("user deactivated", DEACTIVATED));
+                }
+                let user_id = found.id;
+                follow_role_mapping(&txn, found, &mapped, &provider.slug).await?;
+                user_id
+            }
+            None => {
+                if Provisioning::parse(&provider.provisioning) != Some(Provisioning::JustInTime) {
+                    return Err(refuse("not invited (invite-only provider)", NOT_INVITED));
+                }
+                let display_name = identity
+                    .name
+                    .as_deref()
+                    .map(str::trim)
+                    .filter(|n| !n.is_empty())
+                    .unwrap_or_else(|| email.split('@').next().unwrap_or_default())
+                    .chars()
+                    .take(crate::validation::DISPLAY_NAME_MAX)
+                    .collect::<String>();
+                let created = insert_passwordless_user(
+                    &txn,
+                    provider.tenant_id,
+                    email.clone(),
+                    display_name,
+                    mapped.id,
+                    RoleManagedBy::Group,
+                )
+                .await?;
+                tracing::info!(provider = %provider.slug, user = created.id, role = %mapped.name, "user created at first single sign-on");
+                created.id
+            }
+        };
+        match linked {
+            Some(link) => {
+                let mut active: user_identity::ActiveModel = link.into();
+                active.last_sign_in_at = Set(now);
+                active.update(&txn).await?;
+            }
+            None => {
+                user_identity::ActiveModel {
+                    tenant_id: Set(provider.tenant_id),
+                    user_id: Set(signed_in),
+                    provider_id: Set(provider.id),
+                    issuer: Set(identity.issuer.clone()),
+                    subject: Set(identity.subject.clone()),
+                    created_at: Set(now),
+                    last_sign_in_at: Set(now),
+                    ..Default::default()
+                }
+                .insert(&txn)
+                .await?;
+            }
+        }
+        let (entitled, managed) = mapped_teams(&team_rules, &groups);
+        follow_team_mapping(&txn, provider.tenant_id, signed_in, &entitled, &managed).await?;
+        user::Entity::update_many()
+            .col_expr(
+                user::Column::LastLoginAt,
+                sea_orm::sea_query::Expr::value(now),
+            )
+            .filter(user::Column::Id.eq(signed_in))
+            .exec(&txn)
+            .await?;
+        txn.commit().await?;
+        tracing::info!(provider = %provider.slug, user = signed_in, "single sign-on");
+        Ok(SignedIn {
+            user_id: UserId(signed_in),
+        })
+    }
+}
+
+/// Gives `found` the mapped role, unless their role was set by hand (seed 002: a manual change
+/// takes precedence and is never undone by SSO) or the change would demote the last active
+/// Admin.
+async fn follow_role_mapping(
+    db: &impl ConnectionTrait,
+    found: user::Model,
+    mapped: &role::Model,
+    provider: &str,
+) -> DomainResult<()> {
+    if RoleManagedBy::parse(&found.role_managed_by) == Some(RoleManagedBy::Manual)
+        || found.role_id == mapped.id
+    {
+        return Ok(());
+    }
+    let current = role::Entity::find_by_id(found.role_id).one(db).await?;
+    if current.as_ref().is_some_and(is_admin_role) && !is_admin_role(mapped) {
+        let other_admins = user::Entity::find()
+            .filter(user::Column::TenantId.eq(found.tenant_id))
+            .filter(user::Column::RoleId.eq(found.role_id))
+            .filter(user::Column::Status.eq(UserStatus::Active.as_str()))
+            .filter(user::Column::Id.ne(found.id))
+            .count(db)
+            .await?;
+        if other_admins == 0 {
+            tracing::warn!(
+                user = found.id,
+                provider,
+                "single sign-on kept the last active Admin an Admin"
+            );
+            return Ok(());
+        }
+    }
+    let user_id = found.id;
+    let mut active: user::ActiveModel = found.into();
+    active.role_id = Set(mapped.id);
+    active.role_managed_by = Set(RoleManagedBy::Group.as_str().into());
+    active.updated_at = Set(Utc::now());
+    active.update(db).await?;
+    tracing::info!(user = user_id, role = %mapped.name, provider, "role set by single sign-on");
+    Ok(())
+}
+
+/// Puts the user in every `entitled` team and takes them out of the `managed` teams they are
+/// no longer entitled to, where single sign-on put them; memberships added by hand stay.
+async fn follow_team_mapping(
+    db: &impl ConnectionTrait,
+    tenant_id: i64,
+    user_id: i64,
+    entitled: &BTreeSet<&str>,
+    managed: &BTreeSet<&str>,
+) -> DomainResult<()> {
+    if managed.is_empty() {
+        return Ok(());
+    }
+    let teams = team::Entity::find()
+        .filter(team::Column::TenantId.eq(tenant_id))
+        .filter(team::Column::Name.is_in(managed.iter().copied()))
+        .all(db)
+        .await?;
+    let memberships = team_member::Entity::find()
+        .filter(team_member::Column::UserId.eq(user_id))
+        .filter(team_member::Column::TeamId.is_in(teams.iter().map(|t| t.id)))
+        .all(db)
+        .await?;
+    let now = Utc::now();
+    for found in &teams {
+        let membership = memberships.iter().find(|m| m.team_id == found.id);
+        let wanted = entitled.contains(found.name.as_str());
+        match (wanted, membership) {
+            (true, None) => {
+                team_member::ActiveModel {
+                    team_id: Set(found.id),
+                    user_id: Set(user_id),
+                    role: Set(TeamMemberRole::Member.as_str().into()),
+                    added_at: Set(now),
+                    source: Set(MEMBERSHIP_BY_SSO.into()),
+                }
+                .insert(db)
+                .await?;
+                tracing::info!(user = user_id, team = %found.name, "joined a team by single sign-on");
+            }
+            (false, Some(m)) if m.source == MEMBERSHIP_BY_SSO => {
+                team_member::Entity::delete_many()
+                    .filter(team_member::Column::TeamId.eq(m.team_id))
+                    .filter(team_member::Column::UserId.eq(user_id))
+                    .exec(db)
+                    .await?;
+                tracing::info!(user = user_id, team = %found.name, "left a team by single sign-on");
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}

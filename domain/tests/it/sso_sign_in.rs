@@ -1,0 +1,306 @@
+//! Signing in through an identity provider, after the transport verified the ID token:
+//! just-in-time users, invite-only providers, role and team rules, and refusals.
+
+use crate::harness::{TestCtx, db_test};
+use domain::dto::{
+    IdentityProviderInput, IdpPreset, NewTeam, NewTeamMembers, Provisioning, RoleManagedBy,
+    RoleMappingRule, TeamMappingRule, TeamMemberRole, UserStatus,
+};
+use domain::ids::IdentityProviderId;
+use domain::permissions::BuiltinRole;
+use domain::{Actor, DomainError, VerifiedIdentity};
+
+const ISSUER: &str = "http://127.0.0.1:4455";
+
+fn provider(slug: &str, provisioning: Provisioning) -> IdentityProviderInput {
+    IdentityProviderInput {
+        slug: slug.into(),
+        preset: IdpPreset::Keycloak,
+        display_name: "Keycloak".into(),
+        issuer_url: ISSUER.into(),
+        client_id: "latchkey".into(),
+        client_secret: Some("client-secret-value".into()),
+        scopes: vec!["openid email profile".into()],
+        groups_claim: Some("groups".into()),
+        allowed_domains: vec!["example.com".into()],
+        provisioning,
+        enabled: true,
+        role_mappings: vec![RoleMappingRule {
+            group: "latchkey-admins".into(),
+            role: "tenant-admin".into(),
+        }],
+        team_mappings: vec![TeamMappingRule {
+            group: "ml".into(),
+            team: "ml-engineers".into(),
+        }],
+    }
+}
+
+fn identity(subject: &str, email: &str, groups: &[&str]) -> VerifiedIdentity {
+    VerifiedIdentity {
+        issuer: ISSUER.into(),
+        subject: subject.into(),
+        email: Some(email.into()),
+        email_verified: true,
+        name: Some(format!("User {subject}")),
+        groups: Some(groups.iter().map(|g| g.to_string()).collect()),
+        hosted_domain: None,
+    }
+}
+
+/// The first Admin, a team `ml-engineers`, and a just-in-time provider.
+async fn setup(ctx: &TestCtx, provisioning: Provisioning) -> (Actor, IdentityProviderId) {
+    let admin = ctx.actor(ctx.with_admin().await).await;
+    let scope = ctx.services.scope(&admin);
+    scope
+        .create_team(NewTeam {
+            name: "ml-engineers".into(),
+            description: "ML".into(),
+            role_id: None,
+        })
+        .await
+        .unwrap();
+    let created = scope
+        .create_identity_provider(provider("keycloak", provisioning))
+        .await
+        .unwrap();
+    (admin, created.id)
+}
+
+async fn row(ctx: &TestCtx, admin: &Actor, email: &str) -> domain::dto::UserDetail {
+    let id = ctx.user_id(email).await;
+    ctx.services.scope(admin).get_user(id).await.unwrap()
+}
+
+fn refusal(result: Result<domain::SignedIn, DomainError>) -> String {
+    match result {
+        Err(DomainError::Forbidden(message)) => message,
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+}
+
+db_test!(
+    new_users_arrive_just_in_time_with_mapped_roles,
+    |ctx: TestCtx| async move {
+        let (admin, idp) = setup(&ctx, Provisioning::JustInTime).await;
+        let auth = ctx.services.auth();
+
+        let ann = auth
+            .complete_sso(idp, identity("ann", "Ann@Example.com", &["staff"]))
+            .await
+            .unwrap();
+        let detail = row(&ctx, &admin, "ann@example.com").await;
+        assert_eq!(detail.user.id, ann.user_id);
+        assert_eq!(detail.user.role_name, BuiltinRole::Member.name());
+        assert_eq!(detail.role_managed_by, RoleManagedBy::Group);
+        assert!(detail.user.last_login_at.is_some());
+
+        auth.complete_sso(
+            idp,
+            identity("bob", "bob@example.com", &["latchkey-admins"]),
+        )
+        .await
+        .unwrap();
+        let bob = row(&ctx, &admin, "bob@example.com").await;
+        assert_eq!(bob.user.role_name, BuiltinRole::Admin.name());
+
+        // The same subject is the same user, even under a new email.
+        let again = auth
+            .complete_sso(idp, identity("ann", "ann.smith@example.com", &["staff"]))
+            .await
+            .unwrap();
+        assert_eq!(again.user_id, ann.user_id);
+
+        // Leaving the admin group demotes a group-managed Admin (another Admin remains).
+        auth.complete_sso(idp, identity("bob", "bob@example.com", &["staff"]))
+            .await
+            .unwrap();
+        let bob = row(&ctx, &admin, "bob@example.com").await;
+        assert_eq!(bob.user.role_name, BuiltinRole::Member.name());
+    }
+);
+
+db_test!(
+    a_role_set_by_hand_is_never_undone_by_sso,
+    |ctx: TestCtx| async move {
+        let (admin, idp) = setup(&ctx, Provisioning::JustInTime).await;
+        let auth = ctx.services.auth();
+        auth.complete_sso(
+            idp,
+            identity("cat", "cat@example.com", &["latchkey-admins"]),
+        )
+        .await
+        .unwrap();
+        let cat = ctx.user_id("cat@example.com").await;
+        let member_role = ctx.role_id(BuiltinRole::Member.name()).await;
+        ctx.services
+            .scope(&admin)
+            .change_user_role(cat, member_role)
+            .await
+            .unwrap();
+        auth.complete_sso(
+            idp,
+            identity("cat", "cat@example.com", &["latchkey-admins"]),
+        )
+        .await
+        .unwrap();
+        let detail = row(&ctx, &admin, "cat@example.com").await;
+        assert_eq!(detail.user.role_name, BuiltinRole::Member.name());
+        assert_eq!(detail.role_managed_by, RoleManagedBy::Manual);
+    }
+);
+
+db_test!(
+    invite_only_providers_admit_invited_users_only,
+    |ctx: TestCtx| async move {
+        let (admin, idp) = setup(&ctx, Provisioning::InviteOnly).await;
+        let auth = ctx.services.auth();
+        let message = refusal(
+            auth.complete_sso(idp, identity("eve", "eve@example.com", &[]))
+                .await,
+        );
+        assert!(message.contains("not been invited"), "{message}");
+        assert!(matches!(
+            ctx.services
+                .scope(&admin)
+                .get_user(domain::ids::UserId(0))
+                .await,
+            Err(DomainError::NotFound(_))
+        ));
+
+        // An invited user is linked by their verified email.
+        let tenant = ctx.default_tenant().await;
+        let dan = ctx
+            .add_user(
+                tenant.id,
+                "dan@example.com",
+                BuiltinRole::Member,
+                UserStatus::Active,
+            )
+            .await;
+        let signed_in = auth
+            .complete_sso(idp, identity("dan-sub", "dan@example.com", &[]))
+            .await
+            .unwrap();
+        assert_eq!(signed_in.user_id, dan);
+    }
+);
+
+db_test!(
+    unverified_foreign_and_deactivated_identities_are_refused,
+    |ctx: TestCtx| async move {
+        let (admin, idp) = setup(&ctx, Provisioning::JustInTime).await;
+        let auth = ctx.services.auth();
+        let mut unverified = identity("uma", "uma@example.com", &[]);
+        unverified.email_verified = false;
+        assert!(refusal(auth.complete_sso(idp, unverified).await).contains("not confirmed"));
+        let mut no_email = identity("uma", "uma@example.com", &[]);
+        no_email.email = None;
+        assert!(refusal(auth.complete_sso(idp, no_email).await).contains("not confirmed"));
+        assert!(
+            refusal(
+                auth.complete_sso(idp, identity("mal", "mal@elsewhere.org", &[]))
+                    .await
+            )
+            .contains("domain")
+        );
+
+        auth.complete_sso(idp, identity("dee", "dee@example.com", &[]))
+            .await
+            .unwrap();
+        let dee = ctx.user_id("dee@example.com").await;
+        ctx.services
+            .scope(&admin)
+            .deactivate_user(dee)
+            .await
+            .unwrap();
+        assert!(
+            refusal(
+                auth.complete_sso(idp, identity("dee", "dee@example.com", &[]))
+                    .await
+            )
+            .contains("deactivated")
+        );
+        // Nobody was created for the refused identities.
+        assert_eq!(ctx.user_count().await, 2);
+    }
+);
+
+db_test!(
+    team_rules_add_and_remove_only_what_they_made,
+    |ctx: TestCtx| async move {
+        let (admin, idp) = setup(&ctx, Provisioning::JustInTime).await;
+        let auth = ctx.services.auth();
+        let teams_of = |email: &'static str| {
+            let ctx = &ctx;
+            let admin = &admin;
+            async move { row(ctx, admin, email).await.user.teams }
+        };
+        auth.complete_sso(idp, identity("fay", "fay@example.com", &["ml"]))
+            .await
+            .unwrap();
+        assert_eq!(teams_of("fay@example.com").await, ["ml-engineers"]);
+        auth.complete_sso(idp, identity("fay", "fay@example.com", &[]))
+            .await
+            .unwrap();
+        assert!(teams_of("fay@example.com").await.is_empty());
+
+        // A membership added by hand survives a sign-in without the group.
+        let scope = ctx.services.scope(&admin);
+        auth.complete_sso(idp, identity("gus", "gus@example.com", &[]))
+            .await
+            .unwrap();
+        let ml = scope.list_teams(Default::default()).await.unwrap().items[0].id;
+        scope
+            .add_team_members(
+                ml,
+                NewTeamMembers {
+                    emails: "gus@example.com".into(),
+                    role: TeamMemberRole::Member,
+                },
+            )
+            .await
+            .unwrap();
+        auth.complete_sso(idp, identity("gus", "gus@example.com", &[]))
+            .await
+            .unwrap();
+        assert_eq!(teams_of("gus@example.com").await, ["ml-engineers"]);
+    }
+);
+
+db_test!(google_maps_by_hosted_domain, |ctx: TestCtx| async move {
+    let admin = ctx.actor(ctx.with_admin().await).await;
+    let mut google = provider("google", Provisioning::JustInTime);
+    google.preset = IdpPreset::Google;
+    google.issuer_url = "https://accounts.google.com".into();
+    google.groups_claim = None;
+    google.allowed_domains = Vec::new();
+    google.role_mappings = vec![RoleMappingRule {
+        group: "corp.example.com".into(),
+        role: BuiltinRole::TeamManager.name().into(),
+    }];
+    google.team_mappings = Vec::new();
+    let idp = ctx
+        .services
+        .scope(&admin)
+        .create_identity_provider(google)
+        .await
+        .unwrap()
+        .id;
+    let mut hal = identity("hal", "hal@corp.example.com", &[]);
+    hal.issuer = "https://accounts.google.com".into();
+    hal.groups = None;
+    hal.hosted_domain = Some("corp.example.com".into());
+    ctx.services.auth().complete_sso(idp, hal).await.unwrap();
+    let detail = row(&ctx, &admin, "hal@corp.example.com").await;
+    assert_eq!(detail.user.role_name, BuiltinRole::TeamManager.name());
+
+    // The protocol side gets the secret in clear, and only enabled providers.
+    let connection = ctx.services.auth().sso_provider("google").await.unwrap();
+    assert_eq!(connection.client_secret, "client-secret-value");
+    assert!(!format!("{connection:?}").contains("client-secret-value"));
+    assert!(matches!(
+        ctx.services.auth().sso_provider("nope").await,
+        Err(DomainError::NotFound(_))
+    ));
+});
