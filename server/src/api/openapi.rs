@@ -86,17 +86,119 @@ fn escape(text: &str) -> String {
         .replace('"', "&quot;")
 }
 
-/// The schema name a `$ref` points to, or the inline type.
+/// Escapes `text` and shows its `backticked` parts as code, as the doc comments write them.
+fn prose(text: &str) -> String {
+    escape(text)
+        .split('`')
+        .enumerate()
+        .map(|(i, part)| {
+            if i % 2 == 1 {
+                format!("<code>{part}</code>")
+            } else {
+                part.to_string()
+            }
+        })
+        .collect()
+}
+
+/// The schema name a `$ref` points to, linked to its description below, or the inline type.
 fn schema_name<T>(schema: &RefOr<T>) -> String {
     match schema {
-        RefOr::Ref(reference) => reference
-            .ref_location
-            .rsplit('/')
-            .next()
-            .unwrap_or_default()
-            .to_string(),
-        RefOr::T(_) => "object".to_string(),
+        RefOr::Ref(reference) => schema_link(
+            reference
+                .ref_location
+                .rsplit('/')
+                .next()
+                .unwrap_or_default(),
+        ),
+        RefOr::T(_) => "<code>object</code>".to_string(),
     }
+}
+
+fn schema_link(name: &str) -> String {
+    format!("<a href=\"#schema-{0}\"><code>{0}</code></a>", escape(name))
+}
+
+/// A property's type in words, read from its JSON form: a linked schema name, `string`,
+/// `array of X`, `integer or null`.
+fn type_of(schema: &serde_json::Value) -> String {
+    if let Some(reference) = schema.get("$ref").and_then(serde_json::Value::as_str) {
+        return schema_link(reference.rsplit('/').next().unwrap_or_default());
+    }
+    let item = |types: &str| {
+        if types == "array" {
+            let items = schema.get("items").map(type_of).unwrap_or_default();
+            format!("array of {items}")
+        } else {
+            format!("<code>{}</code>", escape(types))
+        }
+    };
+    match schema.get("type") {
+        Some(serde_json::Value::String(one)) => item(one),
+        Some(serde_json::Value::Array(several)) => several
+            .iter()
+            .filter_map(serde_json::Value::as_str)
+            .map(item)
+            .collect::<Vec<_>>()
+            .join(" or "),
+        _ => ["oneOf", "anyOf", "allOf"]
+            .iter()
+            .find_map(|key| schema.get(*key).and_then(serde_json::Value::as_array))
+            .map(|options| options.iter().map(type_of).collect::<Vec<_>>().join(" or "))
+            .unwrap_or_else(|| "<code>object</code>".to_string()),
+    }
+}
+
+/// Every named schema with its fields: name, type, whether required, description.
+fn render_schemas(doc: &Document, html: &mut String) {
+    let Some(components) = &doc.components else {
+        return;
+    };
+    html.push_str("<section class=\"panel\"><h2 id=\"schemas\">Schemas</h2>");
+    for (name, schema) in &components.schemas {
+        let json = serde_json::to_value(schema).unwrap_or_default();
+        html.push_str(&format!(
+            "<h3 id=\"schema-{0}\"><code>{0}</code></h3>",
+            escape(name)
+        ));
+        if let Some(description) = json.get("description").and_then(serde_json::Value::as_str) {
+            html.push_str(&format!("<p>{}</p>", prose(description)));
+        }
+        let required: Vec<&str> = json
+            .get("required")
+            .and_then(serde_json::Value::as_array)
+            .map(|names| names.iter().filter_map(serde_json::Value::as_str).collect())
+            .unwrap_or_default();
+        let Some(properties) = json
+            .get("properties")
+            .and_then(serde_json::Value::as_object)
+        else {
+            html.push_str(&format!("<p>{}</p>", type_of(&json)));
+            continue;
+        };
+        html.push_str(
+            "<table><thead><tr><th>Field</th><th>Type</th><th>Description</th></tr></thead><tbody>",
+        );
+        for (field, property) in properties {
+            let description = property
+                .get("description")
+                .and_then(serde_json::Value::as_str)
+                .map(prose)
+                .unwrap_or_default();
+            html.push_str(&format!(
+                "<tr><td><code>{}</code>{}</td><td>{}</td><td>{description}</td></tr>",
+                escape(field),
+                if required.contains(&field.as_str()) {
+                    ""
+                } else {
+                    " (optional)"
+                },
+                type_of(property)
+            ));
+        }
+        html.push_str("</tbody></table>");
+    }
+    html.push_str("</section>");
 }
 
 fn render(doc: &Document) -> String {
@@ -105,10 +207,10 @@ fn render(doc: &Document) -> String {
     );
     html.push_str("<h1>Latchkey API reference</h1>");
     if let Some(description) = &doc.info.description {
-        html.push_str(&format!("<p class=\"lede\">{}</p>", escape(description)));
+        html.push_str(&format!("<p class=\"lede\">{}</p>", prose(description)));
     }
     html.push_str(
-        "<p>Base URL <code>/api/svc/v1</code>. Lists take <code>limit</code> and <code>offset</code> and answer <code>{data, pagination: {total, limit, offset}}</code>; errors answer <code>{code, message, field}</code>. The machine-readable document is <a href=\"/api/svc/v1/openapi.json\">openapi.json</a> (OpenAPI 3.1). <a href=\"/access/tokens\">Back to the console</a>.</p>",
+        "<p>Base URL <code>/api/svc/v1</code>. Lists take <code>limit</code> and <code>offset</code> and answer <code>{data, pagination: {total, limit, offset}}</code>; errors answer <code>{code, message, field}</code>. The machine-readable document is <a href=\"/api/svc/v1/openapi.json\">openapi.json</a> (OpenAPI 3.1); the <a href=\"#schemas\">schemas</a> follow the endpoints. <a href=\"/access/tokens\">Back to the console</a>.</p>",
     );
     let tags: Vec<String> = doc
         .tags
@@ -136,7 +238,7 @@ fn render(doc: &Document) -> String {
                 }
                 html.push_str(&format!("<h3><code>{method} {}</code></h3>", escape(path)));
                 if let Some(summary) = &operation.summary {
-                    html.push_str(&format!("<p>{}</p>", escape(summary)));
+                    html.push_str(&format!("<p>{}</p>", prose(summary)));
                 }
                 let params: Vec<String> = operation
                     .parameters
@@ -150,7 +252,7 @@ fn render(doc: &Document) -> String {
                             if required { "" } else { " (optional)" },
                             p.description
                                 .as_ref()
-                                .map(|d| format!(": {}", escape(d)))
+                                .map(|d| format!(": {}", prose(d)))
                                 .unwrap_or_default()
                         )
                     })
@@ -164,10 +266,7 @@ fn render(doc: &Document) -> String {
                         .values()
                         .filter_map(|c| c.schema.as_ref().map(schema_name))
                         .collect();
-                    html.push_str(&format!(
-                        "<p>Body: <code>{}</code></p>",
-                        escape(&names.join(", "))
-                    ));
+                    html.push_str(&format!("<p>Body: {}</p>", names.join(", ")));
                 }
                 let answers: Vec<String> = operation
                     .responses
@@ -180,7 +279,7 @@ fn render(doc: &Document) -> String {
                                 .values()
                                 .filter_map(|c| c.schema.as_ref().map(schema_name))
                                 .next()
-                                .map(|name| format!(" <code>{}</code>", escape(&name)))
+                                .map(|name| format!(" {name}"))
                                 .unwrap_or_default(),
                             RefOr::Ref(_) => String::new(),
                         };
@@ -192,6 +291,7 @@ fn render(doc: &Document) -> String {
         }
         html.push_str("</section>");
     }
+    render_schemas(doc, &mut html);
     html.push_str("</main></body></html>");
     html
 }

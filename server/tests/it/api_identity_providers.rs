@@ -1,6 +1,6 @@
 //! `/identity-providers` over HTTP: configuration as code with a write-only client secret.
 
-use crate::harness::{TestApp, admin_token, call, json_of};
+use crate::harness::{TestApp, admin_token, body_text, call, json_of};
 use axum::http::StatusCode;
 use serde_json::json;
 
@@ -108,4 +108,20 @@ async fn providers_are_configured_over_the_api_without_ever_echoing_the_secret()
     assert_eq!(response.status(), StatusCode::NOT_FOUND);
     let response = call(&app, "GET", "/api/svc/v1/identity-providers", None, None).await;
     assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn the_reference_page_describes_every_schema_field() {
+    let app = TestApp::new().await;
+    let response = call(&app, "GET", "/api/svc/v1/docs", None, None).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let page = body_text(response).await;
+    assert!(page.contains("<h2 id=\"schemas\">Schemas</h2>"));
+    // A body links to its schema, whose fields are listed with their types.
+    assert!(page.contains("href=\"#schema-IdentityProviderBody\""));
+    assert!(page.contains("id=\"schema-IdentityProviderJson\""));
+    assert!(page.contains("<code>hasClientSecret</code>"));
+    assert!(page.contains("array of <a href=\"#schema-RoleRuleJson\">"));
+    // Doc comments' `code` reads as code, not as backticks.
+    assert!(!page.contains('`'), "backticks left in the page");
 }
