@@ -10,7 +10,7 @@ use crate::ssr::authorize::{Operation, Standing, active_user, authorize, authori
 use crate::ssr::entities::{role, team, team_member, user};
 use crate::ssr::error::{DomainError, DomainResult};
 use crate::ssr::scope::{Scope, lower_like, page_window, search_pattern};
-use crate::ssr::scope_resources::{grant_count_of_team, remove_grants_of_team};
+use crate::ssr::scope_resources::{grant_count_of_team, remove_grants_of_team, team_grants_beyond};
 use crate::ssr::scope_roles::{find_role, role_grant_refusal};
 use crate::ssr::scope_virtual_accounts::accounts_owned_by;
 use crate::ssr::services::role_permissions;
@@ -181,8 +181,9 @@ impl Scope<'_> {
 
     /// Adds existing users of the tenant to a team, by email, all with one team role. Every
     /// address must belong to a user (unknown ones are named and nothing is added); current
-    /// members are reported and left as they are. When the team holds a role, the actor must
-    /// be allowed to hand that role out, since the new members inherit it.
+    /// members are reported and left as they are. New members inherit the team's role and its
+    /// resource grants, so the actor must be allowed to hand out both: the role as when
+    /// assigning it, each grant as when granting it.
     pub async fn add_team_members(
         &self,
         id: TeamId,
@@ -201,6 +202,14 @@ impl Scope<'_> {
                     team.name, role.display_name
                 )));
             }
+        }
+        let beyond = team_grants_beyond(&txn, me, team.id).await?;
+        if !beyond.is_empty() {
+            return Err(DomainError::Forbidden(format!(
+                "Members of {} get its grants, and only an Admin hands out permissions they do not hold: {}.",
+                team.name,
+                beyond.join("; ")
+            )));
         }
         let users = user::Entity::find()
             .filter(user::Column::TenantId.eq(me.tenant_id.0))

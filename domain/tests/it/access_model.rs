@@ -8,9 +8,10 @@
 use crate::harness::{TestCtx, db_test};
 use crate::resources::create;
 use domain::dto::{
-    AccessQuestion, NewCollaborator, NewRole, NewTeam, NewTeamMembers, TeamMemberRole, UserStatus,
+    AccessQuestion, NewCollaborator, NewRole, NewTeam, NewTeamMembers, RoleChanges, TeamChanges,
+    TeamMemberRole, UserStatus,
 };
-use domain::ids::{ResourceId, UserId};
+use domain::ids::{ResourceId, TeamId, UserId};
 use domain::permissions::{BuiltinRole, Permission};
 use domain::resources::ResourceType;
 use domain::{DomainError, Scope};
@@ -39,6 +40,7 @@ struct ModelUser {
 }
 
 struct ModelTeam {
+    id: TeamId,
     name: String,
     role: Option<String>,
     members: BTreeSet<usize>,
@@ -56,9 +58,78 @@ enum ModelSubject {
     Team(usize),
 }
 
+/// Every (user, permission) held tenant-wide, and every (user, resource, permission).
+type Holdings = (
+    BTreeSet<(usize, Permission)>,
+    BTreeSet<(usize, usize, Permission)>,
+);
+
+/// What the delegated administrator role (`custom-<round>-0`) holds besides resource
+/// permissions.
+const MANAGER_PERMISSIONS: [Permission; 8] = [
+    Permission::ListUsers,
+    Permission::ManageUsers,
+    Permission::ListRoles,
+    Permission::ManageRoles,
+    Permission::ReadTeam,
+    Permission::ManageTeam,
+    Permission::ReadWorkspace,
+    Permission::ManageWorkspace,
+];
+
 impl Model {
     fn role(&self, name: &str) -> &(bool, BTreeSet<Permission>) {
         &self.roles[name]
+    }
+
+    /// The tenant roles `u` holds: their own and their teams'.
+    fn tenant_roles(&self, u: usize) -> Vec<&str> {
+        let mut names = vec![self.users[u].role.as_str()];
+        names.extend(
+            self.teams
+                .iter()
+                .filter(|t| t.members.contains(&u))
+                .filter_map(|t| t.role.as_deref()),
+        );
+        names
+    }
+
+    /// Whether active user `u` holds tenant permission `p` (any role of theirs is Admin or
+    /// holds it).
+    fn holds(&self, u: usize, p: Permission) -> bool {
+        self.users[u].active
+            && self.tenant_roles(u).into_iter().any(|name| {
+                let (admin, permissions) = self.role(name);
+                *admin || permissions.contains(&p)
+            })
+    }
+
+    fn is_admin(&self, u: usize) -> bool {
+        self.tenant_roles(u)
+            .into_iter()
+            .any(|name| self.role(name).0)
+    }
+
+    /// Every (user, permission) held tenant-wide and every (user, resource, permission) held
+    /// on a resource: what an operation may not hand out beyond its actor.
+    fn holdings(&self) -> Holdings {
+        let mut tenant = BTreeSet::new();
+        let mut on_resources = BTreeSet::new();
+        for u in 0..self.users.len() {
+            for p in Permission::ALL {
+                if self.holds(u, *p) {
+                    tenant.insert((u, *p));
+                }
+            }
+            for (r, resource) in self.resources.iter().enumerate() {
+                for p in asked(resource.kind) {
+                    if self.allows(u, r, p) {
+                        on_resources.insert((u, r, p));
+                    }
+                }
+            }
+        }
+        (tenant, on_resources)
     }
 
     /// The rule, written plainly: an active user holds `p` on resource `r` when any tenant
@@ -131,7 +202,13 @@ async fn build(ctx: &TestCtx, scope: &Scope<'_>, rng: &mut StdRng, round: usize)
         .collect();
     for n in 0..2 {
         let name = format!("custom-{round}-{n}");
-        let permissions: BTreeSet<Permission> = pool.choose_multiple(rng, 3).copied().collect();
+        let mut permissions: BTreeSet<Permission> = pool.choose_multiple(rng, 3).copied().collect();
+        if n == 0 {
+            // A delegated administrator: manages users, roles and teams and holds Member's
+            // defaults (so it may hand out Member), but is not Admin.
+            permissions.extend(MANAGER_PERMISSIONS);
+            permissions.extend(BuiltinRole::Member.default_permissions());
+        }
         scope
             .create_role(NewRole {
                 resource_type: None,
@@ -218,6 +295,7 @@ async fn build(ctx: &TestCtx, scope: &Scope<'_>, rng: &mut StdRng, round: usize)
                 .unwrap();
         }
         model.teams.push(ModelTeam {
+            id: created.team.id,
             name,
             role,
             members,
@@ -395,5 +473,275 @@ db_test!(
         }
         // Both outcomes were exercised, or the escalation check proved nothing.
         assert!(given > 0 && refused > 0, "given {given}, refused {refused}");
+    }
+);
+
+/// One step of a non-Admin's attempt: what they try, and how the model changes if it works.
+enum Attempt {
+    Grant {
+        r: usize,
+        subject: ModelSubject,
+        role: String,
+    },
+    AssignRole {
+        target: usize,
+        role: String,
+    },
+    SetTeamRole {
+        team: usize,
+        role: Option<String>,
+    },
+    AddMember {
+        team: usize,
+        user: usize,
+    },
+    EditRole {
+        role: String,
+        permissions: BTreeSet<Permission>,
+    },
+}
+
+db_test!(
+    no_sequence_of_operations_by_a_non_admin_hands_out_more_than_they_hold,
+    |ctx: TestCtx| async move {
+        let admin = ctx.actor(ctx.with_admin().await).await;
+        let scope = ctx.services.scope(&admin);
+        let mut rng = StdRng::seed_from_u64(0x5e9_0e5c);
+        let mut model = build(&ctx, &scope, &mut rng, 7).await;
+        // The first user is the delegated administrator, so every kind of step has someone
+        // who may try it.
+        let manager_role = "custom-7-0".to_string();
+        let first = model.users[0].id;
+        ctx.services
+            .scope(&admin)
+            .change_user_role(first, ctx.role_id(&manager_role).await)
+            .await
+            .unwrap();
+        model.users[0].role = manager_role;
+        let pool: Vec<Permission> = Permission::ALL.to_vec();
+        // Role edits and assignments leave the delegated administrator's own role and account
+        // alone, or one early step could end their part in the test.
+        let editable = "custom-7-1".to_string();
+        let tenant_roles: Vec<String> = model
+            .roles
+            .keys()
+            .filter(|n| BuiltinRole::from_name(n).is_some() || n.starts_with("custom-"))
+            .cloned()
+            .collect();
+        let mut succeeded: BTreeMap<&str, u32> = BTreeMap::new();
+        let mut refused = 0;
+        for step in 0..400 {
+            let a = if rng.gen_bool(0.5) {
+                0
+            } else {
+                rng.gen_range(0..model.users.len())
+            };
+            if !model.users[a].active || model.is_admin(a) {
+                continue;
+            }
+            // Half the attempts stay within what the actor holds (they should mostly work),
+            // half reach anywhere (they should be refused, or give nothing new).
+            let plausible = rng.gen_bool(0.5);
+            let held: Vec<Permission> = Permission::ALL
+                .iter()
+                .copied()
+                .filter(|p| model.holds(a, *p))
+                .collect();
+            let within = |role: &str| model.role(role).1.iter().all(|p| held.contains(p));
+            let attempt = match rng.gen_range(0..5) {
+                0 => {
+                    let r = rng.gen_range(0..model.resources.len());
+                    let kind = model.resources[r].kind;
+                    let roles: Vec<_> = kind
+                        .builtin_roles()
+                        .iter()
+                        .filter(|role| {
+                            !plausible || role.permissions.iter().all(|p| model.allows(a, r, *p))
+                        })
+                        .collect();
+                    let Some(role) = roles.choose(&mut rng) else {
+                        continue;
+                    };
+                    let subject = if rng.gen_bool(0.5) {
+                        ModelSubject::User(rng.gen_range(0..model.users.len()))
+                    } else {
+                        ModelSubject::Team(rng.gen_range(0..model.teams.len()))
+                    };
+                    Attempt::Grant {
+                        r,
+                        subject,
+                        role: role.name.to_string(),
+                    }
+                }
+                1 => {
+                    let roles: Vec<&String> = tenant_roles
+                        .iter()
+                        .filter(|r| !plausible || within(r))
+                        .collect();
+                    let Some(role) = roles.choose(&mut rng) else {
+                        continue;
+                    };
+                    Attempt::AssignRole {
+                        target: rng.gen_range(1..model.users.len()),
+                        role: (*role).clone(),
+                    }
+                }
+                2 => {
+                    let roles: Vec<&String> = tenant_roles
+                        .iter()
+                        .filter(|r| !plausible || within(r))
+                        .collect();
+                    Attempt::SetTeamRole {
+                        team: rng.gen_range(0..model.teams.len()),
+                        role: roles
+                            .choose(&mut rng)
+                            .filter(|_| rng.gen_bool(0.8))
+                            .map(|r| (*r).clone()),
+                    }
+                }
+                3 => Attempt::AddMember {
+                    team: rng.gen_range(0..model.teams.len()),
+                    user: rng.gen_range(0..model.users.len()),
+                },
+                _ => {
+                    let from = if plausible && !held.is_empty() {
+                        &held
+                    } else {
+                        &pool
+                    };
+                    Attempt::EditRole {
+                        role: editable.clone(),
+                        permissions: from.choose_multiple(&mut rng, 3).copied().collect(),
+                    }
+                }
+            };
+            let actor = ctx.actor(model.users[a].id).await;
+            let theirs = ctx.services.scope(&actor);
+            let (kind, result) = match &attempt {
+                Attempt::Grant { r, subject, role } => (
+                    "grant",
+                    theirs
+                        .add_collaborator(NewCollaborator {
+                            resource_id: model.resources[*r].id,
+                            subject: subject_text(&model, subject),
+                            role_id: ctx.role_id(role).await,
+                        })
+                        .await
+                        .map(drop),
+                ),
+                Attempt::AssignRole { target, role } => (
+                    "assign role",
+                    theirs
+                        .change_user_role(model.users[*target].id, ctx.role_id(role).await)
+                        .await
+                        .map(drop),
+                ),
+                Attempt::SetTeamRole { team, role } => (
+                    "team role",
+                    theirs
+                        .update_team(
+                            model.teams[*team].id,
+                            TeamChanges {
+                                description: "random".into(),
+                                role_id: match role {
+                                    Some(name) => Some(ctx.role_id(name).await),
+                                    None => None,
+                                },
+                            },
+                        )
+                        .await
+                        .map(drop),
+                ),
+                Attempt::AddMember { team, user } => (
+                    "add member",
+                    theirs
+                        .add_team_members(
+                            model.teams[*team].id,
+                            NewTeamMembers {
+                                emails: model.users[*user].email.clone(),
+                                role: TeamMemberRole::Member,
+                            },
+                        )
+                        .await
+                        .map(drop),
+                ),
+                Attempt::EditRole { role, permissions } => (
+                    "edit role",
+                    theirs
+                        .update_role(
+                            ctx.role_id(role).await,
+                            RoleChanges {
+                                display_name: role.clone(),
+                                description: "random".into(),
+                                permissions: permissions
+                                    .iter()
+                                    .map(|p| p.key().to_string())
+                                    .collect(),
+                            },
+                        )
+                        .await
+                        .map(drop),
+                ),
+            };
+            match result {
+                Ok(()) => {
+                    let before = model.holdings();
+                    match attempt {
+                        Attempt::Grant { r, subject, role } => {
+                            model.grants.push((r, subject, role))
+                        }
+                        Attempt::AssignRole { target, role } => model.users[target].role = role,
+                        Attempt::SetTeamRole { team, role } => model.teams[team].role = role,
+                        Attempt::AddMember { team, user } => {
+                            model.teams[team].members.insert(user);
+                        }
+                        Attempt::EditRole { role, permissions } => {
+                            model.roles.get_mut(&role).unwrap().1 = permissions;
+                        }
+                    }
+                    let after = model.holdings();
+                    let email = &model.users[a].email;
+                    for (u, p) in after.0.difference(&before.0) {
+                        assert!(
+                            before.0.contains(&(a, *p)),
+                            "{email}'s {kind} gave {} {p}, which {email} lacked",
+                            model.users[*u].email
+                        );
+                    }
+                    for (u, r, p) in after.1.difference(&before.1) {
+                        assert!(
+                            before.1.contains(&(a, *r, *p)),
+                            "{email}'s {kind} gave {} {p} on resource {r}, which {email} lacked there",
+                            model.users[*u].email
+                        );
+                    }
+                    *succeeded.entry(kind).or_default() += 1;
+                }
+                Err(DomainError::Forbidden(_)) => refused += 1,
+                // Already granted, already a member, a role nobody may hold here: no change.
+                Err(DomainError::Conflict(_) | DomainError::Validation(_)) => {}
+                Err(other) => panic!("{kind}: unexpected {other:?}"),
+            }
+            // The services and the model still agree about everyone's access.
+            if step % 50 == 49 {
+                compare(&ctx, &scope, &model).await;
+            }
+        }
+        compare(&ctx, &scope, &model).await;
+        // Every kind of step succeeded at least once, and refusals happened: the invariant
+        // was tested on real changes.
+        for kind in [
+            "grant",
+            "assign role",
+            "team role",
+            "add member",
+            "edit role",
+        ] {
+            assert!(
+                succeeded.get(kind).copied().unwrap_or(0) > 0,
+                "no {kind} succeeded: {succeeded:?}"
+            );
+        }
+        assert!(refused > 0, "nothing was refused");
     }
 );
