@@ -36,6 +36,39 @@ pub fn NotFoundPanel(
     }
 }
 
+/// The words of a page's not-found panel.
+#[derive(Debug, Clone, Copy)]
+pub struct NotFoundCopy {
+    /// E.g. "User not found".
+    pub title: &'static str,
+    pub message: &'static str,
+    pub back_href: &'static str,
+    pub back_label: &'static str,
+}
+
+/// What a detail page shows once the object its address names has loaded: the object
+/// (`render`), the not-found panel when the address names nothing in this tenant (another
+/// tenant's id reads the same), or the error.
+pub fn found_or_not_found<T>(
+    result: Result<Option<T>, AppError>,
+    not_found: NotFoundCopy,
+    render: impl FnOnce(T) -> AnyView,
+) -> AnyView {
+    match result {
+        Ok(Some(found)) => render(found),
+        Ok(None) | Err(AppError::NotFound(_)) => view! {
+            <NotFoundPanel
+                title=not_found.title
+                message=not_found.message
+                back_href=not_found.back_href
+                back_label=not_found.back_label
+            />
+        }
+        .into_any(),
+        Err(e) => view! { <ErrorMessage error=e/> }.into_any(),
+    }
+}
+
 /// The error of an action's latest result, as a signal for `ErrorNotice`.
 pub fn action_error<I, O>(action: ServerAction<I>) -> Signal<Option<AppError>>
 where

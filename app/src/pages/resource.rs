@@ -1,7 +1,7 @@
 use crate::components::access::AccessAnswerView;
 use crate::components::confirm::ConfirmButton;
 use crate::components::notice::{
-    ErrorMessage, ErrorNotice, NotFoundPanel, action_error, count_successes,
+    ErrorNotice, NotFoundCopy, action_error, count_successes, found_or_not_found,
 };
 use crate::server_fns::resources::{
     AddCollaborator, ChangeCollaboratorRole, CheckAccess, DeleteResource, RemoveCollaborator,
@@ -88,20 +88,17 @@ pub fn ResourcePage() -> impl IntoView {
             {move || {
                 detail
                     .get()
-                    .map(|result| match result {
-                        Ok(Some(detail)) => view! { <ResourceView detail/> }.into_any(),
-                        Ok(None) | Err(crate::error::AppError::NotFound(_)) => {
-                            view! {
-                                <NotFoundPanel
-                                    title="Resource not found"
-                                    message="There is no such resource in this tenant."
-                                    back_href="/resources"
-                                    back_label="Back to resources"
-                                />
-                            }
-                                .into_any()
-                        }
-                        Err(e) => view! { <ErrorMessage error=e/> }.into_any(),
+                    .map(|result| {
+                        found_or_not_found(
+                            result,
+                            NotFoundCopy {
+                                title: "Resource not found",
+                                message: "There is no such resource in this tenant.",
+                                back_href: "/resources",
+                                back_label: "Back to resources",
+                            },
+                            |detail| view! { <ResourceView detail/> }.into_any(),
+                        )
                     })
             }}
         </Transition>

@@ -1,6 +1,6 @@
 use crate::components::confirm::ConfirmButton;
 use crate::components::notice::{
-    ErrorMessage, ErrorNotice, NotFoundPanel, action_error, count_successes,
+    ErrorMessage, ErrorNotice, NotFoundCopy, action_error, count_successes, found_or_not_found,
 };
 use crate::components::shell::Me;
 use crate::pages::teams::{TeamDescriptionField, TeamRoleSelect, chosen_role};
@@ -96,20 +96,17 @@ pub fn TeamPage() -> impl IntoView {
         <Transition fallback=|| view! { <p class="muted">"Loading team…"</p> }>
             {move || {
                 team.get()
-                    .map(|result| match result {
-                        Ok(Some(detail)) => view! { <TeamDetailView detail/> }.into_any(),
-                        Ok(None) | Err(crate::error::AppError::NotFound(_)) => {
-                            view! {
-                                <NotFoundPanel
-                                    title="Team not found"
-                                    message="There is no such team in this tenant."
-                                    back_href="/access/teams"
-                                    back_label="Back to teams"
-                                />
-                            }
-                                .into_any()
-                        }
-                        Err(e) => view! { <ErrorMessage error=e/> }.into_any(),
+                    .map(|result| {
+                        found_or_not_found(
+                            result,
+                            NotFoundCopy {
+                                title: "Team not found",
+                                message: "There is no such team in this tenant.",
+                                back_href: "/access/teams",
+                                back_label: "Back to teams",
+                            },
+                            |detail| view! { <TeamDetailView detail/> }.into_any(),
+                        )
                     })
             }}
         </Transition>

@@ -1,6 +1,8 @@
 use crate::components::access::AccessAnswerView;
 use crate::components::confirm::ConfirmButton;
-use crate::components::notice::{ErrorMessage, ErrorNotice, NotFoundPanel, action_error};
+use crate::components::notice::{
+    ErrorMessage, ErrorNotice, NotFoundCopy, action_error, found_or_not_found,
+};
 use crate::components::role_options::{RoleOptions, UnavailableRoles};
 use crate::components::shell::Me;
 use crate::server_fns::resources::{CheckAccess, list_resources};
@@ -79,20 +81,17 @@ pub fn UserPage() -> impl IntoView {
         <Transition fallback=|| view! { <p class="muted">"Loading user…"</p> }>
             {move || {
                 user.get()
-                    .map(|result| match result {
-                        Ok(Some(detail)) => view! { <UserDetailView detail change_role set_status/> }.into_any(),
-                        Ok(None) | Err(crate::error::AppError::NotFound(_)) => {
-                            view! {
-                                <NotFoundPanel
-                                    title="User not found"
-                                    message="There is no such user in this tenant."
-                                    back_href="/access/users"
-                                    back_label="Back to users"
-                                />
-                            }
-                                .into_any()
-                        }
-                        Err(e) => view! { <ErrorMessage error=e/> }.into_any(),
+                    .map(|result| {
+                        found_or_not_found(
+                            result,
+                            NotFoundCopy {
+                                title: "User not found",
+                                message: "There is no such user in this tenant.",
+                                back_href: "/access/users",
+                                back_label: "Back to users",
+                            },
+                            |detail| view! { <UserDetailView detail change_role set_status/> }.into_any(),
+                        )
                     })
             }}
         </Transition>

@@ -1,5 +1,5 @@
 use crate::components::confirm::ConfirmButton;
-use crate::components::notice::{ErrorMessage, ErrorNotice, NotFoundPanel, action_error};
+use crate::components::notice::{ErrorNotice, NotFoundCopy, action_error, found_or_not_found};
 use crate::components::secret::CopyableSecret;
 use crate::server_fns::virtual_accounts::{
     DeleteVirtualAccount, RegenerateVirtualAccountToken, RevealVirtualAccountToken,
@@ -48,20 +48,17 @@ pub fn VirtualAccountPage() -> impl IntoView {
             {move || {
                 account
                     .get()
-                    .map(|result| match result {
-                        Ok(Some(detail)) => view! { <AccountView detail regenerate delete/> }.into_any(),
-                        Ok(None) | Err(crate::error::AppError::NotFound(_)) => {
-                            view! {
-                                <NotFoundPanel
-                                    title="Virtual account not found"
-                                    message="There is no such virtual account in this tenant."
-                                    back_href="/access/virtual-accounts"
-                                    back_label="Back to virtual accounts"
-                                />
-                            }
-                                .into_any()
-                        }
-                        Err(e) => view! { <ErrorMessage error=e/> }.into_any(),
+                    .map(|result| {
+                        found_or_not_found(
+                            result,
+                            NotFoundCopy {
+                                title: "Virtual account not found",
+                                message: "There is no such virtual account in this tenant.",
+                                back_href: "/access/virtual-accounts",
+                                back_label: "Back to virtual accounts",
+                            },
+                            |detail| view! { <AccountView detail regenerate delete/> }.into_any(),
+                        )
                     })
             }}
         </Transition>
