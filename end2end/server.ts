@@ -48,6 +48,37 @@ async function startMailbox(dir: string): Promise<Mailbox> {
   return { port, child };
 }
 
+export interface IdentityProvider {
+  url: string;
+  stop: () => void;
+}
+
+/** Starts oidc-idp.mjs, a real OpenID Provider (npm oidc-provider) on 127.0.0.1 whose clients
+ * redirect to `latchkeyUrl`. It stops when its stdin closes. */
+export async function startIdentityProvider(latchkeyUrl: string): Promise<IdentityProvider> {
+  const child = spawn(process.execPath, [resolve(__dirname, 'oidc-idp.mjs'), latchkeyUrl], {
+    cwd: __dirname,
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  const url = await new Promise<string>((resolveUrl, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`identity provider did not start in 10 s: ${out}`)), 10_000);
+    child.stdout?.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const found = out.match(/listening (http:\/\/127\.0\.0\.1:\d+)/);
+      if (found) {
+        clearTimeout(timer);
+        resolveUrl(found[1]);
+      }
+    });
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`identity provider exited with ${code}: ${out}`));
+    });
+  });
+  return { url, stop: () => child.stdin?.end() };
+}
+
 async function freePort(): Promise<number> {
   return new Promise((resolvePort, reject) => {
     const probe = createServer();

@@ -18,6 +18,8 @@ use leptos_router::components::{ParentRoute, Redirect, Route, Router, Routes};
 use leptos_router::path;
 
 use components::shell::ConsoleShell;
+use pages::identity_provider::{IdentityProviderPage, NewIdentityProviderPage};
+use pages::identity_providers::IdentityProvidersPage;
 use pages::invite::InvitePage;
 use pages::login::LoginPage;
 use pages::not_found::NotFound;
@@ -93,6 +95,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/access/virtual-accounts/new") view=NewVirtualAccountPage/>
                     <Route path=path!("/access/virtual-accounts/:id") view=VirtualAccountPage/>
                     <Route path=path!("/settings/security") view=SecuritySettingsPage/>
+                    <Route path=path!("/settings/identity-providers") view=IdentityProvidersPage/>
+                    <Route path=path!("/settings/identity-providers/new") view=NewIdentityProviderPage/>
+                    <Route path=path!("/settings/identity-providers/:id") view=IdentityProviderPage/>
                 </ParentRoute>
             </Routes>
         </Router>

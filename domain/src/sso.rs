@@ -237,7 +237,7 @@ fn check_rules<R>(
 
 /// An issuer URL: https, or http on a loopback host (a test or development provider). No
 /// query or fragment; a trailing slash is kept, because OIDC compares issuers exactly.
-fn check_issuer_url(raw: &str) -> Result<String, FieldError> {
+pub fn check_issuer_url(raw: &str) -> Result<String, FieldError> {
     let issuer = raw.trim();
     let refuse = |why: &str| Err(FieldError::new("issuer_url", why));
     if issuer.is_empty() {

@@ -1,9 +1,10 @@
 use crate::config::Config;
 use crate::mailer::SmtpMailer;
+use crate::oidc::OpenIdConnect;
 use crate::router;
 use clap::{Parser, Subcommand};
 use domain::dto::NewToken;
-use domain::{BootstrapOutcome, MailTransport, Services, ServicesConfig};
+use domain::{BootstrapOutcome, MailTransport, OidcClient, Services, ServicesConfig};
 use migrations::{Migrator, MigratorTrait};
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{ConnectOptions, Database, DatabaseConnection};
@@ -221,9 +222,11 @@ async fn open_services(config: &Config, setup_link: SetupLink) -> Result<Service
         }
         _ => None,
     };
+    let oidc = OpenIdConnect::new()?;
     let services_config = ServicesConfig {
         public_url: config.public_base(),
         mail,
+        oidc: Some(Arc::new(oidc) as Arc<dyn OidcClient>),
         ..ServicesConfig::default()
     };
     let services = Services::open(db, config.secret.clone(), services_config)

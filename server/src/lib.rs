@@ -12,5 +12,7 @@ pub mod cli;
 pub mod config;
 pub mod guards;
 pub mod mailer;
+pub mod oidc;
 pub mod router;
+pub mod sso;
 pub mod telemetry;

@@ -2,6 +2,7 @@ use crate::api;
 use crate::assets;
 use crate::config::Config;
 use crate::guards::{self, OriginPolicy};
+use crate::sso;
 use app::ssr::SessionPolicy;
 use app::{App, shell};
 use axum::extract::FromRef;
@@ -57,6 +58,7 @@ pub fn build(services: Services, config: &Config) -> Router {
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .nest("/api/svc/v1", api::routes())
+        .merge(sso::routes())
         .leptos_routes_with_context(&state, routes, || {}, move || shell(leptos_options.clone()))
         .fallback(assets::fallback)
         .layer(middleware::from_fn(guards::page_guard))
@@ -67,7 +69,17 @@ pub fn build(services: Services, config: &Config) -> Router {
         .layer(sessions)
         .layer(Extension(session_policy))
         .layer(Extension(services))
-        .layer(TraceLayer::new_for_http())
+        // Spans name the path, never the query: one-time links and single sign-on callbacks
+        // carry tokens and codes there.
+        .layer(
+            TraceLayer::new_for_http().make_span_with(|request: &axum::extract::Request| {
+                tracing::debug_span!(
+                    "request",
+                    method = %request.method(),
+                    path = %request.uri().path()
+                )
+            }),
+        )
         .with_state(state)
 }
 

@@ -6,3 +6,4 @@ pub mod password_fields;
 pub mod role_options;
 pub mod secret;
 pub mod shell;
+pub mod text_field;

@@ -70,6 +70,7 @@ fn ConsoleFrame(user: Result<CurrentUser, AppError>) -> impl IntoView {
         let roles = user.can(Permission::ListRoles);
         let teams = user.can(Permission::ReadTeam);
         let settings = user.can(Permission::ListSettings);
+        let providers = user.can(Permission::ListIdentityProviders);
         // Team managers too: the Team Manager role may let them act on their teams' accounts.
         let accounts = user.can(Permission::ReadVirtualAccount) || !user.managed_teams.is_empty();
         view! {
@@ -109,12 +110,19 @@ fn ConsoleFrame(user: Result<CurrentUser, AppError>) -> impl IntoView {
                     <a href="/api/svc/v1/docs" rel="external">"API reference"</a>
                 </li>
             </ul>
-            <Show when=move || settings>
+            <Show when=move || settings || providers>
                 <h2 class="nav-heading">"Settings"</h2>
                 <ul>
-                    <li>
-                        <A href="/settings/security">"Security"</A>
-                    </li>
+                    <Show when=move || settings>
+                        <li>
+                            <A href="/settings/security">"Security"</A>
+                        </li>
+                    </Show>
+                    <Show when=move || providers>
+                        <li>
+                            <A href="/settings/identity-providers">"Identity Providers"</A>
+                        </li>
+                    </Show>
                 </ul>
             </Show>
         }

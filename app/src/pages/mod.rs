@@ -1,3 +1,5 @@
+pub mod identity_provider;
+pub mod identity_providers;
 pub mod invite;
 pub mod login;
 pub mod not_found;

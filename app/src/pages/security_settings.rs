@@ -21,7 +21,8 @@ fn limit_text(value: Option<u32>) -> String {
     value.map(|v| v.to_string()).unwrap_or_default()
 }
 
-/// Settings > Security: limits on personal access tokens (settings:ManageSettings to change).
+/// Settings > Security: password sign-in on or off, and limits on personal access tokens
+/// (settings:ManageSettings to change).
 #[component]
 pub fn SecuritySettingsPage() -> impl IntoView {
     let settings = Resource::new(|| (), |_| get_security_settings());
@@ -50,6 +51,7 @@ fn SecurityForm(current: SecuritySettings) -> impl IntoView {
     let update = ServerAction::<UpdateSecuritySettings>::new();
     let max_age = RwSignal::new(limit_text(current.pat_max_age_days));
     let max_active = RwSignal::new(limit_text(current.pat_max_active));
+    let password_sign_in = RwSignal::new(current.password_sign_in);
     let local_error = RwSignal::new(None::<String>);
     let saved = move || matches!(update.value().get(), Some(Ok(_)));
     let submit = move |ev: leptos::ev::SubmitEvent| {
@@ -65,6 +67,7 @@ fn SecurityForm(current: SecuritySettings) -> impl IntoView {
                     settings: SecuritySettings {
                         pat_max_age_days,
                         pat_max_active,
+                        password_sign_in: password_sign_in.get_untracked(),
                     },
                 });
             }
@@ -72,8 +75,24 @@ fn SecurityForm(current: SecuritySettings) -> impl IntoView {
         }
     };
     view! {
-        <form class="form panel" on:submit=submit aria-labelledby="pat-limits-title">
-            <h2 id="pat-limits-title">"Personal access tokens"</h2>
+        <form class="form panel" on:submit=submit aria-label="Security settings">
+            <h2>"Sign-in"</h2>
+            <fieldset disabled=!may_edit>
+                <div class="checkbox">
+                    <input
+                        id="password-sign-in"
+                        type="checkbox"
+                        aria-describedby="password-sign-in-help"
+                        prop:checked=move || password_sign_in.get()
+                        on:change=move |ev| password_sign_in.set(event_target_checked(&ev))
+                    />
+                    <label for="password-sign-in">"Allow password sign-in"</label>
+                    <p class="help" id="password-sign-in-help">
+                        "Off: people sign in through an identity provider (Settings > Identity Providers; one must be enabled). Admins keep password sign-in as a break-glass way in, behind \"Administrator? Sign in with a password\" on the login page."
+                    </p>
+                </div>
+            </fieldset>
+            <h2>"Personal access tokens"</h2>
             <p class="help">
                 "Limits apply when a token is created, in the console, over the API and from the command line. Existing tokens keep working."
             </p>
@@ -100,7 +119,7 @@ fn SecurityForm(current: SecuritySettings) -> impl IntoView {
             </Show>
             <Show
                 when=move || may_edit
-                fallback=|| view! { <p class="muted">"You need settings:ManageSettings to change these limits."</p> }
+                fallback=|| view! { <p class="muted">"You need settings:ManageSettings to change these settings."</p> }
             >
                 <div class="form-actions">
                     <button type="submit" class="button button-primary" disabled=move || update.pending().get()>

@@ -1,6 +1,7 @@
 //! One server function per file, `<area>/<verb>_<noun>.rs`, all under the `/rpc` prefix.
 
 pub mod auth;
+pub mod identity_providers;
 pub mod profile;
 pub mod resources;
 pub mod roles;

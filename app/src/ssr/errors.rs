@@ -9,6 +9,7 @@ impl From<DomainError> for AppError {
         let app_error = match error {
             DomainError::NotFound(what) => AppError::NotFound(format!("{what} not found.")),
             DomainError::Forbidden(message) => AppError::Forbidden(message),
+            e @ DomainError::SignInRefused(_) => AppError::Forbidden(e.to_string()),
             DomainError::Conflict(message) => AppError::Conflict(message),
             DomainError::Validation(err) => AppError::Validation {
                 field: err.field,

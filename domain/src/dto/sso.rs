@@ -178,3 +178,147 @@ pub struct SignInOption {
     pub display_name: String,
     pub preset: IdpPreset,
 }
+
+/// What the login page offers: a button per enabled provider, and the password form unless
+/// the tenant turned password sign-in off (Admins keep it, as a break-glass way in).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignInOptions {
+    pub providers: Vec<SignInOption>,
+    pub password_sign_in: bool,
+}
+
+/// Why a single sign-on did not end in a session. The callback sends the browser to the
+/// login page with `key()` in the query, and the page shows `message()`: the URL carries a
+/// word, never what the provider sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum SsoFailure {
+    /// No enabled provider has that name.
+    UnknownProvider,
+    /// The provider's discovery document, keys or token endpoint could not be reached or read.
+    ProviderUnreachable,
+    /// The person cancelled, or refused consent, at the provider.
+    Cancelled,
+    /// The provider answered the authorization request with an error.
+    ProviderError,
+    /// No sign-in was started in this browser, or it was already used.
+    NoTransaction,
+    /// The `state` sent back is not the one this browser's sign-in started with.
+    StateMismatch,
+    /// The sign-in was started too long ago.
+    Expired,
+    /// The ID token failed a check: issuer, audience, signature, expiry or nonce.
+    TokenRejected,
+    /// The provider did not vouch for an email address.
+    EmailNotVerified,
+    /// The email's domain is not among the provider's allowed domains.
+    DomainNotAllowed,
+    /// An invite-only provider, and nobody invited this person.
+    NotInvited,
+    /// The account is deactivated.
+    Deactivated,
+    /// Something failed on Latchkey's side.
+    Internal,
+}
+
+impl SsoFailure {
+    pub const ALL: [SsoFailure; 13] = [
+        SsoFailure::UnknownProvider,
+        SsoFailure::ProviderUnreachable,
+        SsoFailure::Cancelled,
+        SsoFailure::ProviderError,
+        SsoFailure::NoTransaction,
+        SsoFailure::StateMismatch,
+        SsoFailure::Expired,
+        SsoFailure::TokenRejected,
+        SsoFailure::EmailNotVerified,
+        SsoFailure::DomainNotAllowed,
+        SsoFailure::NotInvited,
+        SsoFailure::Deactivated,
+        SsoFailure::Internal,
+    ];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            SsoFailure::UnknownProvider => "unknown-provider",
+            SsoFailure::ProviderUnreachable => "provider-unreachable",
+            SsoFailure::Cancelled => "cancelled",
+            SsoFailure::ProviderError => "provider-error",
+            SsoFailure::NoTransaction => "no-sign-in-started",
+            SsoFailure::StateMismatch => "state-mismatch",
+            SsoFailure::Expired => "expired",
+            SsoFailure::TokenRejected => "token-rejected",
+            SsoFailure::EmailNotVerified => "email-not-verified",
+            SsoFailure::DomainNotAllowed => "domain-not-allowed",
+            SsoFailure::NotInvited => "not-invited",
+            SsoFailure::Deactivated => "deactivated",
+            SsoFailure::Internal => "internal",
+        }
+    }
+
+    pub fn parse(key: &str) -> Option<SsoFailure> {
+        SsoFailure::ALL.into_iter().find(|f| f.key() == key)
+    }
+
+    /// What the person signing in reads, with what to do next.
+    pub fn message(self) -> &'static str {
+        match self {
+            SsoFailure::UnknownProvider => {
+                "That sign-in option is not available. Choose another one below."
+            }
+            SsoFailure::ProviderUnreachable => {
+                "Latchkey could not reach your identity provider. Try again in a moment; if it keeps failing, tell your administrator."
+            }
+            SsoFailure::Cancelled => "Sign-in was cancelled at your identity provider.",
+            SsoFailure::ProviderError => {
+                "Your identity provider refused the sign-in. Try again, or ask your administrator."
+            }
+            SsoFailure::NoTransaction => {
+                "This sign-in was not started in this browser, or it was already used. Start again below."
+            }
+            SsoFailure::StateMismatch => {
+                "This sign-in does not match the one this browser started (perhaps another tab started a newer one). Start again below."
+            }
+            SsoFailure::Expired => "The sign-in took too long and expired. Start again below.",
+            SsoFailure::TokenRejected => {
+                "Latchkey could not verify the answer from your identity provider, so you were not signed in. Try again; if it keeps failing, tell your administrator."
+            }
+            SsoFailure::EmailNotVerified => {
+                "Your identity provider has not confirmed your email address, so Latchkey cannot tell who you are. Ask your administrator."
+            }
+            SsoFailure::DomainNotAllowed => {
+                "Your email domain may not sign in here. Use your work account, or ask your administrator."
+            }
+            SsoFailure::NotInvited => {
+                "You have not been invited to Latchkey. Ask an administrator to invite you, then sign in again."
+            }
+            SsoFailure::Deactivated => {
+                "This account has been deactivated. Ask an administrator to reactivate it."
+            }
+            SsoFailure::Internal => "Sign-in failed because of a problem in Latchkey. Try again.",
+        }
+    }
+}
+
+/// What "Test connection" found at an issuer: its discovery document's essentials, or why it
+/// could not be read.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ConnectionTest {
+    Reached(DiscoverySummary),
+    Failed { reason: String },
+}
+
+/// The parts of an OpenID Provider's discovery document a sign-in depends on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DiscoverySummary {
+    pub issuer: String,
+    pub authorization_endpoint: String,
+    pub token_endpoint: Option<String>,
+    pub userinfo_endpoint: Option<String>,
+    pub jwks_uri: String,
+    /// How many signing keys the JWKS held.
+    pub signing_keys: usize,
+    pub scopes_supported: Vec<String>,
+    pub claims_supported: Vec<String>,
+    /// Whether the provider offers PKCE with S256 (Latchkey always sends it).
+    pub supports_pkce_s256: bool,
+}

@@ -90,13 +90,27 @@ impl TokenQuery {
     pub const MAX_LIMIT: u64 = 200;
 }
 
-/// Security settings > Personal access tokens. `None` means no limit.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+/// Settings > Security: limits on personal access tokens (`None`: no limit) and whether
+/// people may sign in with a password.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SecuritySettings {
     /// The longest a new token may live, in days (1 to 3650).
     pub pat_max_age_days: Option<u32>,
     /// How many active tokens one user may hold (1 to 1000).
     pub pat_max_active: Option<u32>,
+    /// Off: only single sign-on, except for Admins, who keep password sign-in as a
+    /// break-glass way in when the identity provider fails.
+    pub password_sign_in: bool,
+}
+
+impl Default for SecuritySettings {
+    fn default() -> Self {
+        SecuritySettings {
+            pat_max_age_days: None,
+            pat_max_active: None,
+            password_sign_in: true,
+        }
+    }
 }
 
 impl SecuritySettings {

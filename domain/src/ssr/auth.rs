@@ -2,10 +2,12 @@
 //! setup link. They run before there is an actor, so they sit beside the `Scope`, not in it.
 
 use crate::dto::{SetupForm, SetupStatus, UserStatus};
-use crate::ids::UserId;
-use crate::ssr::entities::{setup_token, user};
+use crate::ids::{TenantId, UserId};
+use crate::ssr::entities::{role, setup_token, user};
 use crate::ssr::error::{DomainError, DomainResult};
+use crate::ssr::scope_tokens::load_security_settings;
 use crate::ssr::services::Services;
+use crate::ssr::services::is_admin_role;
 use crate::ssr::throttle;
 use crate::ssr::users::{insert_admin, tenant_has_users};
 use crate::validation::{
@@ -13,7 +15,7 @@ use crate::validation::{
 };
 use chrono::Utc;
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 
 /// Hash purpose label for setup links (see `Secret::keyed_hash`).
 pub(crate) const SETUP_TOKEN_PURPOSE: &str = "setup-link";
@@ -39,7 +41,8 @@ impl<'a> Authenticator<'a> {
 
     /// Password sign-in to the default tenant. Unknown email and wrong password give the same
     /// error after the same work; failures are throttled per account and per client address;
-    /// deactivated users are refused even with the right password.
+    /// deactivated users are refused even with the right password, and so is everyone but
+    /// Admins (break-glass) when the tenant turned password sign-in off.
     pub async fn sign_in_with_password(
         &self,
         email: &str,
@@ -90,6 +93,8 @@ impl<'a> Authenticator<'a> {
             );
             return Err(DomainError::AccountDeactivated);
         }
+        // Checked after the password, so the answer tells nothing to someone without it.
+        refuse_password_sign_in_if_off(db, &found).await?;
         throttle::clear(db, &account_key).await?;
         let user_id = UserId(found.id);
         let mut active: user::ActiveModel = found.into();
@@ -184,4 +189,30 @@ impl<'a> Authenticator<'a> {
             user_id: UserId(created.id),
         })
     }
+}
+
+/// With password sign-in turned off for the tenant, only Admins (break-glass) sign in with a
+/// password, whether typed at /login or just set through a one-time link.
+pub(crate) async fn refuse_password_sign_in_if_off(
+    db: &impl ConnectionTrait,
+    found: &user::Model,
+) -> DomainResult<()> {
+    if load_security_settings(db, TenantId(found.tenant_id))
+        .await?
+        .password_sign_in
+    {
+        return Ok(());
+    }
+    let role = role::Entity::find_by_id(found.role_id).one(db).await?;
+    if role.as_ref().is_some_and(is_admin_role) {
+        tracing::warn!(user = found.id, "break-glass password sign-in by an Admin");
+        return Ok(());
+    }
+    tracing::info!(
+        user = found.id,
+        "password sign-in refused: turned off for the tenant"
+    );
+    Err(DomainError::Forbidden(
+        "Password sign-in is turned off here. Sign in with your identity provider instead.".into(),
+    ))
 }

@@ -85,6 +85,8 @@ pub enum Operation {
     UpdateIdentityProvider,
     /// Delete an identity provider.
     DeleteIdentityProvider,
+    /// "Test connection": fetch an issuer's discovery document and keys.
+    TestIdentityProvider,
     /// Access > Virtual Accounts: all of them with virtual-account:ReadVirtualAccount, or those
     /// of the teams one manages when the Team Manager role holds it.
     ListVirtualAccounts,
@@ -176,6 +178,7 @@ impl Operation {
         Operation::CreateIdentityProvider,
         Operation::UpdateIdentityProvider,
         Operation::DeleteIdentityProvider,
+        Operation::TestIdentityProvider,
     ];
 
     pub fn requirement(self) -> Requirement {
@@ -208,7 +211,8 @@ impl Operation {
             }
             Operation::CreateIdentityProvider
             | Operation::UpdateIdentityProvider
-            | Operation::DeleteIdentityProvider => {
+            | Operation::DeleteIdentityProvider
+            | Operation::TestIdentityProvider => {
                 Requirement::Permission(Permission::ManageIdentityProviders)
             }
             Operation::ListVirtualAccounts | Operation::ViewVirtualAccount => {
@@ -282,6 +286,7 @@ impl Operation {
             Operation::CreateIdentityProvider => "add identity providers",
             Operation::UpdateIdentityProvider => "change identity providers",
             Operation::DeleteIdentityProvider => "delete identity providers",
+            Operation::TestIdentityProvider => "test identity provider connections",
             Operation::ListVirtualAccounts => "list virtual accounts",
             Operation::ViewVirtualAccount => "view this virtual account",
             Operation::CreateVirtualAccount => "create a virtual account for this team",

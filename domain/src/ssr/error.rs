@@ -26,6 +26,9 @@ pub enum DomainError {
     /// The account exists and the password was right, but the user is deactivated.
     #[error("This account has been deactivated. Ask an administrator to reactivate it.")]
     AccountDeactivated,
+    /// A single sign-on that did not end in a session; says why in words for the person.
+    #[error("{}", .0.message())]
+    SignInRefused(crate::dto::SsoFailure),
     /// Too many failed sign-in attempts for this account or address.
     #[error("Too many failed sign-in attempts. Try again in {} minute(s).", retry_after_secs.div_ceil(60).max(1))]
     RateLimited { retry_after_secs: u64 },

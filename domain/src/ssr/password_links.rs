@@ -3,7 +3,7 @@
 
 use crate::dto::{PasswordLink, PasswordLinkStatus, UserStatus};
 use crate::ids::UserId;
-use crate::ssr::auth::{Authenticator, SignedIn};
+use crate::ssr::auth::{Authenticator, SignedIn, refuse_password_sign_in_if_off};
 use crate::ssr::entities::{password_token, user};
 use crate::ssr::error::{DomainError, DomainResult};
 use crate::ssr::secret::random_token;
@@ -102,6 +102,7 @@ impl Authenticator<'_> {
         if UserStatus::parse(&owner.status) != Some(UserStatus::Active) {
             return Err(DomainError::AccountDeactivated);
         }
+        refuse_password_sign_in_if_off(services.db(), &owner).await?;
         let hash = services.hasher().hash(password).await?;
         let txn = services.begin_write().await?;
         let now = Utc::now();

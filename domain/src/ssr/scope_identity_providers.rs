@@ -2,11 +2,11 @@
 //! client secret is write-only: sealed when stored, never returned, never logged.
 
 use crate::dto::{
-    IdentityProviderInput, IdentityProviderView, IdpPreset, Provisioning, RoleMappingRule,
-    SignInOption, TeamMappingRule,
+    ConnectionTest, IdentityProviderInput, IdentityProviderView, IdpPreset, Provisioning,
+    RoleMappingRule, SignInOption, SignInOptions, TeamMappingRule,
 };
-use crate::ids::IdentityProviderId;
-use crate::sso::check_provider_input;
+use crate::ids::{IdentityProviderId, TenantId};
+use crate::sso::{check_issuer_url, check_provider_input};
 use crate::ssr::actor::UserActor;
 use crate::ssr::auth::Authenticator;
 use crate::ssr::authorize::{Operation, authorize};
@@ -16,6 +16,7 @@ use crate::ssr::entities::{
 use crate::ssr::error::{DomainError, DomainResult};
 use crate::ssr::scope::Scope;
 use crate::ssr::scope_roles::role_grant_refusal;
+use crate::ssr::scope_tokens::load_security_settings;
 use crate::ssr::services::{ServicesConfig, role_permissions};
 use chrono::Utc;
 use sea_orm::{
@@ -111,6 +112,9 @@ impl Scope<'_> {
         let txn = self.services.begin_write().await?;
         let found = find_provider(&txn, me, id).await?;
         refuse_taken_slug(&txn, me, &input.slug, Some(found.id)).await?;
+        if found.enabled && !input.enabled {
+            refuse_removing_last_provider(&txn, me.tenant_id, found.id, "enabled").await?;
+        }
         let rules = resolve_rules(&txn, me, &input).await?;
         let mut active: identity_provider::ActiveModel = found.into();
         active.slug = Set(input.slug.clone());
@@ -150,6 +154,9 @@ impl Scope<'_> {
         let me = authorize(self.actor, Operation::DeleteIdentityProvider)?;
         let txn = self.services.begin_write().await?;
         let found = find_provider(&txn, me, id).await?;
+        if found.enabled {
+            refuse_removing_last_provider(&txn, me.tenant_id, found.id, "id").await?;
+        }
         identity_provider::Entity::delete_by_id(found.id)
             .exec(&txn)
             .await?;
@@ -159,13 +166,38 @@ impl Scope<'_> {
     }
 }
 
+impl Scope<'_> {
+    /// "Test connection": reads the discovery document and keys at `issuer_url` (typed in
+    /// the form, saved or not) and reports what it found or why it failed. It makes the
+    /// server fetch an address the actor chose, so it needs the permission to manage
+    /// providers, and the address passes the same checks as a saved issuer.
+    pub async fn test_identity_provider(&self, issuer_url: &str) -> DomainResult<ConnectionTest> {
+        let me = authorize(self.actor, Operation::TestIdentityProvider)?;
+        let issuer = check_issuer_url(issuer_url)?;
+        let Some(oidc) = self.services.config().oidc.as_deref() else {
+            return Ok(ConnectionTest::Failed {
+                reason: "This server has no OpenID Connect client configured.".into(),
+            });
+        };
+        let outcome = match oidc.discover(&issuer).await {
+            Ok(found) => ConnectionTest::Reached(found),
+            Err(e) => ConnectionTest::Failed {
+                reason: e.to_string(),
+            },
+        };
+        tracing::info!(issuer = %issuer, reached = matches!(outcome, ConnectionTest::Reached(_)), by = me.user_id.0, "identity provider connection tested");
+        Ok(outcome)
+    }
+}
+
 impl Authenticator<'_> {
-    /// The login page's buttons: the default tenant's enabled providers.
-    pub async fn sign_in_options(&self) -> DomainResult<Vec<SignInOption>> {
+    /// What the login page offers: the default tenant's enabled providers, and whether the
+    /// password form is shown to everyone.
+    pub async fn sign_in_options(&self) -> DomainResult<SignInOptions> {
         let services = self.services();
         let db = services.db();
         let tenant = services.default_tenant(db).await?;
-        Ok(identity_provider::Entity::find()
+        let providers = identity_provider::Entity::find()
             .filter(identity_provider::Column::TenantId.eq(tenant.id))
             .filter(identity_provider::Column::Enabled.eq(true))
             .order_by_asc(identity_provider::Column::DisplayName)
@@ -177,8 +209,49 @@ impl Authenticator<'_> {
                 slug: p.slug,
                 display_name: p.display_name,
             })
-            .collect())
+            .collect::<Vec<SignInOption>>();
+        let settings = load_security_settings(db, TenantId(tenant.id)).await?;
+        Ok(SignInOptions {
+            // With no provider to offer, the form stays whatever the setting says.
+            password_sign_in: settings.password_sign_in || providers.is_empty(),
+            providers,
+        })
     }
+}
+
+/// Whether the tenant has an enabled provider other than `except`.
+pub(crate) async fn has_enabled_identity_provider(
+    db: &impl ConnectionTrait,
+    tenant: TenantId,
+    except: Option<i64>,
+) -> DomainResult<bool> {
+    let mut query = identity_provider::Entity::find()
+        .filter(identity_provider::Column::TenantId.eq(tenant.0))
+        .filter(identity_provider::Column::Enabled.eq(true));
+    if let Some(id) = except {
+        query = query.filter(identity_provider::Column::Id.ne(id));
+    }
+    Ok(query.count(db).await? > 0)
+}
+
+/// With password sign-in off, the last enabled provider is the only way in for everyone but
+/// Admins: it may not be disabled or deleted until password sign-in is back on.
+async fn refuse_removing_last_provider(
+    db: &impl ConnectionTrait,
+    tenant: TenantId,
+    provider_id: i64,
+    field: &str,
+) -> DomainResult<()> {
+    let settings = load_security_settings(db, tenant).await?;
+    if !settings.password_sign_in
+        && !has_enabled_identity_provider(db, tenant, Some(provider_id)).await?
+    {
+        return Err(DomainError::validation(
+            field,
+            "This is the only enabled identity provider and password sign-in is off: turn password sign-in on first (Settings > Security), or nobody but Admins could sign in.",
+        ));
+    }
+    Ok(())
 }
 
 /// A provider of the actor's tenant; another tenant's id reads as not found.

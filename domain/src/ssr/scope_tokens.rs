@@ -11,6 +11,7 @@ use crate::ssr::authorize::{Operation, authorize};
 use crate::ssr::entities::{security_setting, token, user};
 use crate::ssr::error::{DomainError, DomainResult};
 use crate::ssr::scope::{Scope, page_window};
+use crate::ssr::scope_identity_providers::has_enabled_identity_provider;
 use crate::ssr::secret::Secret;
 use crate::ssr::token_format::{self, TokenKind};
 use crate::validation::{check_token_name, normalize_email};
@@ -132,7 +133,8 @@ impl Scope<'_> {
         load_security_settings(self.services.db(), me.tenant_id).await
     }
 
-    /// Changes the security settings; they apply to tokens created from now on.
+    /// Changes the security settings. Token limits apply to tokens created from now on;
+    /// password sign-in may be turned off only while an identity provider is enabled.
     pub async fn update_security_settings(
         &self,
         settings: SecuritySettings,
@@ -152,11 +154,21 @@ impl Scope<'_> {
             "The maximum number of active tokens",
             "tokens",
         )?;
+        let txn = self.services.begin_write().await?;
+        if !settings.password_sign_in
+            && !has_enabled_identity_provider(&txn, me.tenant_id, None).await?
+        {
+            return Err(DomainError::validation(
+                "password_sign_in",
+                "Enable an identity provider before turning password sign-in off: without one, only Admins could sign in.",
+            ));
+        }
         let to_column = |value: Option<u32>| value.and_then(|v| i32::try_from(v).ok());
         security_setting::Entity::insert(security_setting::ActiveModel {
             tenant_id: Set(me.tenant_id.0),
             pat_max_age_days: Set(to_column(settings.pat_max_age_days)),
             pat_max_active: Set(to_column(settings.pat_max_active)),
+            password_sign_in: Set(settings.password_sign_in),
             updated_at: Set(Utc::now()),
         })
         .on_conflict(
@@ -164,12 +176,14 @@ impl Scope<'_> {
                 .update_columns([
                     security_setting::Column::PatMaxAgeDays,
                     security_setting::Column::PatMaxActive,
+                    security_setting::Column::PasswordSignIn,
                     security_setting::Column::UpdatedAt,
                 ])
                 .to_owned(),
         )
-        .exec(self.services.db())
+        .exec(&txn)
         .await?;
+        txn.commit().await?;
         tracing::info!(actor = %me.user_id, ?settings, "security settings changed");
         Ok(settings)
     }
@@ -244,6 +258,7 @@ pub(crate) async fn load_security_settings(
         row.map_or_else(SecuritySettings::default, |row| SecuritySettings {
             pat_max_age_days: from_column(row.pat_max_age_days),
             pat_max_active: from_column(row.pat_max_active),
+            password_sign_in: row.password_sign_in,
         }),
     )
 }

@@ -7,6 +7,7 @@ use crate::ssr::effective::TenantStanding;
 use crate::ssr::entities::{instance_setting, role, role_permission, tenant, user};
 use crate::ssr::error::{DomainError, DomainResult};
 use crate::ssr::mail::MailTransport;
+use crate::ssr::oidc::OidcClient;
 use crate::ssr::password::PasswordHasher;
 use crate::ssr::scope::Scope;
 use crate::ssr::secret::{SECRET_MIN_LEN, Secret};
@@ -36,6 +37,11 @@ pub struct ServicesConfig {
     /// Where mail goes (SMTP in production). `None`: nothing is mailed, and one-time links
     /// are shown to the admin who created them instead.
     pub mail: Option<Arc<dyn MailTransport>>,
+    /// The OpenID Connect protocol (the server's `openidconnect` client). `None`: single
+    /// sign-on and "Test connection" report that no client is configured.
+    pub oidc: Option<Arc<dyn OidcClient>>,
+    /// How long a started single sign-on may take before its callback is refused.
+    pub sso_transaction_lifetime: chrono::Duration,
 }
 
 impl Default for ServicesConfig {
@@ -45,6 +51,8 @@ impl Default for ServicesConfig {
             tenant_name: "Default".into(),
             public_url: "http://127.0.0.1:3000".into(),
             mail: None,
+            oidc: None,
+            sso_transaction_lifetime: chrono::Duration::minutes(10),
         }
     }
 }

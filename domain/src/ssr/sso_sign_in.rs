@@ -3,13 +3,14 @@
 //! user), whether they may come in (allowed domains, provisioning mode, deactivation), and
 //! what the provider's groups make of their role and teams.
 
-use crate::dto::{IdpPreset, Provisioning, RoleManagedBy, TeamMemberRole, UserStatus};
+use crate::dto::{IdpPreset, Provisioning, RoleManagedBy, SsoFailure, TeamMemberRole, UserStatus};
 use crate::ids::{IdentityProviderId, UserId};
 use crate::permissions::BuiltinRole;
 use crate::sso::{domain_allowed, mapped_role, mapped_teams, mapping_groups};
 use crate::ssr::auth::{Authenticator, SignedIn};
 use crate::ssr::entities::{identity_provider, role, team, team_member, user, user_identity};
 use crate::ssr::error::{DomainError, DomainResult};
+use crate::ssr::oidc::{OidcError, PendingSso, SsoCallback, SsoSignedIn, same_secret};
 use crate::ssr::scope_identity_providers::{CLIENT_SECRET_PURPOSE, redirect_url, rules_of};
 use crate::ssr::scope_teams::MEMBERSHIP_BY_SSO;
 use crate::ssr::services::is_admin_role;
@@ -61,13 +62,131 @@ pub struct VerifiedIdentity {
     pub hosted_domain: Option<String>,
 }
 
-/// Why a sign-in through a provider was refused, in words for the person signing in.
-const NOT_VERIFIED: &str = "Your identity provider has not confirmed your email address, so Latchkey cannot tell who you are. Ask your administrator.";
-const NOT_INVITED: &str = "You have not been invited to Latchkey. Ask an administrator to invite you, then sign in again.";
-const DEACTIVATED: &str =
-    "This account has been deactivated. Ask an administrator to reactivate it.";
-
 impl Authenticator<'_> {
+    /// Starts a sign-in through provider `slug`: the URL to send the browser to, and the
+    /// transaction the transport keeps in the browser's session until the callback.
+    pub async fn begin_sso(
+        &self,
+        slug: &str,
+        next: Option<String>,
+    ) -> DomainResult<(String, PendingSso)> {
+        let provider = self.sso_provider(slug).await.map_err(|e| match e {
+            DomainError::NotFound(_) => DomainError::SignInRefused(SsoFailure::UnknownProvider),
+            other => other,
+        })?;
+        let oidc = self.oidc()?;
+        let request = oidc
+            .authorization_request(&provider)
+            .await
+            .map_err(|e| protocol_refusal(&provider.slug, e))?;
+        tracing::info!(provider = %provider.slug, "single sign-on started");
+        Ok((
+            request.url,
+            PendingSso {
+                slug: provider.slug,
+                state: request.state,
+                nonce: request.nonce,
+                pkce_verifier: request.pkce_verifier,
+                next,
+                started_at: Utc::now().timestamp(),
+            },
+        ))
+    }
+
+    /// Finishes a sign-in at the callback of provider `slug`. `pending` is what the browser's
+    /// session held (the transport has already removed it, so it serves once). Checks, in
+    /// order: a transaction exists for this provider, the provider did not refuse, `state`
+    /// matches, the transaction is fresh; then redeems the code (the port verifies the ID
+    /// token) and signs the identity in with `complete_sso`. Every refusal is logged with its
+    /// reason and never with a code, token or secret.
+    pub async fn finish_sso(
+        &self,
+        slug: &str,
+        pending: Option<PendingSso>,
+        callback: SsoCallback,
+    ) -> DomainResult<SsoSignedIn> {
+        let refuse = |failure: SsoFailure, reason: &str| {
+            tracing::warn!(provider = slug, reason, "single sign-on refused");
+            DomainError::SignInRefused(failure)
+        };
+        let Some(pending) = pending.filter(|p| p.slug == slug) else {
+            return Err(refuse(
+                SsoFailure::NoTransaction,
+                "no sign-in in flight for this browser and provider (missing, replayed or foreign state)",
+            ));
+        };
+        if let Some(error) = callback.error.as_deref() {
+            let failure = if error == "access_denied" {
+                SsoFailure::Cancelled
+            } else {
+                SsoFailure::ProviderError
+            };
+            // The error code is OAuth's fixed vocabulary; keep it short in the log.
+            let code: String = error.chars().take(64).collect();
+            return Err(refuse(
+                failure,
+                &format!("provider answered error {code:?}"),
+            ));
+        }
+        let Some(state) = callback.state.as_deref() else {
+            return Err(refuse(SsoFailure::StateMismatch, "callback without state"));
+        };
+        if !same_secret(state, &pending.state) {
+            return Err(refuse(SsoFailure::StateMismatch, "state does not match"));
+        }
+        let age = Utc::now().timestamp() - pending.started_at;
+        if age
+            > self
+                .services()
+                .config()
+                .sso_transaction_lifetime
+                .num_seconds()
+        {
+            return Err(refuse(
+                SsoFailure::Expired,
+                &format!("sign-in started {age} s ago"),
+            ));
+        }
+        let Some(code) = callback.code.as_deref().filter(|c| !c.is_empty()) else {
+            return Err(refuse(SsoFailure::ProviderError, "callback without code"));
+        };
+        let provider = self.sso_provider(slug).await.map_err(|e| match e {
+            DomainError::NotFound(_) => refuse(
+                SsoFailure::UnknownProvider,
+                "provider deleted or disabled during the sign-in",
+            ),
+            other => other,
+        })?;
+        if callback
+            .iss
+            .as_deref()
+            .is_some_and(|iss| iss != provider.issuer_url)
+        {
+            return Err(refuse(
+                SsoFailure::TokenRejected,
+                "the response names another issuer (iss)",
+            ));
+        }
+        let identity = self
+            .oidc()?
+            .redeem(&provider, code, &pending.pkce_verifier, &pending.nonce)
+            .await
+            .map_err(|e| protocol_refusal(&provider.slug, e))?;
+        let signed_in = self.complete_sso(provider.id, identity).await?;
+        Ok(SsoSignedIn {
+            user_id: signed_in.user_id,
+            next: pending.next,
+        })
+    }
+
+    fn oidc(&self) -> DomainResult<&dyn crate::ssr::oidc::OidcClient> {
+        self.services()
+            .config()
+            .oidc
+            .as_deref()
+            .ok_or_else(|| DomainError::Internal("no OpenID Connect client configured".into()))
+    }
+
     /// The enabled provider `slug` of the default tenant, ready for the protocol.
     pub async fn sso_provider(&self, slug: &str) -> DomainResult<ProviderConnection> {
         let services = self.services();
@@ -106,9 +225,9 @@ impl Authenticator<'_> {
         })
     }
 
-    /// Completes a sign-in through provider `provider_id`: finds or (just in time) creates the
-    /// user, applies the role and team rules, and answers who to start a session for.
-    /// Refusals are `Forbidden` with a sentence for the person signing in.
+    /// Completes a sign-in through provider `provider_id` once the ID token is verified: finds
+    /// or (just in time) creates the user, applies the role and team rules, and answers who to
+    /// start a session for. Refusals are `SignInRefused`, saying why.
     pub async fn complete_sso(
         &self,
         provider_id: IdentityProviderId,
@@ -121,19 +240,22 @@ impl Authenticator<'_> {
             .one(&txn)
             .await?
             .ok_or_else(|| DomainError::NotFound("Identity provider".into()))?;
-        let refuse = |why: &str, message: &str| {
-            tracing::info!(provider = %provider.slug, reason = why, "single sign-on refused");
-            DomainError::Forbidden(message.to_string())
+        let refuse = |why: &str, failure: SsoFailure| {
+            tracing::warn!(provider = %provider.slug, reason = why, "single sign-on refused");
+            DomainError::SignInRefused(failure)
         };
         let Some(email) = identity
             .email
             .as_deref()
             .and_then(|e| normalize_email("email", e).ok())
         else {
-            return Err(refuse("no usable email claim", NOT_VERIFIED));
+            return Err(refuse(
+                "no usable email claim",
+                SsoFailure::EmailNotVerified,
+            ));
         };
         if !identity.email_verified {
-            return Err(refuse("email not verified", NOT_VERIFIED));
+            return Err(refuse("email not verified", SsoFailure::EmailNotVerified));
         }
         let allowed: Vec<String> = provider
             .allowed_domains
@@ -145,7 +267,7 @@ impl Authenticator<'_> {
         if !domain_allowed(&allowed, &email) {
             return Err(refuse(
                 "email domain not allowed",
-                "Your email domain may not sign in here. Use your work account, or ask your administrator.",
+                SsoFailure::DomainNotAllowed,
             ));
         }
 
@@ -185,7 +307,7 @@ impl Authenticator<'_> {
         let signed_in = match existing {
             Some(found) => {
                 if UserStatus::parse(&found.status) != Some(UserStatus::Active) {
-                    return Err(refuse("user deactivated", DEACTIVATED));
+                    return Err(refuse("user deactivated", SsoFailure::Deactivated));
                 }
                 let user_id = found.id;
                 follow_role_mapping(&txn, found, &mapped, &provider.slug).await?;
@@ -193,7 +315,10 @@ impl Authenticator<'_> {
             }
             None => {
                 if Provisioning::parse(&provider.provisioning) != Some(Provisioning::JustInTime) {
-                    return Err(refuse("not invited (invite-only provider)", NOT_INVITED));
+                    return Err(refuse(
+                        "not invited (invite-only provider)",
+                        SsoFailure::NotInvited,
+                    ));
                 }
                 let display_name = identity
                     .name
@@ -254,6 +379,16 @@ impl Authenticator<'_> {
             user_id: UserId(signed_in),
         })
     }
+}
+
+/// Logs a protocol failure (its text is safe to log: the port never puts a token, code or
+/// secret in it) and turns it into what the person reads.
+fn protocol_refusal(slug: &str, error: OidcError) -> DomainError {
+    tracing::warn!(provider = slug, reason = %error, "single sign-on refused");
+    DomainError::SignInRefused(match error {
+        OidcError::Unreachable(_) => SsoFailure::ProviderUnreachable,
+        OidcError::Rejected(_) => SsoFailure::TokenRejected,
+    })
 }
 
 /// Gives `found` the mapped role, unless their role was set by hand (seed 002: a manual change

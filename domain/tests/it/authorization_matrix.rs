@@ -492,6 +492,28 @@ const MATRIX: &[(Operation, Kind, Expect)] = &[
         VirtualAccountToken,
         Forbidden,
     ),
+    (Operation::TestIdentityProvider, Anonymous, Unauthenticated),
+    (Operation::TestIdentityProvider, Admin, Allow),
+    (Operation::TestIdentityProvider, Member, Forbidden),
+    (Operation::TestIdentityProvider, TeamManager, Forbidden),
+    (Operation::TestIdentityProvider, CustomRole, Forbidden),
+    (
+        Operation::TestIdentityProvider,
+        DeactivatedAdmin,
+        Unauthenticated,
+    ),
+    // Names no object of the tenant: another tenant's Admin tests an address for their own.
+    (Operation::TestIdentityProvider, OtherTenantAdmin, Allow),
+    (
+        Operation::TestIdentityProvider,
+        ResourceCollaborator,
+        Forbidden,
+    ),
+    (
+        Operation::TestIdentityProvider,
+        VirtualAccountToken,
+        Forbidden,
+    ),
     (Operation::ViewCurrentUser, VirtualAccountToken, Forbidden),
     (Operation::ListUsers, VirtualAccountToken, Forbidden),
     (Operation::ViewUser, VirtualAccountToken, Forbidden),
@@ -998,6 +1020,10 @@ async fn perform(
             let id = fresh_provider(ctx).await;
             scope.delete_identity_provider(id).await
         }
+        Operation::TestIdentityProvider => scope
+            .test_identity_provider("https://keycloak.example.com/realms/corp")
+            .await
+            .map(drop),
         Operation::ViewSecuritySettings => scope.security_settings().await.map(drop),
         Operation::UpdateSecuritySettings => scope
             .update_security_settings(SecuritySettings::default())

@@ -105,16 +105,18 @@ impl TestCtx {
         &self,
         transport: std::sync::Arc<dyn domain::MailTransport>,
     ) -> Services {
-        Services::open(
-            self.db.clone(),
-            Some(TEST_SECRET.into()),
-            ServicesConfig {
-                mail: Some(transport),
-                ..ServicesConfig::default()
-            },
-        )
+        self.services_with(ServicesConfig {
+            mail: Some(transport),
+            ..ServicesConfig::default()
+        })
         .await
-        .expect("open services with mail")
+    }
+
+    /// Services over the same database, configured otherwise.
+    pub async fn services_with(&self, config: ServicesConfig) -> Services {
+        Services::open(self.db.clone(), Some(TEST_SECRET.into()), config)
+            .await
+            .expect("open services")
     }
 
     /// Bootstraps the default tenant and returns the setup token.

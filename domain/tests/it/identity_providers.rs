@@ -4,8 +4,8 @@
 use crate::harness::{TestCtx, db_test};
 use domain::DomainError;
 use domain::dto::{
-    IdentityProviderInput, IdpPreset, NewRole, NewTeam, Provisioning, RoleMappingRule,
-    TeamMappingRule, UserStatus,
+    ConnectionTest, IdentityProviderInput, IdpPreset, NewRole, NewTeam, Provisioning,
+    RoleMappingRule, SecuritySettings, TeamMappingRule, UserStatus,
 };
 
 fn okta(slug: &str) -> IdentityProviderInput {
@@ -72,8 +72,9 @@ db_test!(
         );
         // Only enabled providers are offered on the login page.
         let options = ctx.services.auth().sign_in_options().await.unwrap();
-        let slugs: Vec<_> = options.iter().map(|o| o.slug.as_str()).collect();
+        let slugs: Vec<_> = options.providers.iter().map(|o| o.slug.as_str()).collect();
         assert_eq!(slugs, ["okta-2"]);
+        assert!(options.password_sign_in);
 
         let mut unknown_role = okta("okta-3");
         unknown_role.role_mappings[0].role = "no-such-role".into();
@@ -185,5 +186,96 @@ db_test!(
         let mut plain = okta("okta");
         plain.role_mappings.clear();
         theirs.create_identity_provider(plain).await.unwrap();
+    }
+);
+
+db_test!(
+    password_sign_in_can_be_turned_off_with_a_break_glass_for_admins,
+    |ctx: TestCtx| async move {
+        let (admin, _member) = ctx.admin_and_member().await;
+        let scope = ctx.services.scope(&admin);
+        let off = SecuritySettings {
+            password_sign_in: false,
+            ..SecuritySettings::default()
+        };
+        // Not without a provider to sign in with.
+        assert_eq!(
+            field_of(scope.update_security_settings(off).await),
+            "password_sign_in"
+        );
+        let provider = scope.create_identity_provider(okta("okta")).await.unwrap();
+        scope.update_security_settings(off).await.unwrap();
+        let options = ctx.services.auth().sign_in_options().await.unwrap();
+        assert!(!options.password_sign_in);
+        assert_eq!(options.providers.len(), 1);
+
+        // Members are refused (only once the password is right); Admins get in.
+        let auth = ctx.services.auth();
+        let password = crate::harness::ADMIN_PASSWORD;
+        assert!(matches!(
+            auth.sign_in_with_password("m@example.com", "wrong password", "10.0.0.1")
+                .await,
+            Err(DomainError::InvalidCredentials)
+        ));
+        match auth
+            .sign_in_with_password("m@example.com", password, "10.0.0.1")
+            .await
+        {
+            Err(DomainError::Forbidden(message)) => {
+                assert!(message.contains("identity provider"), "{message}")
+            }
+            other => panic!("expected a refusal, got {other:?}"),
+        }
+        auth.sign_in_with_password(crate::harness::ADMIN_EMAIL, password, "10.0.0.1")
+            .await
+            .unwrap();
+
+        // The only enabled provider stays while password sign-in is off.
+        let mut disable = okta("okta");
+        disable.client_secret = None;
+        disable.enabled = false;
+        assert_eq!(
+            field_of(
+                scope
+                    .update_identity_provider(provider.id, disable.clone())
+                    .await
+            ),
+            "enabled"
+        );
+        assert_eq!(
+            field_of(scope.delete_identity_provider(provider.id).await),
+            "id"
+        );
+        scope
+            .update_security_settings(SecuritySettings::default())
+            .await
+            .unwrap();
+        scope
+            .update_identity_provider(provider.id, disable)
+            .await
+            .unwrap();
+        scope.delete_identity_provider(provider.id).await.unwrap();
+    }
+);
+
+db_test!(
+    test_connection_checks_the_address_and_reports_failure,
+    |ctx: TestCtx| async move {
+        let (admin, _member) = ctx.admin_and_member().await;
+        let scope = ctx.services.scope(&admin);
+        assert_eq!(
+            field_of(scope.test_identity_provider("ftp://idp.example.com").await),
+            "issuer_url"
+        );
+        // This test's services have no protocol client; the report says so instead of failing.
+        match scope
+            .test_identity_provider("https://idp.example.com")
+            .await
+        {
+            Ok(ConnectionTest::Failed { reason }) => {
+                assert!(reason.contains("no OpenID Connect client"), "{reason}")
+            }
+            other => panic!("{other:?}"),
+        }
     }
 );

@@ -2,13 +2,17 @@
 //! just-in-time users, invite-only providers, role and team rules, and refusals.
 
 use crate::harness::{TestCtx, db_test};
+use domain::dto::DiscoverySummary;
 use domain::dto::{
     IdentityProviderInput, IdpPreset, NewTeam, NewTeamMembers, Provisioning, RoleManagedBy,
-    RoleMappingRule, TeamMappingRule, TeamMemberRole, UserStatus,
+    RoleMappingRule, SsoFailure, TeamMappingRule, TeamMemberRole, UserStatus,
 };
 use domain::ids::IdentityProviderId;
 use domain::permissions::BuiltinRole;
-use domain::{Actor, DomainError, VerifiedIdentity};
+use domain::{
+    Actor, AuthorizationRequest, DomainError, OidcClient, OidcError, ProviderConnection,
+    ServicesConfig, SsoCallback, VerifiedIdentity,
+};
 
 const ISSUER: &str = "http://127.0.0.1:4455";
 
@@ -72,9 +76,9 @@ async fn row(ctx: &TestCtx, admin: &Actor, email: &str) -> domain::dto::UserDeta
     ctx.services.scope(admin).get_user(id).await.unwrap()
 }
 
-fn refusal(result: Result<domain::SignedIn, DomainError>) -> String {
+fn refusal<T: std::fmt::Debug>(result: Result<T, DomainError>) -> SsoFailure {
     match result {
-        Err(DomainError::Forbidden(message)) => message,
+        Err(DomainError::SignInRefused(failure)) => failure,
         other => panic!("expected a refusal, got {other:?}"),
     }
 }
@@ -155,11 +159,13 @@ db_test!(
     |ctx: TestCtx| async move {
         let (admin, idp) = setup(&ctx, Provisioning::InviteOnly).await;
         let auth = ctx.services.auth();
-        let message = refusal(
-            auth.complete_sso(idp, identity("eve", "eve@example.com", &[]))
-                .await,
+        assert_eq!(
+            refusal(
+                auth.complete_sso(idp, identity("eve", "eve@example.com", &[]))
+                    .await
+            ),
+            SsoFailure::NotInvited
         );
-        assert!(message.contains("not been invited"), "{message}");
         assert!(matches!(
             ctx.services
                 .scope(&admin)
@@ -193,16 +199,22 @@ db_test!(
         let auth = ctx.services.auth();
         let mut unverified = identity("uma", "uma@example.com", &[]);
         unverified.email_verified = false;
-        assert!(refusal(auth.complete_sso(idp, unverified).await).contains("not confirmed"));
+        assert_eq!(
+            refusal(auth.complete_sso(idp, unverified).await),
+            SsoFailure::EmailNotVerified
+        );
         let mut no_email = identity("uma", "uma@example.com", &[]);
         no_email.email = None;
-        assert!(refusal(auth.complete_sso(idp, no_email).await).contains("not confirmed"));
-        assert!(
+        assert_eq!(
+            refusal(auth.complete_sso(idp, no_email).await),
+            SsoFailure::EmailNotVerified
+        );
+        assert_eq!(
             refusal(
                 auth.complete_sso(idp, identity("mal", "mal@elsewhere.org", &[]))
                     .await
-            )
-            .contains("domain")
+            ),
+            SsoFailure::DomainNotAllowed
         );
 
         auth.complete_sso(idp, identity("dee", "dee@example.com", &[]))
@@ -214,12 +226,12 @@ db_test!(
             .deactivate_user(dee)
             .await
             .unwrap();
-        assert!(
+        assert_eq!(
             refusal(
                 auth.complete_sso(idp, identity("dee", "dee@example.com", &[]))
                     .await
-            )
-            .contains("deactivated")
+            ),
+            SsoFailure::Deactivated
         );
         // Nobody was created for the refused identities.
         assert_eq!(ctx.user_count().await, 2);
@@ -304,3 +316,165 @@ db_test!(google_maps_by_hosted_domain, |ctx: TestCtx| async move {
         Err(DomainError::NotFound(_))
     ));
 });
+
+/// A protocol stand-in: hands out a fixed state and nonce, and answers `redeem` with the
+/// identity (or failure) the test put in.
+#[derive(Debug, Default)]
+struct FakeProtocol {
+    answer: std::sync::Mutex<Option<Result<VerifiedIdentity, OidcError>>>,
+}
+
+#[async_trait::async_trait]
+impl OidcClient for FakeProtocol {
+    async fn discover(&self, issuer_url: &str) -> Result<DiscoverySummary, OidcError> {
+        Err(OidcError::Unreachable(format!("nothing at {issuer_url}")))
+    }
+
+    async fn authorization_request(
+        &self,
+        provider: &ProviderConnection,
+    ) -> Result<AuthorizationRequest, OidcError> {
+        Ok(AuthorizationRequest {
+            url: format!(
+                "{}/authorize?client_id={}",
+                provider.issuer_url, provider.client_id
+            ),
+            state: "state-1".into(),
+            nonce: "nonce-1".into(),
+            pkce_verifier: "verifier-1".into(),
+        })
+    }
+
+    async fn redeem(
+        &self,
+        _provider: &ProviderConnection,
+        code: &str,
+        pkce_verifier: &str,
+        nonce: &str,
+    ) -> Result<VerifiedIdentity, OidcError> {
+        assert_eq!(
+            (code, pkce_verifier, nonce),
+            ("code-1", "verifier-1", "nonce-1")
+        );
+        self.answer
+            .lock()
+            .unwrap()
+            .clone()
+            .expect("the test set an answer")
+    }
+}
+
+db_test!(
+    a_sign_in_round_trip_checks_its_transaction,
+    |ctx: TestCtx| async move {
+        let (admin, _) = setup(&ctx, Provisioning::JustInTime).await;
+        let protocol = std::sync::Arc::new(FakeProtocol::default());
+        let services = ctx
+            .services_with(ServicesConfig {
+                oidc: Some(protocol.clone()),
+                sso_transaction_lifetime: chrono::Duration::minutes(10),
+                ..ServicesConfig::default()
+            })
+            .await;
+        let auth = services.auth();
+        assert_eq!(
+            refusal(auth.begin_sso("nope", None).await),
+            SsoFailure::UnknownProvider
+        );
+        let (url, pending) = auth
+            .begin_sso("keycloak", Some("/access/teams".into()))
+            .await
+            .unwrap();
+        assert!(url.starts_with(ISSUER), "{url}");
+        assert_eq!(pending.next.as_deref(), Some("/access/teams"));
+        let answer = |state: Option<&str>, code: Option<&str>, error: Option<&str>| SsoCallback {
+            state: state.map(str::to_string),
+            code: code.map(str::to_string),
+            error: error.map(str::to_string),
+            iss: None,
+        };
+        let ok = || answer(Some("state-1"), Some("code-1"), None);
+
+        // Each broken callback is refused, for its own reason, before any token is redeemed.
+        assert_eq!(
+            refusal(auth.finish_sso("keycloak", None, ok()).await),
+            SsoFailure::NoTransaction
+        );
+        assert_eq!(
+            refusal(auth.finish_sso("other", Some(pending.clone()), ok()).await),
+            SsoFailure::NoTransaction
+        );
+        for (callback, expected) in [
+            (
+                answer(None, Some("code-1"), None),
+                SsoFailure::StateMismatch,
+            ),
+            (
+                answer(Some("state-2"), Some("code-1"), None),
+                SsoFailure::StateMismatch,
+            ),
+            (
+                answer(Some("state-1"), None, Some("access_denied")),
+                SsoFailure::Cancelled,
+            ),
+            (
+                answer(Some("state-1"), None, None),
+                SsoFailure::ProviderError,
+            ),
+        ] {
+            let refused = auth
+                .finish_sso("keycloak", Some(pending.clone()), callback)
+                .await;
+            assert_eq!(refusal(refused), expected);
+        }
+        let mut stale = pending.clone();
+        stale.started_at -= 11 * 60;
+        assert_eq!(
+            refusal(auth.finish_sso("keycloak", Some(stale), ok()).await),
+            SsoFailure::Expired
+        );
+        for (failure, expected) in [
+            (
+                OidcError::Rejected("nonce mismatch".into()),
+                SsoFailure::TokenRejected,
+            ),
+            (
+                OidcError::Unreachable("token endpoint: timed out".into()),
+                SsoFailure::ProviderUnreachable,
+            ),
+        ] {
+            *protocol.answer.lock().unwrap() = Some(Err(failure));
+            let refused = auth
+                .finish_sso("keycloak", Some(pending.clone()), ok())
+                .await;
+            assert_eq!(refusal(refused), expected);
+        }
+        let mut mixed_up = ok();
+        mixed_up.iss = Some("https://evil.example.com".into());
+        assert_eq!(
+            refusal(
+                auth.finish_sso("keycloak", Some(pending.clone()), mixed_up)
+                    .await
+            ),
+            SsoFailure::TokenRejected
+        );
+        assert_eq!(ctx.user_count().await, 1, "nobody was created by a refusal");
+
+        // The good answer signs a new user in and keeps where they were going.
+        *protocol.answer.lock().unwrap() = Some(Ok(identity("ivy", "ivy@example.com", &["ml"])));
+        let signed_in = auth
+            .finish_sso("keycloak", Some(pending), ok())
+            .await
+            .unwrap();
+        assert_eq!(signed_in.next.as_deref(), Some("/access/teams"));
+        let ivy = row(&ctx, &admin, "ivy@example.com").await;
+        assert_eq!(ivy.user.id, signed_in.user_id);
+        assert_eq!(ivy.user.teams, ["ml-engineers"]);
+
+        // Without a protocol client, single sign-on is a fault, not a refusal.
+        assert!(matches!(
+            ctx.services.auth().begin_sso("keycloak", None).await,
+            Err(DomainError::Internal(_))
+        ));
+    }
+);

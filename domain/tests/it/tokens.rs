@@ -327,6 +327,7 @@ db_test!(
                 SecuritySettings {
                     pat_max_age_days: Some(0),
                     pat_max_active: None,
+                    password_sign_in: true,
                 },
                 "pat_max_age_days",
             ),
@@ -334,6 +335,7 @@ db_test!(
                 SecuritySettings {
                     pat_max_age_days: Some(3651),
                     pat_max_active: None,
+                    password_sign_in: true,
                 },
                 "pat_max_age_days",
             ),
@@ -341,6 +343,7 @@ db_test!(
                 SecuritySettings {
                     pat_max_age_days: None,
                     pat_max_active: Some(0),
+                    password_sign_in: true,
                 },
                 "pat_max_active",
             ),
@@ -353,6 +356,7 @@ db_test!(
         let limits = SecuritySettings {
             pat_max_age_days: Some(30),
             pat_max_active: Some(2),
+            password_sign_in: true,
         };
         admin_scope.update_security_settings(limits).await.unwrap();
         let member = ctx.actor(member_id).await;

@@ -45,6 +45,11 @@ impl TestApp {
 
     /// As `new`, served with the given configuration.
     pub async fn with_config(config: Config) -> TestApp {
+        TestApp::with_services(config, ServicesConfig::default()).await
+    }
+
+    /// As `new`, served with the given configuration and services configuration.
+    pub async fn with_services(config: Config, services_config: ServicesConfig) -> TestApp {
         let mut options = ConnectOptions::new("sqlite::memory:");
         options
             .max_connections(1)
@@ -53,7 +58,7 @@ impl TestApp {
             .sqlx_logging(false);
         let db = Database::connect(options).await.expect("connect");
         Migrator::up(&db, None).await.expect("migrate");
-        let services = Services::open(db.clone(), config.secret.clone(), ServicesConfig::default())
+        let services = Services::open(db.clone(), config.secret.clone(), services_config)
             .await
             .expect("services");
         let BootstrapOutcome::SetupRequired { setup_token } = services
@@ -74,17 +79,21 @@ impl TestApp {
 
     /// A fresh database with the first Admin created through the setup link.
     pub async fn with_admin() -> TestApp {
-        let app = TestApp::new().await;
-        let response = app
+        TestApp::new().await.with_first_admin().await
+    }
+
+    /// Creates the first Admin through the setup link.
+    pub async fn with_first_admin(self) -> TestApp {
+        let response = self
             .complete_setup(
-                &app.setup_token,
+                &self.setup_token,
                 ADMIN_EMAIL,
                 ADMIN_PASSWORD,
                 ADMIN_PASSWORD,
             )
             .await;
         assert_eq!(response.status(), StatusCode::OK, "setup");
-        app
+        self
     }
 
     /// Sends a request through the router; a request that hangs fails the test instead.

@@ -14,3 +14,4 @@ mod guards;
 mod health;
 mod mail;
 mod setup_link;
+mod sso;

@@ -1,0 +1,645 @@
+//! Single sign-on through the whole router against a programmable issuer on 127.0.0.1 whose
+//! signing keys the test holds: the good path, then every defect an ID token or a callback
+//! can have (wrong issuer, wrong audience, bad signature, expired, wrong nonce, replayed or
+//! missing state, unverified email, refused code, denied consent, an issuer that is down).
+//! Each must be refused with its reason in the log, and no log line may hold a secret.
+
+use crate::harness::{
+    TestApp, admin_token, body_text, call, config, json_of, location, session_cookie,
+};
+use axum::extract::{Form, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use base64::Engine;
+use domain::ServicesConfig;
+use openidconnect::core::{
+    CoreGenderClaim, CoreJsonWebKeySet, CoreJweContentEncryptionAlgorithm, CoreJwsSigningAlgorithm,
+    CoreRsaPrivateSigningKey,
+};
+use openidconnect::{
+    AdditionalClaims, Audience, EndUserEmail, EndUserName, IdToken, IdTokenClaims, IssuerUrl,
+    JsonWebKeyId, LocalizedClaim, Nonce, PrivateSigningKey, StandardClaims, SubjectIdentifier,
+};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use sha2::{Digest, Sha256};
+use std::collections::HashMap;
+use std::io::Write;
+use std::sync::{Arc, Mutex};
+
+const CLIENT_ID: &str = "latchkey-test";
+const CLIENT_SECRET: &str = "mock-client-secret-do-not-log";
+const ACCESS_TOKEN: &str = "mock-access-token-do-not-log";
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct Groups {
+    groups: Vec<String>,
+}
+impl AdditionalClaims for Groups {}
+
+type TestIdToken =
+    IdToken<Groups, CoreGenderClaim, CoreJweContentEncryptionAlgorithm, CoreJwsSigningAlgorithm>;
+
+/// What the next ID token says, and how the token endpoint behaves.
+#[derive(Debug, Clone)]
+struct Plan {
+    subject: String,
+    email: String,
+    email_verified: bool,
+    groups: Vec<String>,
+    /// Overrides the issuer claim (default: the issuer's own URL).
+    issuer: Option<String>,
+    audience: String,
+    /// Seconds from now; negative: already expired.
+    expires_in: i64,
+    /// The nonce to put in the token; the test sets the one the sign-in sent.
+    nonce: String,
+    /// Sign with the forger's key (same key id) instead of the issuer's.
+    forged: bool,
+    /// The token endpoint answers this OAuth error instead of tokens.
+    token_error: Option<&'static str>,
+}
+
+impl Plan {
+    fn person(subject: &str, email: &str, groups: &[&str]) -> Plan {
+        Plan {
+            subject: subject.into(),
+            email: email.into(),
+            email_verified: true,
+            groups: groups.iter().map(|g| g.to_string()).collect(),
+            issuer: None,
+            audience: CLIENT_ID.into(),
+            expires_in: 300,
+            nonce: String::new(),
+            forged: false,
+            token_error: None,
+        }
+    }
+}
+
+/// What the issuer saw, for the test to check.
+#[derive(Debug, Default)]
+struct Seen {
+    /// code_challenge of each authorization request, by the code the test will send back.
+    challenges: HashMap<String, String>,
+    /// Codes redeemed, with the verifier each came with.
+    redeemed: Vec<(String, String)>,
+    /// Every value the issuer handed out or received that must never reach a log.
+    secrets: Vec<String>,
+}
+
+struct IssuerState {
+    url: String,
+    key: CoreRsaPrivateSigningKey,
+    forger: CoreRsaPrivateSigningKey,
+    plan: Mutex<Plan>,
+    seen: Mutex<Seen>,
+}
+
+/// The programmable issuer: discovery, JWKS and a token endpoint on 127.0.0.1. It lives as
+/// long as the test's runtime.
+struct Issuer {
+    state: Arc<IssuerState>,
+}
+
+impl Issuer {
+    async fn start() -> Issuer {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let kid = Some(JsonWebKeyId::new("k1".into()));
+        let key = CoreRsaPrivateSigningKey::from_pem(
+            include_str!("fixtures/issuer-key.pem"),
+            kid.clone(),
+        )
+        .unwrap();
+        let forger =
+            CoreRsaPrivateSigningKey::from_pem(include_str!("fixtures/forger-key.pem"), kid)
+                .unwrap();
+        let state = Arc::new(IssuerState {
+            url,
+            key,
+            forger,
+            plan: Mutex::new(Plan::person("nobody", "nobody@example.com", &[])),
+            seen: Mutex::new(Seen::default()),
+        });
+        let router = Router::new()
+            .route("/.well-known/openid-configuration", get(discovery))
+            .route("/jwks", get(jwks))
+            .route("/token", post(token))
+            .with_state(state.clone());
+        tokio::spawn(async move { axum::serve(listener, router).await });
+        Issuer { state }
+    }
+
+    fn url(&self) -> &str {
+        &self.state.url
+    }
+
+    fn plan(&self, plan: Plan) {
+        *self.state.plan.lock().unwrap() = plan;
+    }
+}
+
+async fn discovery(State(state): State<Arc<IssuerState>>) -> Json<serde_json::Value> {
+    let url = &state.url;
+    Json(json!({
+        "issuer": url,
+        "authorization_endpoint": format!("{url}/authorize"),
+        "token_endpoint": format!("{url}/token"),
+        "jwks_uri": format!("{url}/jwks"),
+        "response_types_supported": ["code"],
+        "subject_types_supported": ["public"],
+        "id_token_signing_alg_values_supported": ["RS256"],
+        "scopes_supported": ["openid", "email", "profile", "groups"],
+        "claims_supported": ["sub", "email", "email_verified", "name", "groups"],
+        "code_challenge_methods_supported": ["S256"],
+    }))
+}
+
+async fn jwks(State(state): State<Arc<IssuerState>>) -> Json<CoreJsonWebKeySet> {
+    Json(CoreJsonWebKeySet::new(vec![
+        state.key.as_verification_key(),
+    ]))
+}
+
+fn oauth_error(error: &str) -> Response {
+    (StatusCode::BAD_REQUEST, Json(json!({ "error": error }))).into_response()
+}
+
+/// The token endpoint: checks the client's credentials and PKCE, then answers the plan.
+async fn token(
+    State(state): State<Arc<IssuerState>>,
+    headers: HeaderMap,
+    Form(form): Form<HashMap<String, String>>,
+) -> Response {
+    let expected = format!(
+        "Basic {}",
+        base64::engine::general_purpose::STANDARD.encode(format!("{CLIENT_ID}:{CLIENT_SECRET}"))
+    );
+    if headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        != Some(&expected)
+    {
+        return oauth_error("invalid_client");
+    }
+    let code = form.get("code").cloned().unwrap_or_default();
+    let verifier = form.get("code_verifier").cloned().unwrap_or_default();
+    let challenge = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .encode(Sha256::digest(verifier.as_bytes()));
+    {
+        let mut seen = state.seen.lock().unwrap();
+        if seen.challenges.get(&code) != Some(&challenge)
+            || form.get("grant_type").map(String::as_str) != Some("authorization_code")
+        {
+            return oauth_error("invalid_grant");
+        }
+        seen.redeemed.push((code.clone(), verifier.clone()));
+        seen.secrets.push(verifier);
+    }
+    let plan = state.plan.lock().unwrap().clone();
+    if let Some(error) = plan.token_error {
+        return oauth_error(error);
+    }
+    let now = chrono::Utc::now();
+    let issuer = plan.issuer.clone().unwrap_or_else(|| state.url.clone());
+    let mut name = LocalizedClaim::new();
+    name.insert(None, EndUserName::new(format!("User {}", plan.subject)));
+    let claims = IdTokenClaims::new(
+        IssuerUrl::new(issuer).unwrap(),
+        vec![Audience::new(plan.audience.clone())],
+        now + chrono::Duration::seconds(plan.expires_in),
+        now + chrono::Duration::seconds(plan.expires_in.min(0)) - chrono::Duration::seconds(5),
+        StandardClaims::new(SubjectIdentifier::new(plan.subject.clone()))
+            .set_email(Some(EndUserEmail::new(plan.email.clone())))
+            .set_email_verified(Some(plan.email_verified))
+            .set_name(Some(name)),
+        Groups {
+            groups: plan.groups.clone(),
+        },
+    )
+    .set_nonce(Some(Nonce::new(plan.nonce.clone())));
+    let key = if plan.forged {
+        &state.forger
+    } else {
+        &state.key
+    };
+    let id_token = TestIdToken::new(
+        claims,
+        key,
+        CoreJwsSigningAlgorithm::RsaSsaPkcs1V15Sha256,
+        None,
+        None,
+    )
+    .unwrap()
+    .to_string();
+    state.seen.lock().unwrap().secrets.push(id_token.clone());
+    Json(json!({
+        "access_token": ACCESS_TOKEN,
+        "token_type": "Bearer",
+        "expires_in": 300,
+        "id_token": id_token,
+    }))
+    .into_response()
+}
+
+/// Everything this test binary logs from the first call of `captured_log` on. Process-wide:
+/// a thread-local subscriber misses events whose callsites another test's thread registered
+/// first (tracing caches each callsite's interest).
+#[derive(Clone, Default)]
+struct LogBuffer(Arc<Mutex<Vec<u8>>>);
+
+fn captured_log() -> LogBuffer {
+    static LOG: std::sync::OnceLock<LogBuffer> = std::sync::OnceLock::new();
+    LOG.get_or_init(|| {
+        let log = LogBuffer::default();
+        let writer = log.clone();
+        let subscriber = tracing_subscriber::fmt()
+            .with_writer(move || writer.clone())
+            .with_ansi(false)
+            .with_max_level(tracing::Level::INFO)
+            .finish();
+        tracing::subscriber::set_global_default(subscriber)
+            .expect("no other test installs a global subscriber");
+        log
+    })
+    .clone()
+}
+
+impl Write for LogBuffer {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl LogBuffer {
+    fn text(&self) -> String {
+        String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()
+    }
+}
+
+/// A sign-in started at the router: the browser's cookie and what the provider was sent.
+struct Started {
+    cookie: String,
+    state: String,
+    nonce: String,
+}
+
+fn query_param(url: &str, name: &str) -> Option<String> {
+    let parsed = url::Url::parse(url).unwrap();
+    parsed
+        .query_pairs()
+        .find(|(key, _)| key == name)
+        .map(|(_, value)| value.into_owned())
+}
+
+struct Fixture {
+    app: TestApp,
+    issuer: Issuer,
+    log: LogBuffer,
+    codes: u32,
+}
+
+impl Fixture {
+    async fn new(log: LogBuffer) -> Fixture {
+        let issuer = Issuer::start().await;
+        let oidc = server::oidc::OpenIdConnect::new().unwrap();
+        let app = TestApp::with_services(
+            config(),
+            ServicesConfig {
+                oidc: Some(Arc::new(oidc)),
+                ..ServicesConfig::default()
+            },
+        )
+        .await
+        .with_first_admin()
+        .await;
+        let token = admin_token(&app, "sso-setup").await;
+        let created = call(
+            &app,
+            "POST",
+            "/api/svc/v1/teams",
+            Some(&token),
+            Some(json!({ "name": "platform", "description": "Platform engineers" })),
+        )
+        .await;
+        assert_eq!(created.status(), StatusCode::CREATED);
+        let created = call(
+            &app,
+            "POST",
+            "/api/svc/v1/identity-providers",
+            Some(&token),
+            Some(json!({
+                "slug": "mock",
+                "preset": "generic",
+                "displayName": "Mock IdP",
+                "issuerUrl": issuer.url(),
+                "clientId": CLIENT_ID,
+                "clientSecret": CLIENT_SECRET,
+                "scopes": ["openid", "email", "profile", "groups"],
+                "groupsClaim": "groups",
+                "roleMappings": [{ "group": "admins", "role": "tenant-admin" }],
+                "teamMappings": [{ "group": "platform-eng", "team": "platform" }],
+            })),
+        )
+        .await;
+        let status = created.status();
+        assert_eq!(status, StatusCode::CREATED, "{}", body_text(created).await);
+        Fixture {
+            app,
+            issuer,
+            log,
+            codes: 0,
+        }
+    }
+
+    /// GET /auth/sso/mock/start as a new browser; the redirect goes to the issuer with a
+    /// PKCE challenge, which the issuer will hold the next code to.
+    async fn start(&mut self) -> (Started, String) {
+        let response = self
+            .app
+            .get("/auth/sso/mock/start?next=%2Faccess%2Fteams", None)
+            .await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER);
+        let to = location(&response).unwrap();
+        assert!(
+            to.starts_with(&format!("{}/authorize?", self.issuer.url())),
+            "{to}"
+        );
+        assert_eq!(
+            query_param(&to, "code_challenge_method").as_deref(),
+            Some("S256")
+        );
+        assert_eq!(query_param(&to, "client_id").as_deref(), Some(CLIENT_ID));
+        assert_eq!(
+            query_param(&to, "redirect_uri").as_deref(),
+            Some("http://127.0.0.1:3000/auth/sso/mock/callback")
+        );
+        let scopes = query_param(&to, "scope").unwrap();
+        assert!(scopes.split(' ').any(|s| s == "groups"), "{scopes}");
+        let started = Started {
+            cookie: session_cookie(&response).expect("the sign-in waits in a session"),
+            state: query_param(&to, "state").unwrap(),
+            nonce: query_param(&to, "nonce").unwrap(),
+        };
+        self.codes += 1;
+        let code = format!("code-{}-{}", self.codes, started.state.len());
+        let mut seen = self.issuer.state.seen.lock().unwrap();
+        seen.challenges
+            .insert(code.clone(), query_param(&to, "code_challenge").unwrap());
+        seen.secrets
+            .extend([started.state.clone(), started.nonce.clone(), code.clone()]);
+        (started, code)
+    }
+
+    async fn callback(&self, query: &str, cookie: Option<&str>) -> Response {
+        self.app
+            .get(&format!("/auth/sso/mock/callback?{query}"), cookie)
+            .await
+    }
+
+    /// Starts a sign-in and answers it with `plan` (its nonce filled in unless set).
+    async fn sign_in(&mut self, mut plan: Plan) -> Response {
+        let (started, code) = self.start().await;
+        if plan.nonce.is_empty() {
+            plan.nonce = started.nonce.clone();
+        }
+        self.issuer.plan(plan);
+        self.callback(
+            &format!("code={code}&state={}", started.state),
+            Some(&started.cookie),
+        )
+        .await
+    }
+}
+
+/// The user with `email`, as `GET /users` shows them (`null` when there is none).
+async fn user(app: &TestApp, token: &str, email: &str) -> serde_json::Value {
+    let found = json_of(
+        call(
+            app,
+            "GET",
+            &format!("/api/svc/v1/users?query={email}"),
+            Some(token),
+            None,
+        )
+        .await,
+    )
+    .await;
+    found["data"][0].clone()
+}
+
+fn refused_with(response: &Response, reason: &str) {
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        location(response).as_deref(),
+        Some(format!("/login?sso_error={reason}").as_str())
+    );
+}
+
+#[tokio::test]
+async fn single_sign_on_accepts_a_good_token_and_refuses_every_defect() {
+    let mut fx = Fixture::new(captured_log()).await;
+
+    // The good path: a new user arrives just in time, joins the mapped team, and lands where
+    // they were going with a session.
+    let response = fx
+        .sign_in(Plan::person(
+            "sub-ann",
+            "ann@example.com",
+            &["platform-eng"],
+        ))
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&response).as_deref(), Some("/access/teams"));
+    let cookie = session_cookie(&response).expect("signed in");
+    let me = fx
+        .app
+        .post_form("/rpc/auth/current-user", &[], Some(&cookie), "10.1.1.1")
+        .await;
+    let me_text = body_text(me).await;
+    assert!(me_text.contains("ann@example.com"), "{me_text}");
+    let token = admin_token(&fx.app, "sso-check").await;
+    let ann = user(&fx.app, &token, "ann@example.com").await;
+    assert_eq!(ann["roles"], json!(["tenant-member"]));
+    assert_eq!(ann["teams"], json!(["platform"]));
+    assert_eq!(ann["metadata"]["tenantRoleManagedBy"], "group");
+
+    // A member of the admin group becomes Admin.
+    let response = fx
+        .sign_in(Plan::person("sub-root", "root@example.com", &["admins"]))
+        .await;
+    assert_eq!(location(&response).as_deref(), Some("/access/teams"));
+    assert_eq!(
+        user(&fx.app, &token, "root@example.com").await["roles"],
+        json!(["tenant-admin"])
+    );
+
+    // The same callback again finds no sign-in in flight: a code and state serve once.
+    let (started, code) = fx.start().await;
+    let mut plan = Plan::person("sub-ann", "ann@example.com", &[]);
+    plan.nonce = started.nonce.clone();
+    fx.issuer.plan(plan);
+    let query = format!("code={code}&state={}", started.state);
+    let first = fx.callback(&query, Some(&started.cookie)).await;
+    assert_eq!(location(&first).as_deref(), Some("/access/teams"));
+    refused_with(
+        &fx.callback(&query, Some(&started.cookie)).await,
+        "no-sign-in-started",
+    );
+    // A callback from a browser that started nothing.
+    refused_with(&fx.callback(&query, None).await, "no-sign-in-started");
+
+    // State missing or not this browser's; consent denied at the provider.
+    let (started, code) = fx.start().await;
+    refused_with(
+        &fx.callback(&format!("code={code}"), Some(&started.cookie))
+            .await,
+        "state-mismatch",
+    );
+    let (started, code) = fx.start().await;
+    refused_with(
+        &fx.callback(
+            &format!("code={code}&state=forged-state"),
+            Some(&started.cookie),
+        )
+        .await,
+        "state-mismatch",
+    );
+    // The browser stays anonymous.
+    let anonymous = fx
+        .app
+        .post_form(
+            "/rpc/auth/current-user",
+            &[],
+            Some(&started.cookie),
+            "10.1.1.1",
+        )
+        .await;
+    assert_eq!(anonymous.status(), StatusCode::UNAUTHORIZED);
+    let (started, _) = fx.start().await;
+    refused_with(
+        &fx.callback(
+            &format!("error=access_denied&state={}", started.state),
+            Some(&started.cookie),
+        )
+        .await,
+        "cancelled",
+    );
+
+    // Tokens that fail a check.
+    let person = || Plan::person("sub-eve", "eve@example.com", &["admins"]);
+    let mut wrong_issuer = person();
+    wrong_issuer.issuer = Some("http://127.0.0.1:9/someone-else".into());
+    refused_with(&fx.sign_in(wrong_issuer).await, "token-rejected");
+    let mut wrong_audience = person();
+    wrong_audience.audience = "another-client".into();
+    refused_with(&fx.sign_in(wrong_audience).await, "token-rejected");
+    let mut forged = person();
+    forged.forged = true;
+    refused_with(&fx.sign_in(forged).await, "token-rejected");
+    let mut expired = person();
+    expired.expires_in = -600;
+    refused_with(&fx.sign_in(expired).await, "token-rejected");
+    let mut wrong_nonce = person();
+    wrong_nonce.nonce = "a-nonce-from-another-sign-in".into();
+    refused_with(&fx.sign_in(wrong_nonce).await, "token-rejected");
+    let mut refused_code = person();
+    refused_code.token_error = Some("invalid_grant");
+    refused_with(&fx.sign_in(refused_code).await, "token-rejected");
+    let mut unverified = person();
+    unverified.email_verified = false;
+    refused_with(&fx.sign_in(unverified).await, "email-not-verified");
+    // None of these created eve.
+    assert_eq!(
+        user(&fx.app, &token, "eve@example.com").await,
+        serde_json::Value::Null
+    );
+
+    // Every redeemed code came with the verifier of its own challenge.
+    assert!(fx.issuer.state.seen.lock().unwrap().redeemed.len() >= 9);
+
+    // The log names each reason, and never a secret.
+    let text = fx.log.text();
+    for reason in [
+        "Invalid issuer",
+        "Invalid audiences",
+        "Signature verification failed",
+        "Expired",
+        "nonce mismatch",
+        "invalid_grant",
+        "email not verified",
+        "state does not match",
+        "callback without state",
+        "no sign-in in flight",
+        "access_denied",
+        "user created at first single sign-on",
+    ] {
+        assert!(text.contains(reason), "the log lacks {reason:?}:\n{text}");
+    }
+    let mut secrets = fx.issuer.state.seen.lock().unwrap().secrets.clone();
+    secrets.extend([CLIENT_SECRET.to_string(), ACCESS_TOKEN.to_string()]);
+    for secret in &secrets {
+        assert!(
+            !text.contains(secret.as_str()),
+            "the log holds a secret: {secret}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn an_issuer_that_is_down_or_unknown_ends_on_the_login_page() {
+    let fx = Fixture::new(captured_log()).await;
+    let token = admin_token(&fx.app, "sso-down").await;
+    // A provider whose issuer nobody answers at.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let dead = format!("http://{}", listener.local_addr().unwrap());
+    drop(listener);
+    let created = call(
+        &fx.app,
+        "POST",
+        "/api/svc/v1/identity-providers",
+        Some(&token),
+        Some(json!({
+            "slug": "down",
+            "preset": "keycloak",
+            "displayName": "Down",
+            "issuerUrl": dead,
+            "clientId": "x",
+            "clientSecret": "y",
+        })),
+    )
+    .await;
+    assert_eq!(created.status(), StatusCode::CREATED);
+    let response = fx.app.get("/auth/sso/down/start", None).await;
+    refused_with(&response, "provider-unreachable");
+    let response = fx.app.get("/auth/sso/no-such-provider/start", None).await;
+    refused_with(&response, "unknown-provider");
+
+    // The login page says why, and offers both providers.
+    let page = body_text(
+        fx.app
+            .get("/login?sso_error=provider-unreachable", None)
+            .await,
+    )
+    .await;
+    assert!(
+        page.contains("could not reach your identity provider"),
+        "{page}"
+    );
+    let options = fx
+        .app
+        .post_form("/rpc/auth/sign-in-options", &[], None, "10.1.1.1")
+        .await;
+    let options = body_text(options).await;
+    assert!(
+        options.contains("Mock IdP") && options.contains("Down"),
+        "{options}"
+    );
+}
