@@ -4,6 +4,7 @@ pub mod notice;
 pub mod pager;
 pub mod password_fields;
 pub mod role_options;
+pub mod route;
 pub mod secret;
 pub mod shell;
 pub mod text_field;

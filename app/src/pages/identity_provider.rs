@@ -1,5 +1,6 @@
 use crate::components::confirm::ConfirmButton;
 use crate::components::notice::{ErrorNotice, NotFoundCopy, action_error, found_or_not_found};
+use crate::components::route::id_param;
 use crate::components::shell::Me;
 use crate::components::text_field::TextField;
 use crate::server_fns::identity_providers::{
@@ -17,7 +18,7 @@ use domain::permissions::Permission;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
-use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
+use leptos_router::hooks::{use_navigate, use_query_map};
 
 /// /settings/identity-providers/new: a new provider, its fields filled from a preset.
 #[component]
@@ -32,14 +33,7 @@ pub fn NewIdentityProviderPage() -> impl IntoView {
 /// /settings/identity-providers/:id: a provider's configuration, its redirect URL, and delete.
 #[component]
 pub fn IdentityProviderPage() -> impl IntoView {
-    let params = use_params_map();
-    let id = move || {
-        params
-            .read()
-            .get("id")
-            .and_then(|id| id.parse::<i64>().ok())
-            .map(IdentityProviderId)
-    };
+    let id = id_param(IdentityProviderId);
     let provider = Resource::new(id, |id| async move {
         match id {
             Some(id) => get_identity_provider(id).await.map(Some),

@@ -3,6 +3,7 @@ use crate::components::confirm::ConfirmButton;
 use crate::components::notice::{
     ErrorNotice, NotFoundCopy, action_error, count_successes, found_or_not_found,
 };
+use crate::components::route::id_param;
 use crate::server_fns::resources::{
     AddCollaborator, ChangeCollaboratorRole, CheckAccess, DeleteResource, RemoveCollaborator,
     get_resource,
@@ -12,7 +13,7 @@ use domain::ids::{ResourceId, RoleId};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
-use leptos_router::hooks::{use_navigate, use_params_map};
+use leptos_router::hooks::use_navigate;
 
 /// The resource page's actions, shared with its sections.
 #[derive(Clone, Copy)]
@@ -26,14 +27,7 @@ struct ResourceActions {
 /// /resources/:id: a resource, its collaborators, and "why does this subject have access?".
 #[component]
 pub fn ResourcePage() -> impl IntoView {
-    let params = use_params_map();
-    let id = move || {
-        params
-            .read()
-            .get("id")
-            .and_then(|id| id.parse::<i64>().ok())
-            .map(ResourceId)
-    };
+    let id = id_param(ResourceId);
     let actions = ResourceActions {
         add: ServerAction::new(),
         change: ServerAction::new(),

@@ -1,4 +1,5 @@
 use crate::components::notice::{ErrorMessage, ErrorNotice, NotFoundPanel};
+use crate::components::route::id_param;
 use crate::components::shell::Me;
 use crate::server_fns::roles::{CreateRole, UpdateRole, list_roles};
 use domain::dto::{NewRole, RoleChanges, RoleSummary};
@@ -8,7 +9,7 @@ use domain::resources::ResourceType;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
-use leptos_router::hooks::{use_navigate, use_params_map};
+use leptos_router::hooks::use_navigate;
 use std::collections::BTreeSet;
 
 /// /access/roles/new: a new custom role.
@@ -24,14 +25,7 @@ pub fn NewRolePage() -> impl IntoView {
 /// /access/roles/:id: a role's permissions; editable unless it is Admin.
 #[component]
 pub fn EditRolePage() -> impl IntoView {
-    let params = use_params_map();
-    let id = move || {
-        params
-            .read()
-            .get("id")
-            .and_then(|id| id.parse::<i64>().ok())
-            .map(RoleId)
-    };
+    let id = id_param(RoleId);
     let roles = Resource::new(|| (), |_| list_roles());
     view! {
         <Transition fallback=|| view! { <p class="muted">"Loading role…"</p> }>

@@ -2,6 +2,7 @@ use crate::components::confirm::ConfirmButton;
 use crate::components::notice::{
     ErrorMessage, ErrorNotice, NotFoundCopy, action_error, count_successes, found_or_not_found,
 };
+use crate::components::route::id_param;
 use crate::components::shell::Me;
 use crate::pages::teams::{TeamDescriptionField, TeamRoleSelect, chosen_role};
 use crate::server_fns::teams::{
@@ -14,7 +15,7 @@ use domain::permissions::Permission;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
-use leptos_router::hooks::{use_navigate, use_params_map};
+use leptos_router::hooks::use_navigate;
 
 /// What is typed into the add-members form. It lives with the page, not the form, because the
 /// form is rebuilt whenever the team reloads (after any change, including a refused one).
@@ -37,14 +38,7 @@ struct TeamActions {
 /// /access/teams/:id: a team's members and managers, its tenant role, and deletion.
 #[component]
 pub fn TeamPage() -> impl IntoView {
-    let params = use_params_map();
-    let id = move || {
-        params
-            .read()
-            .get("id")
-            .and_then(|id| id.parse::<i64>().ok())
-            .map(TeamId)
-    };
+    let id = id_param(TeamId);
     let actions = TeamActions {
         update: ServerAction::new(),
         add: ServerAction::new(),

@@ -4,6 +4,7 @@ use crate::components::notice::{
     ErrorMessage, ErrorNotice, NotFoundCopy, action_error, found_or_not_found,
 };
 use crate::components::role_options::{RoleOptions, UnavailableRoles};
+use crate::components::route::id_param;
 use crate::components::shell::Me;
 use crate::server_fns::resources::{CheckAccess, list_resources};
 use crate::server_fns::roles::list_assignable_roles;
@@ -20,19 +21,11 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
-use leptos_router::hooks::use_params_map;
 
 /// /access/users/:id: a user's details, role, status and effective permissions.
 #[component]
 pub fn UserPage() -> impl IntoView {
-    let params = use_params_map();
-    let id = move || {
-        params
-            .read()
-            .get("id")
-            .and_then(|id| id.parse::<i64>().ok())
-            .map(UserId)
-    };
+    let id = id_param(UserId);
     let change_role = ServerAction::<ChangeUserRole>::new();
     let set_status = ServerAction::<SetUserStatus>::new();
     let reset = ServerAction::<ResetUserPassword>::new();

@@ -1,5 +1,6 @@
 use crate::components::confirm::ConfirmButton;
 use crate::components::notice::{ErrorNotice, NotFoundCopy, action_error, found_or_not_found};
+use crate::components::route::id_param;
 use crate::components::secret::CopyableSecret;
 use crate::server_fns::virtual_accounts::{
     DeleteVirtualAccount, RegenerateVirtualAccountToken, RevealVirtualAccountToken,
@@ -10,21 +11,14 @@ use domain::ids::VirtualAccountId;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
-use leptos_router::hooks::{use_navigate, use_params_map};
+use leptos_router::hooks::use_navigate;
 
 const WHEN: &str = "%Y-%m-%d %H:%M UTC";
 
 /// /access/virtual-accounts/:id: details, token (show, regenerate), grants, delete.
 #[component]
 pub fn VirtualAccountPage() -> impl IntoView {
-    let params = use_params_map();
-    let id = move || {
-        params
-            .read()
-            .get("id")
-            .and_then(|id| id.parse::<i64>().ok())
-            .map(VirtualAccountId)
-    };
+    let id = id_param(VirtualAccountId);
     let regenerate = ServerAction::<RegenerateVirtualAccountToken>::new();
     let delete = ServerAction::<DeleteVirtualAccount>::new();
     let navigate = use_navigate();
