@@ -99,6 +99,26 @@ test.describe.serial('single sign-on with OpenID Connect', () => {
     await page.screenshot({ path: 'test-results/identity-provider.png', fullPage: true });
   });
 
+  test('the provider form hydrates on every load', async ({ page }) => {
+    // The form once read its role and team suggestions while the server rendered it; the
+    // console's streamed HTML then varied from load to load and a few loads in a hundred
+    // failed to hydrate, leaving a blank page. Loading it many times catches a return of that.
+    test.setTimeout(90_000);
+    const panics: string[] = [];
+    page.on('console', (message) => {
+      if (message.type() === 'error' && message.text().includes('panicked')) panics.push(message.text());
+    });
+    page.on('pageerror', (error) => panics.push(error.message));
+    await signIn(page, ADMIN);
+    for (let load = 0; load < 40; load++) {
+      await page.goto(`${baseUrl()}/settings/identity-providers/new`);
+      await hydrated(page);
+      await expect(page.getByLabel('Kind')).toBeVisible();
+      await expect(page.locator('#idp-role-names option[value="tenant-admin"]')).toHaveCount(1);
+      expect(panics).toEqual([]);
+    }
+  });
+
   test('a second, invite-only provider at the same issuer; the secrets stay out of the log', async ({ page }) => {
     await signIn(page, ADMIN);
     await page.goto(`${baseUrl()}/settings/identity-providers/new`);

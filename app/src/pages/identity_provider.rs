@@ -241,16 +241,33 @@ fn ProviderForm(existing: Option<IdentityProviderView>) -> impl IntoView {
         }
     };
 
-    // Suggestions for the rule rows, loaded in the browser only: nothing in the server's
-    // HTML waits for them. (Read outside a Suspense boundary during server rendering, two
-    // resources here deadlocked the reactive graph across worker threads.)
-    let roles = LocalResource::new(list_roles);
-    let teams = LocalResource::new(|| {
-        list_teams(TeamQuery {
-            search: None,
-            limit: Some(TeamQuery::MAX_LIMIT),
-            offset: None,
-        })
+    // Suggestions for the rule rows, fetched once the page is live in the browser. They stay
+    // out of server rendering altogether: a resource read here raced with the console's
+    // Suspense boundary, which then streamed either its fallback or nothing, and the page
+    // sometimes failed to hydrate. Both sides start with empty lists, so the markup agrees.
+    let role_names = RwSignal::new(Vec::<(String, String)>::new());
+    let team_names = RwSignal::new(Vec::<String>::new());
+    Effect::new(move |_| {
+        leptos::task::spawn_local(async move {
+            if let Ok(roles) = list_roles().await {
+                let tenant_roles = roles
+                    .into_iter()
+                    .filter(|r| r.resource_type.is_none())
+                    .map(|r| (r.name, r.display_name))
+                    .collect();
+                // The page may be gone by now; then there is nothing to fill.
+                let _ = role_names.try_set(tenant_roles);
+            }
+            let teams = list_teams(TeamQuery {
+                search: None,
+                limit: Some(TeamQuery::MAX_LIMIT),
+                offset: None,
+            })
+            .await;
+            if let Ok(page) = teams {
+                let _ = team_names.try_set(page.items.into_iter().map(|t| t.name).collect());
+            }
+        });
     });
 
     let saved_update = move || matches!(update.value().get(), Some(Ok(_)));
@@ -525,28 +542,18 @@ fn ProviderForm(existing: Option<IdentityProviderView>) -> impl IntoView {
                     on_add=Callback::new(move |_| add_rule(team_rules))
                 />
                 <datalist id="idp-role-names">
-                    {move || {
-                        roles
-                            .get()
-                            .and_then(Result::ok)
-                            .unwrap_or_default()
-                            .into_iter()
-                            .filter(|r| r.resource_type.is_none())
-                            .map(|r| view! { <option value=r.name>{r.display_name}</option> })
-                            .collect_view()
-                    }}
+                    <For
+                        each=move || role_names.get()
+                        key=|(name, _)| name.clone()
+                        children=|(name, display_name)| view! { <option value=name>{display_name}</option> }
+                    />
                 </datalist>
                 <datalist id="idp-team-names">
-                    {move || {
-                        teams
-                            .get()
-                            .and_then(Result::ok)
-                            .map(|page| page.items)
-                            .unwrap_or_default()
-                            .into_iter()
-                            .map(|t| view! { <option value=t.name></option> })
-                            .collect_view()
-                    }}
+                    <For
+                        each=move || team_names.get()
+                        key=String::clone
+                        children=|name| view! { <option value=name></option> }
+                    />
                 </datalist>
             </fieldset>
             <ErrorNotice error=error/>
