@@ -10,6 +10,7 @@ mod m20261124_000004_create_teams;
 mod m20261124_000005_create_resources;
 mod m20261124_000006_create_tokens;
 mod m20261125_000007_create_identity_providers;
+mod m20261202_000008_add_identity_provider_rules_author;
 
 pub struct Migrator;
 
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000005_create_resources::Migration),
             Box::new(m20261124_000006_create_tokens::Migration),
             Box::new(m20261125_000007_create_identity_providers::Migration),
+            Box::new(m20261202_000008_add_identity_provider_rules_author::Migration),
         ]
     }
 }

@@ -214,6 +214,9 @@ pub enum SsoFailure {
     DomainNotAllowed,
     /// An invite-only provider, and nobody invited this person.
     NotInvited,
+    /// An account with this email exists and is in use: a provider is linked to it from the
+    /// Profile page while signed in, never by email at sign-in.
+    AccountExists,
     /// The account is deactivated.
     Deactivated,
     /// Something failed on Latchkey's side.
@@ -221,7 +224,7 @@ pub enum SsoFailure {
 }
 
 impl SsoFailure {
-    pub const ALL: [SsoFailure; 13] = [
+    pub const ALL: [SsoFailure; 14] = [
         SsoFailure::UnknownProvider,
         SsoFailure::ProviderUnreachable,
         SsoFailure::Cancelled,
@@ -233,6 +236,7 @@ impl SsoFailure {
         SsoFailure::EmailNotVerified,
         SsoFailure::DomainNotAllowed,
         SsoFailure::NotInvited,
+        SsoFailure::AccountExists,
         SsoFailure::Deactivated,
         SsoFailure::Internal,
     ];
@@ -250,6 +254,7 @@ impl SsoFailure {
             SsoFailure::EmailNotVerified => "email-not-verified",
             SsoFailure::DomainNotAllowed => "domain-not-allowed",
             SsoFailure::NotInvited => "not-invited",
+            SsoFailure::AccountExists => "account-exists",
             SsoFailure::Deactivated => "deactivated",
             SsoFailure::Internal => "internal",
         }
@@ -290,6 +295,9 @@ impl SsoFailure {
             }
             SsoFailure::NotInvited => {
                 "You have not been invited to Latchkey. Ask an administrator to invite you, then sign in again."
+            }
+            SsoFailure::AccountExists => {
+                "An account with this email address already exists. Sign in the way you usually do, then link this identity provider from your Profile."
             }
             SsoFailure::Deactivated => {
                 "This account has been deactivated. Ask an administrator to reactivate it."

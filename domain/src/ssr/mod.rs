@@ -7,6 +7,7 @@ mod authorize;
 mod effective;
 pub mod entities;
 mod error;
+mod grant_rule;
 mod mail;
 mod oidc;
 mod password;

@@ -1,6 +1,7 @@
 //! Settings > Identity Providers: the tenant's OIDC providers and their mapping rules. The
 //! client secret is write-only: sealed when stored, never returned, never logged.
 
+use crate::dto::TeamMemberRole;
 use crate::dto::{
     ConnectionTest, IdentityProviderInput, IdentityProviderView, IdpPreset, Provisioning,
     RoleMappingRule, SignInOption, SignInOptions, TeamMappingRule,
@@ -12,10 +13,13 @@ use crate::ssr::auth::Authenticator;
 use crate::ssr::authorize::{Operation, authorize};
 use crate::ssr::entities::{
     identity_provider, identity_provider_role_mapping, identity_provider_team_mapping, role, team,
+    user_identity,
 };
 use crate::ssr::error::{DomainError, DomainResult};
+use crate::ssr::grant_rule::{Holdings, refuse_beyond};
 use crate::ssr::scope::Scope;
 use crate::ssr::scope_roles::role_grant_refusal;
+use crate::ssr::scope_teams::joining_context;
 use crate::ssr::scope_tokens::load_security_settings;
 use crate::ssr::services::{ServicesConfig, role_permissions};
 use chrono::Utc;
@@ -87,6 +91,7 @@ impl Scope<'_> {
             allowed_domains: Set(input.allowed_domains.join(",")),
             provisioning: Set(input.provisioning.key().into()),
             enabled: Set(input.enabled),
+            rules_author_id: Set(Some(me.user_id.0)),
             created_at: Set(now),
             updated_at: Set(now),
             ..Default::default()
@@ -101,7 +106,9 @@ impl Scope<'_> {
     }
 
     /// Replaces a provider's configuration and rules; without a new client secret the stored
-    /// one is kept.
+    /// one is kept, unless the issuer changes: then a new secret is required and the identities
+    /// linked through the provider are dropped. The actor becomes the rules' author, whose
+    /// holdings bound what the rules hand out at every later sign-in.
     pub async fn update_identity_provider(
         &self,
         id: IdentityProviderId,
@@ -116,7 +123,27 @@ impl Scope<'_> {
             refuse_removing_last_provider(&txn, me.tenant_id, found.id, "enabled").await?;
         }
         let rules = resolve_rules(&txn, me, &input).await?;
+        // A new issuer is a different provider: the stored secret was issued by the old one
+        // and must not be sent to the new one's token endpoint, and the old issuer's subjects
+        // mean nothing at the new one, so their links go.
+        let issuer_changed = found.issuer_url != input.issuer_url;
+        if issuer_changed && input.client_secret.is_none() {
+            return Err(DomainError::validation(
+                "client_secret",
+                "The issuer changed: enter the client secret the new issuer gave you (the stored one belongs to the old issuer).",
+            ));
+        }
+        let unlinked = if issuer_changed {
+            user_identity::Entity::delete_many()
+                .filter(user_identity::Column::ProviderId.eq(found.id))
+                .exec(&txn)
+                .await?
+                .rows_affected
+        } else {
+            0
+        };
         let mut active: identity_provider::ActiveModel = found.into();
+        active.rules_author_id = Set(Some(me.user_id.0));
         active.slug = Set(input.slug.clone());
         active.preset = Set(input.preset.key().into());
         active.display_name = Set(input.display_name.clone());
@@ -144,7 +171,7 @@ impl Scope<'_> {
         store_rules(&txn, updated.id, rules).await?;
         let result = view(&txn, self.services.config(), updated).await?;
         txn.commit().await?;
-        tracing::info!(provider = %result.slug, secret_replaced = input.client_secret.is_some(), by = me.user_id.0, "identity provider updated");
+        tracing::info!(provider = %result.slug, secret_replaced = input.client_secret.is_some(), identities_unlinked = unlinked, by = me.user_id.0, "identity provider updated");
         Ok(result)
     }
 
@@ -331,6 +358,15 @@ async fn resolve_rules(
             .ok_or_else(|| {
                 DomainError::validation("team_mappings", format!("No team is named {}.", rule.team))
             })?;
+        // A team rule adds people to the team at sign-in: joining follows the rule for
+        // granting, as when the actor adds a member by hand.
+        refuse_beyond(
+            db,
+            me,
+            &Holdings::of_team(db, &found, TeamMemberRole::Member).await?,
+            Some(joining_context(&found, TeamMemberRole::Member)),
+        )
+        .await?;
         teams.push((rule.group.clone(), found.id));
     }
     Ok(ResolvedRules { roles, teams })

@@ -6,14 +6,15 @@ use crate::dto::{
 };
 use crate::ids::UserId;
 use crate::ssr::authorize::{Operation, authorize};
-use crate::ssr::entities::user;
+use crate::ssr::entities::{identity_provider, user};
 use crate::ssr::error::{DomainError, DomainResult};
+use crate::ssr::grant_rule::refuse_acting_on;
 use crate::ssr::mail::{self, MailKind};
 use crate::ssr::password_links::{self, LinkPurpose};
 use crate::ssr::scope::{Scope, teams_of};
 use crate::ssr::scope_resources::grants_of_user;
 use crate::ssr::scope_roles::{find_role, refuse_role_grant};
-use crate::ssr::scope_users::{find_user, refuse_acting_on_admin, refuse_last_admin};
+use crate::ssr::scope_users::{find_user, refuse_last_admin};
 use crate::ssr::services::is_admin_role;
 use crate::ssr::sessions::end_sessions;
 use crate::ssr::users::insert_passwordless_user;
@@ -88,8 +89,8 @@ impl Scope<'_> {
     pub async fn reset_user_password(&self, id: UserId) -> DomainResult<LinkDelivery> {
         let me = authorize(self.actor, Operation::ResetUserPassword)?;
         let txn = self.services.begin_write().await?;
-        let (target, role) = find_user(&txn, me, id).await?;
-        refuse_acting_on_admin(me, &role)?;
+        let (target, _) = find_user(&txn, me, id).await?;
+        refuse_acting_on(&txn, me, &target).await?;
         let link = password_links::issue(&txn, self.services, &target, LinkPurpose::Reset).await?;
         let message = mail::password_reset(&mail::tenant_name(&txn, me.tenant_id.0).await?, &link);
         let delivery =
@@ -111,12 +112,21 @@ impl Scope<'_> {
         }
         let txn = self.services.begin_write().await?;
         let (target, role) = find_user(&txn, me, id).await?;
-        refuse_acting_on_admin(me, &role)?;
+        refuse_acting_on(&txn, me, &target).await?;
         if is_admin_role(&role) {
             refuse_last_admin(&txn, &target, "delete").await?;
         }
         refuse_while_in_teams_or_grants(&txn, &target).await?;
         end_sessions(&txn, target.id).await?;
+        // Rules they authored now have no author, and hand out nothing until saved again.
+        identity_provider::Entity::update_many()
+            .col_expr(
+                identity_provider::Column::RulesAuthorId,
+                sea_orm::sea_query::Expr::value(Option::<i64>::None),
+            )
+            .filter(identity_provider::Column::RulesAuthorId.eq(target.id))
+            .exec(&txn)
+            .await?;
         user::Entity::delete_by_id(target.id).exec(&txn).await?;
         txn.commit().await?;
         tracing::info!(user = id.0, by = me.user_id.0, "user deleted");

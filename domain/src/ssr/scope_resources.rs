@@ -10,12 +10,11 @@ use crate::resources::{ResourceType, Subject};
 use crate::ssr::access::{
     GrantsOn, Principal, SUBJECT_TEAM, SUBJECT_USER, SUBJECT_VIRTUAL_ACCOUNT, SubjectAccess,
 };
-use crate::ssr::actor::UserActor;
 use crate::ssr::authorize::{Acting, Operation, Standing, acting, authorize_acting};
 use crate::ssr::entities::{collaborator, resource, role, team, user, virtual_account};
 use crate::ssr::error::{DomainError, DomainResult};
 use crate::ssr::scope::{Scope, page_window};
-use crate::ssr::services::{permissions_of_roles, role_permissions, roles_by_id};
+use crate::ssr::services::{role_permissions, roles_by_id};
 use crate::validation::check_team_name;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, JoinType, Order, Query, SubQueryStatement};
@@ -891,66 +890,6 @@ pub(crate) async fn grant_count_of_team(
         .filter(collaborator::Column::SubjectId.eq(team_id))
         .count(db)
         .await?)
-}
-
-/// The grants of team `team_id` that would hand a new member permissions `me` lacks on their
-/// resource, as "Workspace Admin on workspace ml-prod (you lack workspace:ManageWorkspace)".
-/// Joining a team is receiving its grants, so adding members follows the rule for granting:
-/// only an Admin hands out permissions they do not hold there.
-pub(crate) async fn team_grants_beyond(
-    db: &impl ConnectionTrait,
-    me: &UserActor,
-    team_id: i64,
-) -> DomainResult<Vec<String>> {
-    if me.is_admin {
-        return Ok(Vec::new());
-    }
-    let rows = collaborator::Entity::find()
-        .filter(collaborator::Column::SubjectKind.eq(SUBJECT_TEAM))
-        .filter(collaborator::Column::SubjectId.eq(team_id))
-        .all(db)
-        .await?;
-    if rows.is_empty() {
-        return Ok(Vec::new());
-    }
-    let (resources, roles) = resources_and_roles_of(db, &rows).await?;
-    let permissions = permissions_of_roles(db, roles.values()).await?;
-    let parents: BTreeMap<i64, resource::Model> = resource::Entity::find()
-        .filter(resource::Column::Id.is_in(resources.values().filter_map(|r| r.parent_id)))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|r| (r.id, r))
-        .collect();
-    let ids: Vec<i64> = resources.keys().chain(parents.keys()).copied().collect();
-    let access = SubjectAccess::of_acting(db, Acting::User(me), GrantsOn::Resources(&ids)).await?;
-    let mut beyond = Vec::new();
-    for row in &rows {
-        let (Some(target), Some(held), Some(permissions)) = (
-            resources.get(&row.resource_id),
-            roles.get(&row.role_id),
-            permissions.get(&row.role_id),
-        ) else {
-            continue;
-        };
-        let parent = target.parent_id.and_then(|id| parents.get(&id));
-        let lacking: Vec<&str> = permissions
-            .iter()
-            .filter(|p| !access.explain(**p, target, parent).allowed)
-            .map(|p| p.key())
-            .collect();
-        if !lacking.is_empty() {
-            beyond.push(format!(
-                "{} on {} {} (you lack {})",
-                held.display_name,
-                target.resource_type,
-                target.name,
-                lacking.join(", ")
-            ));
-        }
-    }
-    beyond.sort();
-    Ok(beyond)
 }
 
 /// Removes every grant a team holds (the team is being deleted).

@@ -10,6 +10,7 @@ use crate::ssr::entities::{
     collaborator, identity_provider_role_mapping, role, role_permission, team, user,
 };
 use crate::ssr::error::{DomainError, DomainResult};
+use crate::ssr::grant_rule::Lack;
 use crate::ssr::scope::Scope;
 use crate::ssr::services::{is_admin_role, role_permissions};
 use crate::validation::{check_role_name, normalize_description, normalize_display_name};
@@ -322,18 +323,14 @@ pub(crate) fn role_grant_refusal(
     role: &role::Model,
     permissions: &BTreeSet<Permission>,
 ) -> Option<String> {
-    if is_admin_role(role) && !me.is_admin {
-        return Some("Only an Admin can make someone an Admin.".into());
+    // The tenant half of the one granting rule (`grant_rule::lacking`), kept synchronous for
+    // the pickers; it answers in the same words.
+    Lack {
+        admin: is_admin_role(role) && !me.is_admin,
+        tenant: me.lacking(permissions),
+        on_resources: Vec::new(),
     }
-    let lacking = me.lacking(permissions);
-    if lacking.is_empty() {
-        return None;
-    }
-    let keys: Vec<&str> = lacking.iter().map(|p| p.key()).collect();
-    Some(format!(
-        "Only an Admin can grant permissions they do not hold. You lack: {}.",
-        keys.join(", ")
-    ))
+    .refusal()
 }
 
 /// Refuses giving `role` to a user when `role_grant_refusal` says no.

@@ -9,8 +9,9 @@ use crate::ssr::actor::UserActor;
 use crate::ssr::authorize::{Operation, Standing, active_user, authorize, authorize_with};
 use crate::ssr::entities::{role, team, team_member, user};
 use crate::ssr::error::{DomainError, DomainResult};
+use crate::ssr::grant_rule::{Holdings, refuse_beyond};
 use crate::ssr::scope::{Scope, lower_like, page_window, search_pattern};
-use crate::ssr::scope_resources::{grant_count_of_team, remove_grants_of_team, team_grants_beyond};
+use crate::ssr::scope_resources::{grant_count_of_team, remove_grants_of_team};
 use crate::ssr::scope_roles::{find_role, role_grant_refusal};
 use crate::ssr::scope_virtual_accounts::accounts_owned_by;
 use crate::ssr::services::role_permissions;
@@ -192,25 +193,13 @@ impl Scope<'_> {
         let emails = parse_email_list("emails", &request.emails)?;
         let txn = self.services.begin_write().await?;
         let (me, team) = self.member_manager(&txn, id).await?;
-        if let Some(role_id) = team.role_id {
-            let role = find_role(&txn, me, RoleId(role_id)).await?;
-            if let Some(reason) =
-                role_grant_refusal(me, &role, &role_permissions(&txn, &role).await?)
-            {
-                return Err(DomainError::Forbidden(format!(
-                    "Members of {} inherit the role {}. {reason}",
-                    team.name, role.display_name
-                )));
-            }
-        }
-        let beyond = team_grants_beyond(&txn, me, team.id).await?;
-        if !beyond.is_empty() {
-            return Err(DomainError::Forbidden(format!(
-                "Members of {} get its grants, and only an Admin hands out permissions they do not hold: {}.",
-                team.name,
-                beyond.join("; ")
-            )));
-        }
+        refuse_beyond(
+            &txn,
+            me,
+            &Holdings::of_team(&txn, &team, request.role).await?,
+            Some(joining_context(&team, request.role)),
+        )
+        .await?;
         let users = user::Entity::find()
             .filter(user::Column::TenantId.eq(me.tenant_id.0))
             .filter(user::Column::Email.is_in(emails.clone()))
@@ -308,6 +297,15 @@ impl Scope<'_> {
         else {
             return Err(DomainError::NotFound("Team member".into()));
         };
+        if role == TeamMemberRole::Manager {
+            refuse_beyond(
+                &txn,
+                me,
+                &Holdings::of_team(&txn, &team, role).await?,
+                Some(joining_context(&team, role)),
+            )
+            .await?;
+        }
         let mut active: team_member::ActiveModel = found.into();
         active.role = Set(role.as_str().into());
         active.update(&txn).await?;
@@ -338,6 +336,20 @@ impl Scope<'_> {
         };
         let me = authorize_with(self.actor, Operation::ManageTeamMembers, standing)?;
         Ok((me, team))
+    }
+}
+
+/// What a refusal to let someone join `team` as `as_role` starts with.
+pub(crate) fn joining_context(team: &team::Model, as_role: TeamMemberRole) -> String {
+    match as_role {
+        TeamMemberRole::Member => format!(
+            "Members of {} get its role and its grants, and joining follows the rule for granting.",
+            team.name
+        ),
+        TeamMemberRole::Manager => format!(
+            "Managers of {} get its role, its grants and (as the Team Manager role allows) its virtual accounts' tokens, and becoming one follows the rule for granting.",
+            team.name
+        ),
     }
 }
 

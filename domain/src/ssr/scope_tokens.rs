@@ -10,6 +10,7 @@ use crate::ids::{TenantId, TokenId, UserId};
 use crate::ssr::authorize::{Operation, authorize};
 use crate::ssr::entities::{security_setting, token, user};
 use crate::ssr::error::{DomainError, DomainResult};
+use crate::ssr::grant_rule::refuse_acting_on;
 use crate::ssr::scope::{Scope, page_window};
 use crate::ssr::scope_identity_providers::has_enabled_identity_provider;
 use crate::ssr::secret::Secret;
@@ -117,11 +118,12 @@ impl Scope<'_> {
                 select.filter(user::Column::Email.eq(email))
             }
         };
-        let user_id = select
+        let found = select
             .one(db)
             .await?
-            .map(|found| UserId(found.id))
             .ok_or_else(|| DomainError::NotFound("user".into()))?;
+        refuse_acting_on(db, me, &found).await?;
+        let user_id = UserId(found.id);
         let revoked = revoke_all_personal_tokens(db, user_id, Utc::now()).await?;
         tracing::info!(actor = %me.user_id, user_id = %user_id, revoked, "personal access tokens revoked");
         Ok(revoked)

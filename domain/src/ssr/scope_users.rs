@@ -10,6 +10,7 @@ use crate::ssr::authorize::{Operation, authorize};
 use crate::ssr::effective::TenantStanding;
 use crate::ssr::entities::{role, user};
 use crate::ssr::error::{DomainError, DomainResult};
+use crate::ssr::grant_rule::refuse_acting_on;
 use crate::ssr::mail::{self, MailKind};
 use crate::ssr::scope::{Scope, UserWithRole, teams_of};
 use crate::ssr::scope_resources::grants_reaching_user;
@@ -47,8 +48,8 @@ impl Scope<'_> {
         let (target, current_role) = find_user(&txn, me, user).await?;
         let id = UserId(target.id);
         let new_role = find_role(&txn, me, role_id).await?;
-        refuse_acting_on_admin(me, &current_role)?;
         refuse_role_grant(&txn, me, &new_role).await?;
+        refuse_acting_on(&txn, me, &target).await?;
         if is_admin_role(&current_role) && !is_admin_role(&new_role) {
             refuse_last_admin(&txn, &target, "demote").await?;
         }
@@ -100,7 +101,7 @@ impl Scope<'_> {
         let txn = self.services.begin_write().await?;
         let (target, role) = find_user(&txn, me, user).await?;
         let id = UserId(target.id);
-        refuse_acting_on_admin(me, &role)?;
+        refuse_acting_on(&txn, me, &target).await?;
         if status == UserStatus::Deactivated && is_admin_role(&role) {
             refuse_last_admin(&txn, &target, "deactivate").await?;
         }
@@ -140,19 +141,6 @@ pub(crate) async fn find_user(
         Some((found, Some(role))) => Ok((found, role)),
         _ => Err(DomainError::NotFound("User".into())),
     }
-}
-
-/// Only an Admin may change or deactivate an Admin.
-pub(crate) fn refuse_acting_on_admin(
-    me: &UserActor,
-    target_role: &role::Model,
-) -> DomainResult<()> {
-    if is_admin_role(target_role) && !me.is_admin {
-        return Err(DomainError::Forbidden(
-            "Only an Admin can change or deactivate an Admin.".into(),
-        ));
-    }
-    Ok(())
 }
 
 /// Refuses to leave the tenant without an active Admin.

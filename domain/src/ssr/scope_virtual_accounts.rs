@@ -16,6 +16,7 @@ use crate::ssr::actor::UserActor;
 use crate::ssr::authorize::{Operation, Requirement, Standing, active_user, authorize_with};
 use crate::ssr::entities::{collaborator, role, team, team_member, token, user, virtual_account};
 use crate::ssr::error::{DomainError, DomainResult};
+use crate::ssr::grant_rule::{Holdings, refuse_beyond};
 use crate::ssr::scope::{Scope, lower_like, page_window, search_pattern};
 use crate::ssr::scope_resources::grants_of_virtual_account;
 use crate::ssr::scope_tokens::{API_TOKEN_PURPOSE, token_status, usable_at};
@@ -155,6 +156,13 @@ impl Scope<'_> {
         let (me, account) = self
             .on_account(db, id, Operation::RevealVirtualAccountToken)
             .await?;
+        refuse_beyond(
+            db,
+            me,
+            &Holdings::of_virtual_account(db, account.id).await?,
+            Some(format!("The token of {} carries its grants.", account.name)),
+        )
+        .await?;
         let current = current_token(db, account.id, Utc::now())
             .await?
             .ok_or_else(|| DomainError::NotFound("token".into()))?;
@@ -189,6 +197,13 @@ impl Scope<'_> {
         let (me, account) = self
             .on_account(&txn, id, Operation::RegenerateVirtualAccountToken)
             .await?;
+        refuse_beyond(
+            &txn,
+            me,
+            &Holdings::of_virtual_account(&txn, account.id).await?,
+            Some(format!("The token of {} carries its grants.", account.name)),
+        )
+        .await?;
         let now = Utc::now();
         // Microseconds, as PostgreSQL stores them, so the answer equals what is stored.
         let until = (now + Duration::days(i64::from(grace_days))).trunc_subsecs(6);

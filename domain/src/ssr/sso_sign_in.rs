@@ -10,6 +10,7 @@ use crate::sso::{domain_allowed, mapped_role, mapped_teams, mapping_groups};
 use crate::ssr::auth::{Authenticator, SignedIn};
 use crate::ssr::entities::{identity_provider, role, team, team_member, user, user_identity};
 use crate::ssr::error::{DomainError, DomainResult};
+use crate::ssr::grant_rule::{Giver, Holdings, lacking};
 use crate::ssr::oidc::{OidcError, PendingSso, SsoCallback, SsoSignedIn, same_secret};
 use crate::ssr::scope_identity_providers::{CLIENT_SECRET_PURPOSE, redirect_url, rules_of};
 use crate::ssr::scope_teams::MEMBERSHIP_BY_SSO;
@@ -281,11 +282,24 @@ impl Authenticator<'_> {
         let existing = match &linked {
             Some(link) => user::Entity::find_by_id(link.user_id).one(&txn).await?,
             None => {
-                user::Entity::find()
+                let by_email = user::Entity::find()
                     .filter(user::Column::TenantId.eq(provider.tenant_id))
                     .filter(user::Column::Email.eq(email.as_str()))
                     .one(&txn)
-                    .await?
+                    .await?;
+                match by_email {
+                    // An email is linked only to an invitation nobody has taken up: whoever
+                    // controls an issuer (or a provider's configuration) could otherwise sign
+                    // in as any user with that address, Admins included. Anyone else links a
+                    // provider from their Profile while signed in.
+                    Some(found) if !awaits_first_sign_in(&txn, &found).await? => {
+                        return Err(refuse(
+                            "an account with this email exists and has signed in before (or has a password or another identity)",
+                            SsoFailure::AccountExists,
+                        ));
+                    }
+                    other => other,
+                }
             }
         };
         let groups = mapping_groups(
@@ -294,14 +308,29 @@ impl Authenticator<'_> {
             &email,
         );
         let (role_rules, team_rules) = rules_of(&txn, provider.id).await?;
-        let mapped = match mapped_role(&role_rules, &groups) {
+        // The rules hand out what their author could give, as that author is now.
+        let author = match provider.rules_author_id {
+            Some(id) => user::Entity::find_by_id(id).one(&txn).await?,
+            None => None,
+        };
+        let giver = Giver::user(&txn, author).await?;
+        let member = builtin_role(&txn, provider.tenant_id, BuiltinRole::Member).await?;
+        // The role the rules give: the first matching rule's, or Member when none matches;
+        // `None` when the rules' author cannot give it (a refused rule changes nobody's role).
+        let ruled = match mapped_role(&role_rules, &groups) {
             Some(name) => role::Entity::find()
                 .filter(role::Column::TenantId.eq(provider.tenant_id))
                 .filter(role::Column::Name.eq(name))
                 .one(&txn)
                 .await?
                 .ok_or_else(|| DomainError::Internal(format!("mapped role {name} is missing")))?,
-            None => builtin_role(&txn, provider.tenant_id, BuiltinRole::Member).await?,
+            None => member.clone(),
+        };
+        let mapped = if gives(&txn, &giver, &Holdings::of_role(&txn, &ruled).await?).await? {
+            Some(ruled)
+        } else {
+            tracing::warn!(provider = %provider.slug, role = %ruled.name, "single sign-on skipped a role rule: its author does not hold what the role grants");
+            None
         };
 
         let signed_in = match existing {
@@ -310,7 +339,9 @@ impl Authenticator<'_> {
                     return Err(refuse("user deactivated", SsoFailure::Deactivated));
                 }
                 let user_id = found.id;
-                follow_role_mapping(&txn, found, &mapped, &provider.slug).await?;
+                if let Some(mapped) = &mapped {
+                    follow_role_mapping(&txn, found, mapped, &provider.slug).await?;
+                }
                 user_id
             }
             None => {
@@ -320,6 +351,22 @@ impl Authenticator<'_> {
                         SsoFailure::NotInvited,
                     ));
                 }
+                // A new user gets the mapped role, or Member; either must be the rules'
+                // author's to give, like any role handed out.
+                let role = match mapped {
+                    Some(found) => found,
+                    None if gives(&txn, &giver, &Holdings::of_role(&txn, &member).await?)
+                        .await? =>
+                    {
+                        member
+                    }
+                    None => {
+                        return Err(refuse(
+                            "the provider's rules author cannot give the Member role (not invited)",
+                            SsoFailure::NotInvited,
+                        ));
+                    }
+                };
                 let display_name = identity
                     .name
                     .as_deref()
@@ -334,11 +381,11 @@ impl Authenticator<'_> {
                     provider.tenant_id,
                     email.clone(),
                     display_name,
-                    mapped.id,
+                    role.id,
                     RoleManagedBy::Group,
                 )
                 .await?;
-                tracing::info!(provider = %provider.slug, user = created.id, role = %mapped.name, "user created at first single sign-on");
+                tracing::info!(provider = %provider.slug, user = created.id, role = %role.name, "user created at first single sign-on");
                 created.id
             }
         };
@@ -364,7 +411,16 @@ impl Authenticator<'_> {
             }
         }
         let (entitled, managed) = mapped_teams(&team_rules, &groups);
-        follow_team_mapping(&txn, provider.tenant_id, signed_in, &entitled, &managed).await?;
+        follow_team_mapping(
+            &txn,
+            &giver,
+            &provider.slug,
+            provider.tenant_id,
+            signed_in,
+            &entitled,
+            &managed,
+        )
+        .await?;
         user::Entity::update_many()
             .col_expr(
                 user::Column::LastLoginAt,
@@ -433,10 +489,38 @@ async fn follow_role_mapping(
     Ok(())
 }
 
-/// Puts the user in every `entitled` team and takes them out of the `managed` teams they are
-/// no longer entitled to, where single sign-on put them; memberships added by hand stay.
+/// Whether `giver` holds all of `holdings`.
+async fn gives(
+    db: &impl ConnectionTrait,
+    giver: &Giver,
+    holdings: &Holdings,
+) -> DomainResult<bool> {
+    Ok(lacking(db, giver, holdings).await?.is_empty())
+}
+
+/// An invited user who has never signed in, set no password and has no identity yet: the only
+/// account a first single sign-on may take up by email.
+async fn awaits_first_sign_in(
+    db: &impl ConnectionTrait,
+    found: &user::Model,
+) -> DomainResult<bool> {
+    if found.last_login_at.is_some() || found.password_hash.is_some() {
+        return Ok(false);
+    }
+    let identities = user_identity::Entity::find()
+        .filter(user_identity::Column::UserId.eq(found.id))
+        .count(db)
+        .await?;
+    Ok(identities == 0)
+}
+
+/// Puts the user in every `entitled` team (where the rules' author may give what the team
+/// holds) and takes them out of the `managed` teams they are no longer entitled to, where
+/// single sign-on put them; memberships added by hand stay.
 async fn follow_team_mapping(
     db: &impl ConnectionTrait,
+    giver: &Giver,
+    provider: &str,
     tenant_id: i64,
     user_id: i64,
     entitled: &BTreeSet<&str>,
@@ -461,6 +545,16 @@ async fn follow_team_mapping(
         let wanted = entitled.contains(found.name.as_str());
         match (wanted, membership) {
             (true, None) => {
+                if !gives(
+                    db,
+                    giver,
+                    &Holdings::of_team(db, found, TeamMemberRole::Member).await?,
+                )
+                .await?
+                {
+                    tracing::warn!(user = user_id, team = %found.name, provider, "single sign-on skipped a team rule: its author no longer holds what the team grants");
+                    continue;
+                }
                 team_member::ActiveModel {
                     team_id: Set(found.id),
                     user_id: Set(user_id),

@@ -763,6 +763,9 @@ async fn fresh_workspace(ctx: &TestCtx, cluster: ResourceId) -> ResourceId {
 
 static ROLE_COUNTER: AtomicU32 = AtomicU32::new(0);
 
+/// The role of the users the user operations act on: user:ListUsers only.
+const TARGET_ROLE: &str = "matrix-target";
+
 fn viewer_permissions() -> Vec<String> {
     vec!["user:ListUsers".to_string()]
 }
@@ -850,10 +853,10 @@ async fn perform(
         Operation::DeleteUser => {
             let n = ROLE_COUNTER.fetch_add(1, Ordering::SeqCst);
             let doomed = ctx
-                .add_user(
+                .add_user_with_role(
                     fixtures.tenant_id,
                     &format!("doomed-{n}@example.com"),
-                    BuiltinRole::Member,
+                    TARGET_ROLE,
                     UserStatus::Active,
                 )
                 .await;
@@ -1195,12 +1198,25 @@ db_test!(matrix_holds, |ctx: TestCtx| async move {
         })
         .await
         .unwrap();
+    // The users acted on hold no more than the custom-role actor (the rule for acting on a
+    // user), so that kind's rows show the permission decision; escalation_seams.rs covers
+    // targets holding more.
+    scope
+        .create_role(NewRole {
+            resource_type: None,
+            name: TARGET_ROLE.into(),
+            display_name: "Matrix target".into(),
+            description: "what the users acted on hold".into(),
+            permissions: viewer_permissions(),
+        })
+        .await
+        .unwrap();
     let fixtures = Fixtures {
         target: ctx
-            .add_user(
+            .add_user_with_role(
                 tenant.id,
                 "matrix-target@example.com",
-                BuiltinRole::Member,
+                TARGET_ROLE,
                 UserStatus::Active,
             )
             .await,

@@ -9,6 +9,7 @@ mod harness;
 mod access_model;
 mod authorization_matrix;
 mod bootstrap_and_setup;
+mod escalation_seams;
 mod identity_providers;
 mod list_users;
 mod mail;

@@ -14,7 +14,7 @@ use domain::{
     ServicesConfig, SsoCallback, VerifiedIdentity,
 };
 
-const ISSUER: &str = "http://127.0.0.1:4455";
+pub(crate) const ISSUER: &str = "http://127.0.0.1:4455";
 
 fn provider(slug: &str, provisioning: Provisioning) -> IdentityProviderInput {
     IdentityProviderInput {
@@ -40,7 +40,7 @@ fn provider(slug: &str, provisioning: Provisioning) -> IdentityProviderInput {
     }
 }
 
-fn identity(subject: &str, email: &str, groups: &[&str]) -> VerifiedIdentity {
+pub(crate) fn identity(subject: &str, email: &str, groups: &[&str]) -> VerifiedIdentity {
     VerifiedIdentity {
         issuer: ISSUER.into(),
         subject: subject.into(),
@@ -175,15 +175,18 @@ db_test!(
         ));
 
         // An invited user is linked by their verified email.
-        let tenant = ctx.default_tenant().await;
         let dan = ctx
-            .add_user(
-                tenant.id,
-                "dan@example.com",
-                BuiltinRole::Member,
-                UserStatus::Active,
-            )
-            .await;
+            .services
+            .scope(&admin)
+            .invite_users(domain::dto::InviteRequest {
+                emails: "dan@example.com".into(),
+                role_id: ctx.role_id("tenant-member").await,
+                send_password_email: false,
+            })
+            .await
+            .unwrap()
+            .invited[0]
+            .id;
         let signed_in = auth
             .complete_sso(idp, identity("dan-sub", "dan@example.com", &[]))
             .await

@@ -197,9 +197,25 @@ db_test!(
                 .await,
             Err(DomainError::Forbidden(_))
         ));
-        // A role within their own permissions is fine.
+        // Nor may they re-role someone who holds more than they do (a Member), even to a
+        // role within their own permissions...
+        assert!(matches!(
+            scope
+                .change_user_role(member, ctx.role_id("people-ops").await)
+                .await,
+            Err(DomainError::Forbidden(m)) if m.starts_with("m@example.com holds permissions you lack")
+        ));
+        // ...while someone holding no more than they do is theirs to re-role.
+        let peer = ctx
+            .add_user_with_role(
+                tenant.id,
+                "peer@example.com",
+                "people-ops",
+                UserStatus::Active,
+            )
+            .await;
         scope
-            .change_user_role(member, ctx.role_id("people-ops").await)
+            .change_user_role(peer, ctx.role_id("people-ops").await)
             .await
             .unwrap();
         // Admins are out of reach.

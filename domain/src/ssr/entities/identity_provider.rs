@@ -24,6 +24,9 @@ pub struct Model {
     pub enabled: bool,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    /// The user who last saved the mapping rules: the giver the granting rule is checked
+    /// against when a rule is applied at sign-in. `None`: nobody (rules hand out nothing).
+    pub rules_author_id: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
