@@ -65,8 +65,15 @@ impl<'a> Authenticator<'a> {
         let account_key = format!("account:{}:{email}", tenant.id);
         let address_key = format!("ip:{client_address}");
         let now = Utc::now();
-        throttle::check(db, &account_key, now).await?;
-        throttle::check(db, &address_key, now).await?;
+        // Counted before the password is checked, so parallel guesses cannot all be judged
+        // before the first failure is recorded.
+        throttle::reserve(db, &account_key, policy.account_max_failures, &policy, now).await?;
+        if let Err(refused) =
+            throttle::reserve(db, &address_key, policy.address_max_failures, &policy, now).await
+        {
+            throttle::release(db, &account_key, policy.account_max_failures).await?;
+            return Err(refused);
+        }
 
         let found = user::Entity::find()
             .filter(user::Column::TenantId.eq(tenant.id))
@@ -74,18 +81,25 @@ impl<'a> Authenticator<'a> {
             .one(db)
             .await?;
         let stored_hash = found.as_ref().and_then(|u| u.password_hash.clone());
-        let password_ok = self.services.hasher().verify(password, stored_hash).await?;
+        let password_ok = match self.services.hasher().verify(password, stored_hash).await {
+            Ok(ok) => ok,
+            Err(e) => {
+                // Not judged (the hasher was saturated or failed): the attempt gives its
+                // places back.
+                throttle::release(db, &account_key, policy.account_max_failures).await?;
+                throttle::release(db, &address_key, policy.address_max_failures).await?;
+                return Err(e);
+            }
+        };
         let Some(found) = found.filter(|_| password_ok) else {
-            throttle::record_failure(db, &account_key, policy.account_max_failures, &policy, now)
-                .await?;
-            throttle::record_failure(db, &address_key, policy.address_max_failures, &policy, now)
-                .await?;
             tracing::info!(
                 tenant = tenant.id,
                 "password sign-in refused: bad credentials"
             );
             return Err(DomainError::InvalidCredentials);
         };
+        throttle::clear(db, &account_key).await?;
+        throttle::release(db, &address_key, policy.address_max_failures).await?;
         if UserStatus::parse(&found.status) != Some(UserStatus::Active) {
             tracing::info!(
                 user = found.id,
@@ -95,7 +109,6 @@ impl<'a> Authenticator<'a> {
         }
         // Checked after the password, so the answer tells nothing to someone without it.
         refuse_password_sign_in_if_off(db, &found).await?;
-        throttle::clear(db, &account_key).await?;
         let user_id = UserId(found.id);
         let mut active: user::ActiveModel = found.into();
         active.last_login_at = Set(Some(now));

@@ -9,8 +9,16 @@ use tokio::sync::Semaphore;
 
 #[derive(Clone, Debug)]
 pub struct PasswordHasher {
+    /// One per core: the hashes running at once.
     permits: Arc<Semaphore>,
+    /// The hashes running or waiting. Beyond it a request is answered 429 at once instead of
+    /// queueing: a burst of guesses (or of anything that verifies a password) cannot pile up
+    /// 19 MiB jobs behind each other until requests time out.
+    admitted: Arc<Semaphore>,
 }
+
+/// How many password hashes may wait per core before more are refused.
+const WAITING_PER_CORE: usize = 8;
 
 /// OWASP's recommended Argon2id parameters: 19 MiB of memory, 2 iterations, 1 lane.
 fn argon2() -> Argon2<'static> {
@@ -40,6 +48,7 @@ impl PasswordHasher {
         let parallelism = std::thread::available_parallelism().map_or(2, |n| n.get());
         PasswordHasher {
             permits: Arc::new(Semaphore::new(parallelism)),
+            admitted: Arc::new(Semaphore::new(parallelism * (WAITING_PER_CORE + 1))),
         }
     }
 
@@ -84,6 +93,12 @@ impl PasswordHasher {
         &self,
         work: impl FnOnce() -> Result<T, DomainError> + Send + 'static,
     ) -> Result<T, DomainError> {
+        let Ok(_admitted) = self.admitted.try_acquire() else {
+            tracing::warn!("password hashing saturated: request refused with 429");
+            return Err(DomainError::RateLimited {
+                retry_after_secs: 1,
+            });
+        };
         let _permit = self
             .permits
             .acquire()

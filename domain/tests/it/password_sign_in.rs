@@ -180,3 +180,85 @@ db_test!(
         assert!(matches!(err, DomainError::InvalidCredentials));
     }
 );
+
+db_test!(
+    a_burst_of_parallel_guesses_is_judged_only_up_to_the_limit,
+    |ctx: TestCtx| async move {
+        ctx.with_admin().await;
+        // Twelve guesses at once against an account limit of five: each takes its place in the
+        // count before its password is checked, so at most five are judged.
+        let guesses = (0..12).map(|n| {
+            let services = ctx.services.clone();
+            tokio::spawn(async move {
+                services
+                    .auth()
+                    .sign_in_with_password(ADMIN_EMAIL, &format!("guess number {n}"), "10.0.0.9")
+                    .await
+            })
+        });
+        let mut judged = 0;
+        let mut refused = 0;
+        for guess in guesses.collect::<Vec<_>>() {
+            match guess.await.unwrap() {
+                Err(DomainError::InvalidCredentials) => judged += 1,
+                Err(DomainError::RateLimited { .. }) => refused += 1,
+                other => panic!("unexpected {other:?}"),
+            }
+        }
+        assert_eq!(judged, 5, "judged {judged}, refused {refused}");
+        assert_eq!(refused, 7);
+        // The right password is refused too while the account is locked.
+        assert!(matches!(
+            ctx.services
+                .auth()
+                .sign_in_with_password(ADMIN_EMAIL, ADMIN_PASSWORD, "10.0.0.10")
+                .await,
+            Err(DomainError::RateLimited { .. })
+        ));
+    }
+);
+
+db_test!(
+    a_successful_sign_in_gives_back_its_place_in_the_address_count,
+    |ctx: TestCtx| async move {
+        ctx.with_admin().await;
+        // Twenty-five good sign-ins from one address never lock it (the limit is 20 failures).
+        for _ in 0..25 {
+            ctx.services
+                .auth()
+                .sign_in_with_password(ADMIN_EMAIL, ADMIN_PASSWORD, "10.0.0.11")
+                .await
+                .expect("sign in");
+        }
+    }
+);
+
+/// Password hashing beyond what the cores can work through (plus a short queue) is refused at
+/// once with 429, instead of queueing 19 MiB jobs until requests time out.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hashing_beyond_capacity_is_refused_at_once() {
+    let hasher = domain::PasswordHasher::new();
+    let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+    let burst = cores * 30;
+    let jobs: Vec<_> = (0..burst)
+        .map(|_| {
+            let hasher = hasher.clone();
+            tokio::spawn(async move { hasher.verify("guess", None).await })
+        })
+        .collect();
+    let (mut judged, mut refused) = (0, 0);
+    for job in jobs {
+        match job.await.unwrap() {
+            Ok(false) => judged += 1,
+            Err(DomainError::RateLimited { retry_after_secs }) => {
+                assert_eq!(retry_after_secs, 1);
+                refused += 1;
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+    assert!(judged >= cores, "judged {judged}");
+    assert!(refused > 0, "nothing refused of {burst}");
+    // Once the burst is over, hashing works again.
+    assert!(!hasher.verify("guess", None).await.unwrap());
+}

@@ -5,7 +5,7 @@ use crate::harness::{TestCtx, db_test};
 use domain::dto::DiscoverySummary;
 use domain::dto::{
     IdentityProviderInput, IdpPreset, NewTeam, NewTeamMembers, Provisioning, RoleManagedBy,
-    RoleMappingRule, SsoFailure, TeamMappingRule, TeamMemberRole, UserStatus,
+    RoleMappingRule, SsoFailure, TeamMappingRule, TeamMemberRole,
 };
 use domain::ids::IdentityProviderId;
 use domain::permissions::BuiltinRole;
