@@ -399,7 +399,7 @@ fn TokenRevocation(user: UserId, email: String, active: u64) -> impl IntoView {
 fn PasswordReset(user: UserId, email: String) -> impl IntoView {
     let actions = expect_context::<UserActions>();
     let question = format!(
-        "Reset the password of {email}? They are signed out everywhere and get a link to set a new one."
+        "Reset the password of {email}? They are signed out everywhere, their personal access tokens are revoked, and they get a link to set a new one."
     );
     view! {
         <div class="action-row">

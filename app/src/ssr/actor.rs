@@ -3,12 +3,16 @@ use axum::http::request::Parts;
 use axum::http::{StatusCode, header};
 use chrono::Utc;
 use domain::ids::UserId;
-use domain::{Actor, AuthMethod, SESSION_SIGNED_IN_AT_KEY, SESSION_USER_KEY, Services};
+use domain::{
+    Actor, AuthMethod, SESSION_ACTIVE_MINUTE_KEY, SESSION_SIGNED_IN_AT_KEY, SESSION_USER_KEY,
+    Services,
+};
 use std::net::SocketAddr;
 use tower_sessions::Session;
 
 /// Session lifetimes. The idle expiry is enforced by the session layer (the record's expiry
-/// moves with each request); the absolute one here, from the sign-in time kept in the session.
+/// moves forward at most once a minute, as `resolve_actor` marks the session active); the
+/// absolute one here, from the sign-in time kept in the session.
 #[derive(Debug, Clone, Copy)]
 pub struct SessionPolicy {
     pub absolute: chrono::Duration,
@@ -98,7 +102,22 @@ pub async fn resolve_actor<S: Send + Sync>(
         .load_actor(UserId(user_id), AuthMethod::Session)
         .await?
     {
-        Some(actor) if actor.is_active_user() => Ok(actor),
+        Some(actor) if actor.is_active_user() => {
+            // The idle expiry slides with activity: marking the session once a minute makes
+            // the layer save it, which moves its expiry (and the cookie's) forward.
+            let minute = Utc::now().timestamp() / 60;
+            let seen = session
+                .get::<i64>(SESSION_ACTIVE_MINUTE_KEY)
+                .await
+                .map_err(store_error)?;
+            if seen != Some(minute) {
+                session
+                    .insert(SESSION_ACTIVE_MINUTE_KEY, minute)
+                    .await
+                    .map_err(store_error)?;
+            }
+            Ok(actor)
+        }
         _ => {
             session.flush().await.map_err(store_error)?;
             Ok(Actor::Anonymous)

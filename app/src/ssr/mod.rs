@@ -11,7 +11,7 @@ pub use session::{end_session, local_redirect_target, start_session};
 
 use crate::error::AppError;
 use axum::Extension;
-use domain::{Actor, Scope, Services};
+use domain::{Actor, AuthMethod, Scope, Services};
 use tower_sessions::Session;
 
 /// Everything a server function needs from its request.
@@ -32,6 +32,18 @@ impl RequestContext {
                     tracing::error!(error = %e, "could not resolve the request context");
                     AppError::Internal
                 })?;
+        // The console is for people in a browser: a token (personal or a virtual account's) is
+        // for /api/svc/v1, and a console function never acts on one.
+        let by_token = match &actor {
+            Actor::VirtualAccount(_) => true,
+            Actor::User(user) => user.auth != AuthMethod::Session,
+            Actor::Anonymous => false,
+        };
+        if by_token {
+            return Err(AppError::Unauthenticated(
+                "Console functions take a browser session. With a token, use the REST API under /api/svc/v1.".into(),
+            ));
+        }
         Ok(RequestContext {
             services,
             actor,

@@ -62,7 +62,7 @@ impl<'a> Authenticator<'a> {
         let db = self.services.db();
         let policy = self.services.config().throttle;
         let tenant = self.services.default_tenant(db).await?;
-        let account_key = format!("account:{}:{email}", tenant.id);
+        let account_key = throttle::account_key(tenant.id, &email);
         let address_key = format!("ip:{client_address}");
         let now = Utc::now();
         // Counted before the password is checked, so parallel guesses cannot all be judged

@@ -41,7 +41,9 @@ pub use password::PasswordHasher;
 pub use scope::Scope;
 pub use secret::Secret;
 pub use services::{Services, ServicesConfig};
-pub use sessions::{DbSessionStore, SESSION_SIGNED_IN_AT_KEY, SESSION_USER_KEY};
+pub use sessions::{
+    DbSessionStore, SESSION_ACTIVE_MINUTE_KEY, SESSION_SIGNED_IN_AT_KEY, SESSION_USER_KEY,
+};
 pub use sso_sign_in::{ProviderConnection, VerifiedIdentity};
 pub use system::{BootstrapOutcome, CreatedAdmin, SystemScope};
 pub use throttle::ThrottlePolicy;

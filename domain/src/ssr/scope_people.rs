@@ -14,9 +14,11 @@ use crate::ssr::password_links::{self, LinkPurpose};
 use crate::ssr::scope::{Scope, teams_of};
 use crate::ssr::scope_resources::grants_of_user;
 use crate::ssr::scope_roles::{find_role, refuse_role_grant};
+use crate::ssr::scope_tokens::revoke_all_personal_tokens;
 use crate::ssr::scope_users::{find_user, refuse_last_admin};
 use crate::ssr::services::is_admin_role;
 use crate::ssr::sessions::end_sessions;
+use crate::ssr::throttle;
 use crate::ssr::users::insert_passwordless_user;
 use crate::validation::{check_password_pair, normalize_display_name, parse_email_list};
 use chrono::Utc;
@@ -84,7 +86,7 @@ impl Scope<'_> {
     }
 
     /// Issues a new set-password link for a user (mailed, or returned when mail is not
-    /// configured) and signs them out everywhere. Their current password keeps working until
+    /// configured), signs them out everywhere and revokes their personal access tokens. Their current password keeps working until
     /// the link is used.
     pub async fn reset_user_password(&self, id: UserId) -> DomainResult<LinkDelivery> {
         let me = authorize(self.actor, Operation::ResetUserPassword)?;
@@ -96,9 +98,16 @@ impl Scope<'_> {
         let delivery =
             deliver_link(self, &txn, &target, MailKind::PasswordReset, link, message).await?;
         end_sessions(&txn, target.id).await?;
+        // A reset says the account may be in the wrong hands: its tokens go with its sessions.
+        let revoked = revoke_all_personal_tokens(&txn, UserId(target.id), Utc::now()).await?;
         txn.commit().await?;
         self.services.wake_mail_delivery();
-        tracing::info!(user = id.0, by = me.user_id.0, "password reset link issued");
+        tracing::info!(
+            user = id.0,
+            by = me.user_id.0,
+            tokens_revoked = revoked,
+            "password reset link issued"
+        );
         Ok(delivery)
     }
 
@@ -150,7 +159,10 @@ impl Scope<'_> {
         Ok(current)
     }
 
-    /// Changes the signed-in user's password; the current one is required.
+    /// Changes the signed-in user's password; the current one is required, and guesses at it
+    /// count against the same per-account limit as sign-in. Every session of the user ends
+    /// (the transport starts a new one for the request that made the change), so whoever else
+    /// held a session is out.
     pub async fn change_own_password(
         &self,
         current: &str,
@@ -169,19 +181,44 @@ impl Scope<'_> {
                 "You have no password here: you sign in through single sign-on.",
             ));
         };
-        if !self.services.hasher().verify(current, Some(stored)).await? {
+        check_password_pair(new, confirm)?;
+        let policy = self.services.config().throttle;
+        let account_key = throttle::account_key(found.tenant_id, &found.email);
+        throttle::reserve(
+            db,
+            &account_key,
+            policy.account_max_failures,
+            &policy,
+            Utc::now(),
+        )
+        .await?;
+        let verified = match self.services.hasher().verify(current, Some(stored)).await {
+            Ok(verified) => verified,
+            Err(e) => {
+                throttle::release(db, &account_key, policy.account_max_failures).await?;
+                return Err(e);
+            }
+        };
+        if !verified {
             return Err(DomainError::validation(
                 "current_password",
                 "The current password is incorrect.",
             ));
         }
-        check_password_pair(new, confirm)?;
+        throttle::clear(db, &account_key).await?;
         let hash = self.services.hasher().hash(new).await?;
+        let txn = self.services.begin_write().await?;
         let mut active: user::ActiveModel = found.into();
         active.password_hash = Set(Some(hash));
         active.updated_at = Set(Utc::now());
-        active.update(db).await?;
-        tracing::info!(user = me.user_id.0, "password changed by its owner");
+        active.update(&txn).await?;
+        let ended = end_sessions(&txn, me.user_id.0).await?;
+        txn.commit().await?;
+        tracing::info!(
+            user = me.user_id.0,
+            sessions_ended = ended,
+            "password changed by its owner"
+        );
         Ok(())
     }
 }

@@ -122,7 +122,7 @@ impl Services {
 
     /// The store behind the session layer.
     pub fn session_store(&self) -> DbSessionStore {
-        DbSessionStore::new(self.inner.db.clone())
+        DbSessionStore::new(self.inner.db.clone(), self.inner.secret.clone())
     }
 
     /// Readiness: answers when the database does.

@@ -32,6 +32,11 @@ impl Default for ThrottlePolicy {
     }
 }
 
+/// The key counting password guesses at one account of a tenant.
+pub(crate) fn account_key(tenant_id: i64, email: &str) -> String {
+    format!("account:{tenant_id}:{email}")
+}
+
 /// Counts an attempt against `key` before its password is checked, and refuses with
 /// `RateLimited` when the key is locked. Counting first makes the limit hold for parallel
 /// guesses: each one takes its place in the count under a row lock before any is judged, so a

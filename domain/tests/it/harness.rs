@@ -12,6 +12,8 @@ use sea_orm::{
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
 
+static SESSION_COUNTER: AtomicU32 = AtomicU32::new(0);
+
 pub const TEST_SECRET: &str = "test-secret-test-secret-test-secret-0123";
 pub const ADMIN_EMAIL: &str = "admin@example.com";
 pub const ADMIN_PASSWORD: &str = "correct horse battery";
@@ -312,7 +314,11 @@ impl TestCtx {
     /// A live session record for `user`, as a browser sign-in leaves behind.
     pub async fn add_session(&self, user: UserId) {
         domain::entities::session::ActiveModel {
-            id: Set(format!("session-of-{}", user.0)),
+            id: Set(format!(
+                "session-of-{}-{}",
+                user.0,
+                SESSION_COUNTER.fetch_add(1, Ordering::SeqCst)
+            )),
             user_id: Set(Some(user.0)),
             data: Set("{}".into()),
             expires_at: Set(Utc::now() + chrono::Duration::hours(1)),

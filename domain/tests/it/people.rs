@@ -6,7 +6,9 @@ use domain::dto::{
 use domain::entities::{password_token, session, user};
 use domain::ids::RoleId;
 use domain::permissions::BuiltinRole;
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, Set,
+};
 
 /// The link handed back when mail is not configured (as in these tests).
 pub fn shown(delivery: &LinkDelivery) -> PasswordLink {
@@ -308,3 +310,52 @@ db_test!(own_profile_and_password, |ctx: TestCtx| async move {
         Err(DomainError::InvalidCredentials)
     ));
 });
+
+db_test!(
+    changing_your_password_ends_your_sessions_and_guesses_are_throttled,
+    |ctx: TestCtx| async move {
+        let admin_id = ctx.with_admin().await;
+        ctx.add_session(admin_id).await;
+        ctx.add_session(admin_id).await;
+        let admin = ctx.actor(admin_id).await;
+        let scope = ctx.services.scope(&admin);
+        // Guessing the current password counts like guessing at sign-in: five wrong guesses
+        // lock the account, and then even the right one is refused for a while.
+        for n in 0..5 {
+            assert!(matches!(
+                scope
+                    .change_own_password(
+                        &format!("guess {n}"),
+                        "brand-new-password",
+                        "brand-new-password"
+                    )
+                    .await,
+                Err(DomainError::Validation(_))
+            ));
+        }
+        assert!(matches!(
+            scope
+                .change_own_password(ADMIN_PASSWORD, "brand-new-password", "brand-new-password")
+                .await,
+            Err(DomainError::RateLimited { .. })
+        ));
+        assert_eq!(
+            session::Entity::find().count(&ctx.db).await.unwrap(),
+            2,
+            "nothing changed while locked"
+        );
+        ctx.db
+            .execute_unprepared("DELETE FROM login_throttles")
+            .await
+            .unwrap();
+        scope
+            .change_own_password(ADMIN_PASSWORD, "brand-new-password", "brand-new-password")
+            .await
+            .unwrap();
+        assert_eq!(
+            session::Entity::find().count(&ctx.db).await.unwrap(),
+            0,
+            "every session of the user ended"
+        );
+    }
+);

@@ -27,12 +27,18 @@ db_test!(
         store.create(&mut rec).await.unwrap();
         let loaded = store.load(&rec.id).await.unwrap().expect("loaded");
         assert_eq!(loaded.data, rec.data);
-        let row = session::Entity::find_by_id(rec.id.to_string())
-            .one(&ctx.db)
-            .await
-            .unwrap()
-            .unwrap();
-        assert_eq!(row.user_id, Some(admin.0));
+        // The table holds a keyed hash of the id, never the id a cookie carries.
+        assert!(
+            session::Entity::find_by_id(rec.id.to_string())
+                .one(&ctx.db)
+                .await
+                .unwrap()
+                .is_none()
+        );
+        let rows = session::Entity::find().all(&ctx.db).await.unwrap();
+        assert_eq!(rows.len(), 1);
+        assert_eq!(rows[0].user_id, Some(admin.0));
+        assert!(!rows[0].id.contains(&rec.id.to_string()));
 
         rec.data.insert("note".into(), serde_json::json!("changed"));
         store.save(&rec).await.unwrap();
@@ -68,3 +74,20 @@ db_test!(ending_a_users_sessions, |ctx: TestCtx| async move {
     assert!(store.load(&a.id).await.unwrap().is_none());
     assert!(store.load(&other.id).await.unwrap().is_some());
 });
+
+db_test!(
+    a_session_ended_during_a_request_is_not_written_back,
+    |ctx: TestCtx| async move {
+        let admin = ctx.with_admin().await;
+        let store = ctx.services.session_store();
+        let mut rec = record(Some(admin.0), time::Duration::hours(1));
+        store.create(&mut rec).await.unwrap();
+        // A request loaded the session; meanwhile the user was signed out everywhere.
+        let in_flight = store.load(&rec.id).await.unwrap().unwrap();
+        store.end_sessions_of(admin).await.unwrap();
+        // The request ends and saves what it loaded: the session stays ended.
+        store.save(&in_flight).await.unwrap();
+        assert!(store.load(&rec.id).await.unwrap().is_none());
+        assert_eq!(session::Entity::find().all(&ctx.db).await.unwrap().len(), 0);
+    }
+);
