@@ -8,9 +8,11 @@
 use crate::harness::{TestCtx, db_test};
 use crate::resources::create;
 use domain::dto::{
-    AccessQuestion, NewCollaborator, NewRole, NewTeam, NewTeamMembers, RoleChanges, TeamChanges,
-    TeamMemberRole, UserStatus,
+    AccessQuestion, IdentityProviderInput, IdpPreset, LinkDelivery, NewCollaborator, NewRole,
+    NewTeam, NewTeamMembers, NewVirtualAccount, Provisioning, RoleChanges, RoleMappingRule,
+    TeamChanges, TeamMappingRule, TeamMemberRole, UserKey, UserStatus,
 };
+use domain::ids::{IdentityProviderId, VirtualAccountId};
 use domain::ids::{ResourceId, TeamId, UserId};
 use domain::permissions::{BuiltinRole, Permission};
 use domain::resources::ResourceType;
@@ -30,6 +32,17 @@ struct Model {
     resources: Vec<ModelResource>,
     /// (resource index, subject, role name)
     grants: Vec<(usize, ModelSubject, String)>,
+    /// Virtual accounts: (name, owning team).
+    accounts: Vec<(String, usize)>,
+    /// Credentials a user holds for another account: a set-password link shown to them, a
+    /// virtual account's token revealed to them. Whoever holds one holds what the account does.
+    credentials: BTreeSet<(usize, Credential)>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Debug)]
+enum Credential {
+    User(usize),
+    Account(usize),
 }
 
 struct ModelUser {
@@ -43,7 +56,9 @@ struct ModelTeam {
     id: TeamId,
     name: String,
     role: Option<String>,
+    /// Members, managers included.
     members: BTreeSet<usize>,
+    managers: BTreeSet<usize>,
 }
 
 struct ModelResource {
@@ -56,6 +71,7 @@ struct ModelResource {
 enum ModelSubject {
     User(usize),
     Team(usize),
+    Account(usize),
 }
 
 /// Every (user, permission) held tenant-wide, and every (user, resource, permission).
@@ -66,7 +82,7 @@ type Holdings = (
 
 /// What the delegated administrator role (`custom-<round>-0`) holds besides resource
 /// permissions.
-const MANAGER_PERMISSIONS: [Permission; 8] = [
+const MANAGER_PERMISSIONS: [Permission; 12] = [
     Permission::ListUsers,
     Permission::ManageUsers,
     Permission::ListRoles,
@@ -75,6 +91,10 @@ const MANAGER_PERMISSIONS: [Permission; 8] = [
     Permission::ManageTeam,
     Permission::ReadWorkspace,
     Permission::ManageWorkspace,
+    Permission::ListIdentityProviders,
+    Permission::ManageIdentityProviders,
+    Permission::ReadVirtualAccount,
+    Permission::ManageVirtualAccount,
 ];
 
 impl Model {
@@ -111,8 +131,39 @@ impl Model {
     }
 
     /// Every (user, permission) held tenant-wide and every (user, resource, permission) held
-    /// on a resource: what an operation may not hand out beyond its actor.
+    /// on a resource, directly or through a credential for another account: what an
+    /// operation may not hand out beyond its actor.
     fn holdings(&self) -> Holdings {
+        let (own_tenant, own_resources) = self.own_holdings();
+        let mut tenant = own_tenant.clone();
+        let mut on_resources = own_resources.clone();
+        for (holder, credential) in &self.credentials {
+            match credential {
+                Credential::User(x) => {
+                    tenant.extend(own_tenant.iter().filter(|(u, _)| u == x).map(|(_, p)| (*holder, *p)));
+                    on_resources.extend(
+                        own_resources
+                            .iter()
+                            .filter(|(u, _, _)| u == x)
+                            .map(|(_, r, p)| (*holder, *r, *p)),
+                    );
+                }
+                Credential::Account(acc) => {
+                    for (r, resource) in self.resources.iter().enumerate() {
+                        for p in asked(resource.kind) {
+                            if self.account_allows(*acc, r, p) {
+                                on_resources.insert((*holder, r, p));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        (tenant, on_resources)
+    }
+
+    /// What each user holds on their own account.
+    fn own_holdings(&self) -> Holdings {
         let mut tenant = BTreeSet::new();
         let mut on_resources = BTreeSet::new();
         for u in 0..self.users.len() {
@@ -130,6 +181,16 @@ impl Model {
             }
         }
         (tenant, on_resources)
+    }
+
+    /// A virtual account holds `p` on `r` through a grant on `r` or its parent.
+    fn account_allows(&self, acc: usize, r: usize, p: Permission) -> bool {
+        let places = [Some(r), self.resources[r].parent];
+        self.grants.iter().any(|(on, subject, role)| {
+            *subject == ModelSubject::Account(acc)
+                && places.contains(&Some(*on))
+                && self.role(role).1.contains(&p)
+        })
     }
 
     /// The rule, written plainly: an active user holds `p` on resource `r` when any tenant
@@ -156,6 +217,7 @@ impl Model {
             let for_them = match subject {
                 ModelSubject::User(x) => *x == u,
                 ModelSubject::Team(t) => teams.contains(t),
+                ModelSubject::Account(_) => false,
             };
             for_them && places.contains(&Some(*on)) && self.role(role).1.contains(&p)
         })
@@ -166,6 +228,7 @@ fn subject_text(model: &Model, subject: &ModelSubject) -> String {
     match subject {
         ModelSubject::User(u) => format!("user:{}", model.users[*u].email),
         ModelSubject::Team(t) => format!("team:{}", model.teams[*t].name),
+        ModelSubject::Account(a) => format!("virtualaccount:{}", model.accounts[*a].0),
     }
 }
 
@@ -299,7 +362,22 @@ async fn build(ctx: &TestCtx, scope: &Scope<'_>, rng: &mut StdRng, round: usize)
             name,
             role,
             members,
+            managers: BTreeSet::new(),
         });
+    }
+    // Virtual accounts owned by random teams.
+    for n in 0..2 {
+        let name = format!("va-{round}-{n}");
+        let owner = rng.gen_range(0..model.teams.len());
+        scope
+            .create_virtual_account(NewVirtualAccount {
+                name: name.clone(),
+                owner_team_id: model.teams[owner].id,
+                expires_at: None,
+            })
+            .await
+            .unwrap();
+        model.accounts.push((name, owner));
     }
     // Resources, created by the Admin (who becomes their strongest collaborator).
     for n in 0..2 {
@@ -342,10 +420,10 @@ async fn build(ctx: &TestCtx, scope: &Scope<'_>, rng: &mut StdRng, round: usize)
         let r = rng.gen_range(0..model.resources.len());
         let kind = model.resources[r].kind;
         let role = kind.builtin_roles().choose(rng).unwrap().name.to_string();
-        let subject = if rng.gen_bool(0.5) {
-            ModelSubject::User(rng.gen_range(0..model.users.len()))
-        } else {
-            ModelSubject::Team(rng.gen_range(0..model.teams.len()))
+        let subject = match rng.gen_range(0..5) {
+            0 | 1 => ModelSubject::User(rng.gen_range(0..model.users.len())),
+            2 | 3 => ModelSubject::Team(rng.gen_range(0..model.teams.len())),
+            _ => ModelSubject::Account(rng.gen_range(0..model.accounts.len())),
         };
         let duplicate = model
             .grants
@@ -494,11 +572,75 @@ enum Attempt {
     AddMember {
         team: usize,
         user: usize,
+        as_manager: bool,
+    },
+    Promote {
+        team: usize,
+        user: usize,
     },
     EditRole {
         role: String,
         permissions: BTreeSet<Permission>,
     },
+    /// Save the identity provider's rules (creating it the first time).
+    ConfigureProvider {
+        role_rule: Option<String>,
+        team_rules: Vec<usize>,
+    },
+    /// Someone signs in through the provider with some of the groups the rules name. The
+    /// giver is the rules' author.
+    SignIn {
+        person: usize,
+        groups: Vec<String>,
+    },
+    RevealToken {
+        account: usize,
+    },
+    ResetPassword {
+        target: usize,
+    },
+    RevokeTokens {
+        target: usize,
+    },
+}
+
+/// The groups the provider's rules use: `role-<name>` maps to a role, `team-<i>` to team i.
+fn team_group(team: usize) -> String {
+    format!("team-{team}")
+}
+
+fn provider_input(
+    model: &Model,
+    role_rule: &Option<String>,
+    team_rules: &[usize],
+) -> IdentityProviderInput {
+    IdentityProviderInput {
+        slug: "corp".into(),
+        preset: IdpPreset::Keycloak,
+        display_name: "Corp".into(),
+        issuer_url: crate::sso_sign_in::ISSUER.into(),
+        client_id: "latchkey".into(),
+        client_secret: Some("client-secret-value".into()),
+        scopes: vec!["openid email profile".into()],
+        groups_claim: Some("groups".into()),
+        allowed_domains: vec!["example.com".into()],
+        provisioning: Provisioning::JustInTime,
+        enabled: true,
+        role_mappings: role_rule
+            .iter()
+            .map(|role| RoleMappingRule {
+                group: format!("role-{role}"),
+                role: role.clone(),
+            })
+            .collect(),
+        team_mappings: team_rules
+            .iter()
+            .map(|t| TeamMappingRule {
+                group: team_group(*t),
+                team: model.teams[*t].name.clone(),
+            })
+            .collect(),
+    }
 }
 
 db_test!(
@@ -518,6 +660,26 @@ db_test!(
             .await
             .unwrap();
         model.users[0].role = manager_role;
+        // Team managers may reveal their teams' virtual accounts' tokens (seed 001's recipe).
+        let team_manager = BuiltinRole::TeamManager.name().to_string();
+        let with_accounts: BTreeSet<Permission> = [
+            Permission::ReadTeam,
+            Permission::ReadVirtualAccount,
+            Permission::ManageVirtualAccount,
+        ]
+        .into();
+        scope
+            .update_role(
+                ctx.role_id(&team_manager).await,
+                RoleChanges {
+                    display_name: "Team Manager".into(),
+                    description: "manages teams and their accounts".into(),
+                    permissions: with_accounts.iter().map(|p| p.key().to_string()).collect(),
+                },
+            )
+            .await
+            .unwrap();
+        model.roles.get_mut(&team_manager).unwrap().1 = with_accounts;
         let pool: Vec<Permission> = Permission::ALL.to_vec();
         // Role edits and assignments leave the delegated administrator's own role and account
         // alone, or one early step could end their part in the test.
@@ -528,9 +690,11 @@ db_test!(
             .filter(|n| BuiltinRole::from_name(n).is_some() || n.starts_with("custom-"))
             .cloned()
             .collect();
+        let mut provider: Option<(IdentityProviderId, usize)> = None;
+        let mut sso_people: Vec<Option<usize>> = vec![None; 6];
         let mut succeeded: BTreeMap<&str, u32> = BTreeMap::new();
         let mut refused = 0;
-        for step in 0..400 {
+        for step in 0..500 {
             let a = if rng.gen_bool(0.5) {
                 0
             } else {
@@ -548,7 +712,7 @@ db_test!(
                 .filter(|p| model.holds(a, *p))
                 .collect();
             let within = |role: &str| model.role(role).1.iter().all(|p| held.contains(p));
-            let attempt = match rng.gen_range(0..5) {
+            let attempt = match rng.gen_range(0..12) {
                 0 => {
                     let r = rng.gen_range(0..model.resources.len());
                     let kind = model.resources[r].kind;
@@ -562,10 +726,10 @@ db_test!(
                     let Some(role) = roles.choose(&mut rng) else {
                         continue;
                     };
-                    let subject = if rng.gen_bool(0.5) {
-                        ModelSubject::User(rng.gen_range(0..model.users.len()))
-                    } else {
-                        ModelSubject::Team(rng.gen_range(0..model.teams.len()))
+                    let subject = match rng.gen_range(0..3) {
+                        0 => ModelSubject::User(rng.gen_range(0..model.users.len())),
+                        1 => ModelSubject::Team(rng.gen_range(0..model.teams.len())),
+                        _ => ModelSubject::Account(rng.gen_range(0..model.accounts.len())),
                     };
                     Attempt::Grant {
                         r,
@@ -602,8 +766,17 @@ db_test!(
                 3 => Attempt::AddMember {
                     team: rng.gen_range(0..model.teams.len()),
                     user: rng.gen_range(0..model.users.len()),
+                    as_manager: rng.gen_bool(0.3),
                 },
-                _ => {
+                4 => Attempt::Promote {
+                    team: rng.gen_range(0..model.teams.len()),
+                    user: if rng.gen_bool(0.5) {
+                        a
+                    } else {
+                        rng.gen_range(0..model.users.len())
+                    },
+                },
+                5 => {
                     let from = if plausible && !held.is_empty() {
                         &held
                     } else {
@@ -614,6 +787,51 @@ db_test!(
                         permissions: from.choose_multiple(&mut rng, 3).copied().collect(),
                     }
                 }
+                6 => {
+                    let roles: Vec<&String> = tenant_roles
+                        .iter()
+                        .filter(|r| !plausible || within(r))
+                        .collect();
+                    Attempt::ConfigureProvider {
+                        role_rule: roles
+                            .choose(&mut rng)
+                            .filter(|_| rng.gen_bool(0.7))
+                            .map(|r| (*r).clone()),
+                        team_rules: (0..model.teams.len())
+                            .filter(|_| rng.gen_bool(0.5))
+                            .collect(),
+                    }
+                }
+                7 | 8 => {
+                    if provider.is_none() {
+                        continue;
+                    }
+                    let mut groups: Vec<String> = (0..model.teams.len())
+                        .filter(|_| rng.gen_bool(0.5))
+                        .map(team_group)
+                        .collect();
+                    if let Some(role) = tenant_roles.choose(&mut rng) {
+                        groups.push(format!("role-{role}"));
+                    }
+                    Attempt::SignIn {
+                        person: rng.gen_range(0..sso_people.len()),
+                        groups,
+                    }
+                }
+                9 => Attempt::RevealToken {
+                    account: rng.gen_range(0..model.accounts.len()),
+                },
+                10 => Attempt::ResetPassword {
+                    target: rng.gen_range(1..model.users.len()),
+                },
+                _ => Attempt::RevokeTokens {
+                    target: rng.gen_range(1..model.users.len()),
+                },
+            };
+            // The giver of a sign-in is the provider's rules' author, not the step's actor.
+            let giver = match (&attempt, provider) {
+                (Attempt::SignIn { .. }, Some((_, author))) => author,
+                _ => a,
             };
             let actor = ctx.actor(model.users[a].id).await;
             let theirs = ctx.services.scope(&actor);
@@ -652,15 +870,36 @@ db_test!(
                         .await
                         .map(drop),
                 ),
-                Attempt::AddMember { team, user } => (
+                Attempt::AddMember {
+                    team,
+                    user,
+                    as_manager,
+                } => (
                     "add member",
                     theirs
                         .add_team_members(
                             model.teams[*team].id,
                             NewTeamMembers {
                                 emails: model.users[*user].email.clone(),
-                                role: TeamMemberRole::Member,
+                                role: if *as_manager {
+                                    TeamMemberRole::Manager
+                                } else {
+                                    TeamMemberRole::Member
+                                },
                             },
+                        )
+                        .await
+                        .map(|outcome| {
+                            assert!(outcome.added.len() + outcome.already_members.len() == 1)
+                        }),
+                ),
+                Attempt::Promote { team, user } => (
+                    "promote",
+                    theirs
+                        .set_team_member_role(
+                            model.teams[*team].id,
+                            model.users[*user].id,
+                            TeamMemberRole::Manager,
                         )
                         .await
                         .map(drop),
@@ -682,44 +921,172 @@ db_test!(
                         .await
                         .map(drop),
                 ),
+                Attempt::ConfigureProvider {
+                    role_rule,
+                    team_rules,
+                } => {
+                    let input = provider_input(&model, role_rule, team_rules);
+                    let saved = match provider {
+                        None => theirs.create_identity_provider(input).await,
+                        Some((id, _)) => {
+                            theirs
+                                .update_identity_provider(
+                                    id,
+                                    IdentityProviderInput {
+                                        client_secret: None,
+                                        ..input
+                                    },
+                                )
+                                .await
+                        }
+                    };
+                    (
+                        "configure provider",
+                        saved.map(|view| provider = Some((view.id, a))),
+                    )
+                }
+                Attempt::SignIn { person, groups } => {
+                    let (id, _) = provider.expect("a provider");
+                    let signed_in = ctx
+                        .services
+                        .auth()
+                        .complete_sso(
+                            id,
+                            crate::sso_sign_in::identity(
+                                &format!("person-{person}"),
+                                &format!("sso-{person}@example.com"),
+                                &groups.iter().map(String::as_str).collect::<Vec<_>>(),
+                            ),
+                        )
+                        .await;
+                    (
+                        "sign in",
+                        match signed_in {
+                            Ok(done) => {
+                                if sso_people[*person].is_none() {
+                                    model.users.push(ModelUser {
+                                        id: done.user_id,
+                                        email: format!("sso-{person}@example.com"),
+                                        role: BuiltinRole::Member.name().into(),
+                                        active: true,
+                                    });
+                                    sso_people[*person] = Some(model.users.len() - 1);
+                                }
+                                Ok(())
+                            }
+                            Err(DomainError::SignInRefused(_)) => {
+                                Err(DomainError::Forbidden("sign-in refused".into()))
+                            }
+                            Err(other) => Err(other),
+                        },
+                    )
+                }
+                Attempt::RevealToken { account } => {
+                    let id = account_id(&ctx, &model.accounts[*account].0).await;
+                    ("reveal token", theirs.virtual_account_token(id).await.map(drop))
+                }
+                Attempt::ResetPassword { target } => (
+                    "reset password",
+                    theirs
+                        .reset_user_password(model.users[*target].id)
+                        .await
+                        .map(|delivery| {
+                            assert!(matches!(delivery, LinkDelivery::Shown(_)));
+                        }),
+                ),
+                Attempt::RevokeTokens { target } => (
+                    "revoke tokens",
+                    theirs
+                        .revoke_user_tokens(UserKey::Id(model.users[*target].id))
+                        .await
+                        .map(drop),
+                ),
             };
             match result {
                 Ok(()) => {
                     let before = model.holdings();
+                    let own_before = model.own_holdings();
                     match attempt {
                         Attempt::Grant { r, subject, role } => {
                             model.grants.push((r, subject, role))
                         }
-                        Attempt::AssignRole { target, role } => model.users[target].role = role,
+                        Attempt::AssignRole { target, role } => {
+                            acted_on(&model, &own_before, a, target, "assign role");
+                            model.users[target].role = role
+                        }
                         Attempt::SetTeamRole { team, role } => model.teams[team].role = role,
-                        Attempt::AddMember { team, user } => {
+                        Attempt::AddMember {
+                            team,
+                            user,
+                            as_manager,
+                        } => {
                             model.teams[team].members.insert(user);
+                            if as_manager {
+                                model.teams[team].managers.insert(user);
+                            }
+                        }
+                        Attempt::Promote { team, user } => {
+                            model.teams[team].managers.insert(user);
                         }
                         Attempt::EditRole { role, permissions } => {
                             model.roles.get_mut(&role).unwrap().1 = permissions;
                         }
+                        Attempt::ConfigureProvider { .. } => {}
+                        Attempt::SignIn { person, .. } => {
+                            // What the sign-in made of the person, read back from the services.
+                            let u = sso_people[person].expect("signed in");
+                            let detail = scope.get_user(model.users[u].id).await.unwrap();
+                            model.users[u].role = detail.user.role_name.clone();
+                            for team in model.teams.iter_mut() {
+                                let membership =
+                                    detail.team_memberships.iter().find(|m| m.id == team.id);
+                                if membership.is_some() {
+                                    team.members.insert(u);
+                                } else {
+                                    team.members.remove(&u);
+                                }
+                                if membership.is_some_and(|m| m.role == TeamMemberRole::Manager) {
+                                    team.managers.insert(u);
+                                }
+                            }
+                        }
+                        Attempt::RevealToken { account } => {
+                            model.credentials.insert((a, Credential::Account(account)));
+                        }
+                        Attempt::ResetPassword { target } => {
+                            acted_on(&model, &own_before, a, target, "reset password");
+                            model.credentials.insert((a, Credential::User(target)));
+                        }
+                        Attempt::RevokeTokens { target } => {
+                            acted_on(&model, &own_before, a, target, "revoke tokens");
+                        }
                     }
                     let after = model.holdings();
-                    let email = &model.users[a].email;
+                    let email = &model.users[giver].email;
                     for (u, p) in after.0.difference(&before.0) {
                         assert!(
-                            before.0.contains(&(a, *p)),
-                            "{email}'s {kind} gave {} {p}, which {email} lacked",
+                            before.0.contains(&(giver, *p)),
+                            "step {step}: {email}'s {kind} gave {} {p}, which {email} lacked",
                             model.users[*u].email
                         );
                     }
                     for (u, r, p) in after.1.difference(&before.1) {
                         assert!(
-                            before.1.contains(&(a, *r, *p)),
-                            "{email}'s {kind} gave {} {p} on resource {r}, which {email} lacked there",
+                            before.1.contains(&(giver, *r, *p)),
+                            "step {step}: {email}'s {kind} gave {} {p} on resource {r}, which {email} lacked there",
                             model.users[*u].email
                         );
                     }
                     *succeeded.entry(kind).or_default() += 1;
                 }
                 Err(DomainError::Forbidden(_)) => refused += 1,
-                // Already granted, already a member, a role nobody may hold here: no change.
-                Err(DomainError::Conflict(_) | DomainError::Validation(_)) => {}
+                // Already granted, already a member, not a member, a role nobody may hold
+                // here: no change.
+                Err(
+                    DomainError::Conflict(_)
+                    | DomainError::Validation(_)
+                    | DomainError::NotFound(_),
+                ) => {}
                 Err(other) => panic!("{kind}: unexpected {other:?}"),
             }
             // The services and the model still agree about everyone's access.
@@ -735,7 +1102,13 @@ db_test!(
             "assign role",
             "team role",
             "add member",
+            "promote",
             "edit role",
+            "configure provider",
+            "sign in",
+            "reveal token",
+            "reset password",
+            "revoke tokens",
         ] {
             assert!(
                 succeeded.get(kind).copied().unwrap_or(0) > 0,
@@ -743,5 +1116,40 @@ db_test!(
             );
         }
         assert!(refused > 0, "nothing was refused");
+        eprintln!("succeeded {succeeded:?}, refused {refused}");
     }
 );
+
+/// Acting on a user (re-role, reset, revoke) succeeded: the actor held everything the target
+/// held on their own account.
+fn acted_on(model: &Model, own: &Holdings, a: usize, target: usize, kind: &str) {
+    for (u, p) in &own.0 {
+        assert!(
+            *u != target || own.0.contains(&(a, *p)),
+            "{}'s {kind} acted on {}, who holds {p} which the actor lacks",
+            model.users[a].email,
+            model.users[target].email
+        );
+    }
+    for (u, r, p) in &own.1 {
+        assert!(
+            *u != target || own.1.contains(&(a, *r, *p)),
+            "{}'s {kind} acted on {}, who holds {p} on resource {r} which the actor lacks",
+            model.users[a].email,
+            model.users[target].email
+        );
+    }
+}
+
+async fn account_id(ctx: &TestCtx, name: &str) -> VirtualAccountId {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    VirtualAccountId(
+        domain::entities::virtual_account::Entity::find()
+            .filter(domain::entities::virtual_account::Column::Name.eq(name))
+            .one(&ctx.db)
+            .await
+            .unwrap()
+            .unwrap()
+            .id,
+    )
+}
