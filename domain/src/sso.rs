@@ -2,7 +2,7 @@
 //! an identity provider's groups map to. The services (`ssr`) apply them; the console uses
 //! them to check a form before sending it.
 
-use crate::dto::{IdentityProviderInput, RoleMappingRule, TeamMappingRule};
+use crate::dto::{IdentityProviderInput, IdpPreset, RoleMappingRule, TeamMappingRule};
 use crate::validation::{FieldError, check_provider_slug, normalize_display_name};
 use std::collections::BTreeSet;
 
@@ -167,6 +167,14 @@ pub fn check_provider_input(
         if !allowed_domains.contains(&domain) {
             allowed_domains.push(domain);
         }
+    }
+    // Google vouches for every Google account in the world: enabled without a hosted domain
+    // to match, it would let anyone with a Gmail address sign in (or be created just in time).
+    if input.preset == IdpPreset::Google && input.enabled && allowed_domains.is_empty() {
+        return Err(FieldError::new(
+            "allowed_domains",
+            "Google signs in any Google account: list your organisation's domains (its hosted domains, hd) before enabling it.",
+        ));
     }
     let role_mappings = check_rules(
         "role_mappings",

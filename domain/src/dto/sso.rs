@@ -179,6 +179,23 @@ pub struct SignInOption {
     pub preset: IdpPreset,
 }
 
+/// A provider identity the signed-in user signs in with.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LinkedIdentity {
+    pub provider_display_name: String,
+    pub provider_slug: String,
+    pub linked_at: chrono::DateTime<chrono::Utc>,
+    pub last_sign_in_at: chrono::DateTime<chrono::Utc>,
+}
+
+/// Profile > Single sign-on: the identities linked to the signed-in user, and the enabled
+/// providers they may link.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OwnIdentities {
+    pub linked: Vec<LinkedIdentity>,
+    pub available: Vec<SignInOption>,
+}
+
 /// What the login page offers: a button per enabled provider, and the password form unless
 /// the tenant turned password sign-in off (Admins keep it, as a break-glass way in).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -217,6 +234,8 @@ pub enum SsoFailure {
     /// An account with this email exists and is in use: a provider is linked to it from the
     /// Profile page while signed in, never by email at sign-in.
     AccountExists,
+    /// The identity a signed-in user tried to link belongs to another account.
+    IdentityTaken,
     /// The account is deactivated.
     Deactivated,
     /// Something failed on Latchkey's side.
@@ -224,7 +243,7 @@ pub enum SsoFailure {
 }
 
 impl SsoFailure {
-    pub const ALL: [SsoFailure; 14] = [
+    pub const ALL: [SsoFailure; 15] = [
         SsoFailure::UnknownProvider,
         SsoFailure::ProviderUnreachable,
         SsoFailure::Cancelled,
@@ -237,6 +256,7 @@ impl SsoFailure {
         SsoFailure::DomainNotAllowed,
         SsoFailure::NotInvited,
         SsoFailure::AccountExists,
+        SsoFailure::IdentityTaken,
         SsoFailure::Deactivated,
         SsoFailure::Internal,
     ];
@@ -255,6 +275,7 @@ impl SsoFailure {
             SsoFailure::DomainNotAllowed => "domain-not-allowed",
             SsoFailure::NotInvited => "not-invited",
             SsoFailure::AccountExists => "account-exists",
+            SsoFailure::IdentityTaken => "identity-taken",
             SsoFailure::Deactivated => "deactivated",
             SsoFailure::Internal => "internal",
         }
@@ -298,6 +319,9 @@ impl SsoFailure {
             }
             SsoFailure::AccountExists => {
                 "An account with this email address already exists. Sign in the way you usually do, then link this identity provider from your Profile."
+            }
+            SsoFailure::IdentityTaken => {
+                "That identity is already linked to another account here. Sign in with it to use that account, or ask an administrator."
             }
             SsoFailure::Deactivated => {
                 "This account has been deactivated. Ask an administrator to reactivate it."

@@ -29,6 +29,8 @@ pub enum Operation {
     DeleteUser,
     /// Change one's own display name and password.
     UpdateOwnProfile,
+    /// See one's own single sign-on identities and link another provider to one's account.
+    LinkOwnIdentity,
     /// Access > Roles: the tenant's roles.
     ListRoles,
     /// The roles a user manager may hand out, for the invite and role pickers.
@@ -144,6 +146,7 @@ impl Operation {
         Operation::ResetUserPassword,
         Operation::DeleteUser,
         Operation::UpdateOwnProfile,
+        Operation::LinkOwnIdentity,
         Operation::ListRoles,
         Operation::ListAssignableRoles,
         Operation::CreateRole,
@@ -185,6 +188,7 @@ impl Operation {
         match self {
             Operation::ViewCurrentUser
             | Operation::UpdateOwnProfile
+            | Operation::LinkOwnIdentity
             | Operation::ListResources
             | Operation::ListOwnTokens
             | Operation::CreateOwnToken
@@ -258,6 +262,7 @@ impl Operation {
             Operation::ResetUserPassword => "reset a user's password",
             Operation::DeleteUser => "delete users",
             Operation::UpdateOwnProfile => "change your profile",
+            Operation::LinkOwnIdentity => "link an identity provider to your account",
             Operation::ListRoles => "list roles",
             Operation::ListAssignableRoles => "list the roles you can assign",
             Operation::CreateRole => "create roles",

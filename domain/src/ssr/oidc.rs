@@ -68,6 +68,10 @@ pub struct PendingSso {
     pub next: Option<String>,
     /// Unix seconds.
     pub started_at: i64,
+    /// Set when a signed-in user started this to link the provider to their own account
+    /// (from the Profile page): the callback links the identity instead of signing in.
+    #[serde(default)]
+    pub link_for: Option<i64>,
 }
 
 impl fmt::Debug for PendingSso {
@@ -96,6 +100,8 @@ pub struct SsoCallback {
 pub struct SsoSignedIn {
     pub user_id: crate::ids::UserId,
     pub next: Option<String>,
+    /// The identity was linked to this already signed-in user (no new sign-in).
+    pub linked: bool,
 }
 
 /// Compares two strings in time that depends only on their lengths.

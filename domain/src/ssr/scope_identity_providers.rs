@@ -3,8 +3,8 @@
 
 use crate::dto::TeamMemberRole;
 use crate::dto::{
-    ConnectionTest, IdentityProviderInput, IdentityProviderView, IdpPreset, Provisioning,
-    RoleMappingRule, SignInOption, SignInOptions, TeamMappingRule,
+    ConnectionTest, IdentityProviderInput, IdentityProviderView, IdpPreset, LinkedIdentity,
+    OwnIdentities, Provisioning, RoleMappingRule, SignInOption, SignInOptions, TeamMappingRule,
 };
 use crate::ids::{IdentityProviderId, TenantId};
 use crate::sso::{check_issuer_url, check_provider_input};
@@ -17,6 +17,7 @@ use crate::ssr::entities::{
 };
 use crate::ssr::error::{DomainError, DomainResult};
 use crate::ssr::grant_rule::{Holdings, refuse_beyond};
+use crate::ssr::oidc::PendingSso;
 use crate::ssr::scope::Scope;
 use crate::ssr::scope_roles::role_grant_refusal;
 use crate::ssr::scope_teams::joining_context;
@@ -214,6 +215,66 @@ impl Scope<'_> {
         };
         tracing::info!(issuer = %issuer, reached = matches!(outcome, ConnectionTest::Reached(_)), by = me.user_id.0, "identity provider connection tested");
         Ok(outcome)
+    }
+}
+
+impl Scope<'_> {
+    /// Profile > Single sign-on: the signed-in user's linked identities and the enabled
+    /// providers they may link.
+    pub async fn own_identities(&self) -> DomainResult<OwnIdentities> {
+        let me = authorize(self.actor, Operation::LinkOwnIdentity)?;
+        let db = self.services.db();
+        let links = user_identity::Entity::find()
+            .filter(user_identity::Column::UserId.eq(me.user_id.0))
+            .order_by_asc(user_identity::Column::CreatedAt)
+            .all(db)
+            .await?;
+        let providers: BTreeMap<i64, identity_provider::Model> = identity_provider::Entity::find()
+            .filter(identity_provider::Column::TenantId.eq(me.tenant_id.0))
+            .order_by_asc(identity_provider::Column::DisplayName)
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|p| (p.id, p))
+            .collect();
+        let linked = links
+            .iter()
+            .filter_map(|link| {
+                let provider = providers.get(&link.provider_id)?;
+                Some(LinkedIdentity {
+                    provider_display_name: provider.display_name.clone(),
+                    provider_slug: provider.slug.clone(),
+                    linked_at: link.created_at,
+                    last_sign_in_at: link.last_sign_in_at,
+                })
+            })
+            .collect();
+        let mut available: Vec<SignInOption> = providers
+            .values()
+            .filter(|p| p.enabled)
+            .map(|p| SignInOption {
+                preset: IdpPreset::parse(&p.preset).unwrap_or(IdpPreset::Generic),
+                slug: p.slug.clone(),
+                display_name: p.display_name.clone(),
+            })
+            .collect();
+        available.sort_by(|a, b| a.display_name.cmp(&b.display_name));
+        Ok(OwnIdentities { linked, available })
+    }
+
+    /// Starts linking provider `slug` to the signed-in user's account: the URL to send the
+    /// browser to, and the transaction the transport keeps in the session. The callback then
+    /// links the identity the provider vouches for, whatever its email: the user proved both.
+    pub async fn begin_identity_link(&self, slug: &str) -> DomainResult<(String, PendingSso)> {
+        let me = authorize(self.actor, Operation::LinkOwnIdentity)?;
+        let (url, mut pending) = self.services.auth().begin_sso(slug, None).await?;
+        pending.link_for = Some(me.user_id.0);
+        tracing::info!(
+            provider = slug,
+            user = me.user_id.0,
+            "identity link started"
+        );
+        Ok((url, pending))
     }
 }
 

@@ -90,6 +90,7 @@ impl Authenticator<'_> {
                 pkce_verifier: request.pkce_verifier,
                 next,
                 started_at: Utc::now().timestamp(),
+                link_for: None,
             },
         ))
     }
@@ -173,10 +174,19 @@ impl Authenticator<'_> {
             .redeem(&provider, code, &pending.pkce_verifier, &pending.nonce)
             .await
             .map_err(|e| protocol_refusal(&provider.slug, e))?;
+        if let Some(user_id) = pending.link_for {
+            self.link_identity(provider.id, identity, user_id).await?;
+            return Ok(SsoSignedIn {
+                user_id: UserId(user_id),
+                next: Some("/profile".into()),
+                linked: true,
+            });
+        }
         let signed_in = self.complete_sso(provider.id, identity).await?;
         Ok(SsoSignedIn {
             user_id: signed_in.user_id,
             next: pending.next,
+            linked: false,
         })
     }
 
@@ -434,6 +444,94 @@ impl Authenticator<'_> {
         Ok(SignedIn {
             user_id: UserId(signed_in),
         })
+    }
+}
+
+impl Authenticator<'_> {
+    /// Links a verified identity to `user_id`, who started the link while signed in (Profile):
+    /// both proofs are theirs, so no email needs to match. Refused when the identity already
+    /// belongs to someone else, when its email domain is not allowed, or when the user is
+    /// gone or deactivated. Roles and teams follow the rules at the next sign-in, as for
+    /// anyone else.
+    pub(crate) async fn link_identity(
+        &self,
+        provider_id: IdentityProviderId,
+        identity: VerifiedIdentity,
+        user_id: i64,
+    ) -> DomainResult<()> {
+        let txn = self.services().begin_write().await?;
+        let provider = identity_provider::Entity::find_by_id(provider_id.0)
+            .filter(identity_provider::Column::Enabled.eq(true))
+            .one(&txn)
+            .await?
+            .ok_or_else(|| DomainError::NotFound("Identity provider".into()))?;
+        let refuse = |why: &str, failure: SsoFailure| {
+            tracing::warn!(provider = %provider.slug, user = user_id, reason = why, "identity link refused");
+            DomainError::SignInRefused(failure)
+        };
+        let found = user::Entity::find_by_id(user_id)
+            .filter(user::Column::TenantId.eq(provider.tenant_id))
+            .one(&txn)
+            .await?;
+        let Some(found) =
+            found.filter(|u| UserStatus::parse(&u.status) == Some(UserStatus::Active))
+        else {
+            return Err(refuse("user gone or deactivated", SsoFailure::Deactivated));
+        };
+        let allowed: Vec<String> = provider
+            .allowed_domains
+            .split(',')
+            .map(str::trim)
+            .filter(|d| !d.is_empty())
+            .map(str::to_string)
+            .collect();
+        let email = identity
+            .email
+            .as_deref()
+            .and_then(|e| normalize_email("email", e).ok());
+        if !allowed.is_empty()
+            && !email
+                .as_deref()
+                .is_some_and(|e| domain_allowed(&allowed, e))
+        {
+            return Err(refuse(
+                "email domain not allowed",
+                SsoFailure::DomainNotAllowed,
+            ));
+        }
+        let now = Utc::now();
+        let existing = user_identity::Entity::find()
+            .filter(user_identity::Column::TenantId.eq(provider.tenant_id))
+            .filter(user_identity::Column::Issuer.eq(identity.issuer.as_str()))
+            .filter(user_identity::Column::Subject.eq(identity.subject.as_str()))
+            .one(&txn)
+            .await?;
+        match existing {
+            Some(link) if link.user_id != found.id => {
+                return Err(refuse(
+                    "identity already linked to another user",
+                    SsoFailure::IdentityTaken,
+                ));
+            }
+            Some(_) => {}
+            None => {
+                user_identity::ActiveModel {
+                    tenant_id: Set(provider.tenant_id),
+                    user_id: Set(found.id),
+                    provider_id: Set(provider.id),
+                    issuer: Set(identity.issuer.clone()),
+                    subject: Set(identity.subject.clone()),
+                    created_at: Set(now),
+                    last_sign_in_at: Set(now),
+                    ..Default::default()
+                }
+                .insert(&txn)
+                .await?;
+            }
+        }
+        txn.commit().await?;
+        tracing::info!(provider = %provider.slug, user = found.id, "identity linked from the profile");
+        Ok(())
     }
 }
 

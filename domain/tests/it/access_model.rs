@@ -140,7 +140,12 @@ impl Model {
         for (holder, credential) in &self.credentials {
             match credential {
                 Credential::User(x) => {
-                    tenant.extend(own_tenant.iter().filter(|(u, _)| u == x).map(|(_, p)| (*holder, *p)));
+                    tenant.extend(
+                        own_tenant
+                            .iter()
+                            .filter(|(u, _)| u == x)
+                            .map(|(_, p)| (*holder, *p)),
+                    );
                     on_resources.extend(
                         own_resources
                             .iter()
@@ -983,7 +988,10 @@ db_test!(
                 }
                 Attempt::RevealToken { account } => {
                     let id = account_id(&ctx, &model.accounts[*account].0).await;
-                    ("reveal token", theirs.virtual_account_token(id).await.map(drop))
+                    (
+                        "reveal token",
+                        theirs.virtual_account_token(id).await.map(drop),
+                    )
                 }
                 Attempt::ResetPassword { target } => (
                     "reset password",

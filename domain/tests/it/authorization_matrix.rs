@@ -137,6 +137,17 @@ const MATRIX: &[(Operation, Kind, Expect)] = &[
         Unauthenticated,
     ),
     (Operation::UpdateOwnProfile, OtherTenantAdmin, Allow),
+    (Operation::LinkOwnIdentity, Anonymous, Unauthenticated),
+    (Operation::LinkOwnIdentity, Admin, Allow),
+    (Operation::LinkOwnIdentity, Member, Allow),
+    (Operation::LinkOwnIdentity, TeamManager, Allow),
+    (Operation::LinkOwnIdentity, CustomRole, Allow),
+    (
+        Operation::LinkOwnIdentity,
+        DeactivatedAdmin,
+        Unauthenticated,
+    ),
+    (Operation::LinkOwnIdentity, OtherTenantAdmin, Allow),
     (Operation::ListRoles, Anonymous, Unauthenticated),
     (Operation::ListRoles, Admin, Allow),
     (Operation::ListRoles, Member, Forbidden),
@@ -237,6 +248,7 @@ const MATRIX: &[(Operation, Kind, Expect)] = &[
     ),
     (Operation::DeleteUser, ResourceCollaborator, Forbidden),
     (Operation::UpdateOwnProfile, ResourceCollaborator, Allow),
+    (Operation::LinkOwnIdentity, ResourceCollaborator, Allow),
     (Operation::ListRoles, ResourceCollaborator, Forbidden),
     (
         Operation::ListAssignableRoles,
@@ -523,6 +535,7 @@ const MATRIX: &[(Operation, Kind, Expect)] = &[
     (Operation::ResetUserPassword, VirtualAccountToken, Forbidden),
     (Operation::DeleteUser, VirtualAccountToken, Forbidden),
     (Operation::UpdateOwnProfile, VirtualAccountToken, Forbidden),
+    (Operation::LinkOwnIdentity, VirtualAccountToken, Forbidden),
     (Operation::ListRoles, VirtualAccountToken, Forbidden),
     (
         Operation::ListAssignableRoles,
@@ -862,6 +875,7 @@ async fn perform(
                 .await;
             scope.delete_user(doomed).await
         }
+        Operation::LinkOwnIdentity => scope.own_identities().await.map(drop),
         Operation::UpdateOwnProfile => scope
             .update_own_display_name("Matrix Person")
             .await

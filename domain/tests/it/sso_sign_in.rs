@@ -5,7 +5,7 @@ use crate::harness::{TestCtx, db_test};
 use domain::dto::DiscoverySummary;
 use domain::dto::{
     IdentityProviderInput, IdpPreset, NewTeam, NewTeamMembers, Provisioning, RoleManagedBy,
-    RoleMappingRule, SsoFailure, TeamMappingRule, TeamMemberRole,
+    RoleMappingRule, SsoFailure, TeamMappingRule, TeamMemberRole, UserStatus,
 };
 use domain::ids::IdentityProviderId;
 use domain::permissions::BuiltinRole;
@@ -295,6 +295,17 @@ db_test!(google_maps_by_hosted_domain, |ctx: TestCtx| async move {
         role: BuiltinRole::TeamManager.name().into(),
     }];
     google.team_mappings = Vec::new();
+    // Google vouches for every Google account: it is enabled only with allowed domains.
+    match ctx
+        .services
+        .scope(&admin)
+        .create_identity_provider(google.clone())
+        .await
+    {
+        Err(DomainError::Validation(e)) => assert_eq!(e.field, "allowed_domains"),
+        other => panic!("expected the domains to be asked for, got {other:?}"),
+    }
+    google.allowed_domains = vec!["corp.example.com".into()];
     let idp = ctx
         .services
         .scope(&admin)
@@ -479,5 +490,96 @@ db_test!(
             ctx.services.auth().begin_sso("keycloak", None).await,
             Err(DomainError::Internal(_))
         ));
+    }
+);
+
+db_test!(
+    a_signed_in_user_links_a_provider_from_their_profile,
+    |ctx: TestCtx| async move {
+        let (admin, idp) = setup(&ctx, Provisioning::InviteOnly).await;
+        let protocol = std::sync::Arc::new(FakeProtocol::default());
+        let services = ctx
+            .services_with(ServicesConfig {
+                oidc: Some(protocol.clone()),
+                sso_transaction_lifetime: chrono::Duration::minutes(10),
+                ..ServicesConfig::default()
+            })
+            .await;
+        let admin_id = admin.user().unwrap().user_id;
+        let ok = SsoCallback {
+            state: Some("state-1".into()),
+            code: Some("code-1".into()),
+            error: None,
+            iss: None,
+        };
+        // The Admin signed in with a password before: their address is not linked by email...
+        *protocol.answer.lock().unwrap() = Some(Ok(identity(
+            "admin-at-idp",
+            crate::harness::ADMIN_EMAIL,
+            &[],
+        )));
+        let (_, pending) = services.auth().begin_sso("keycloak", None).await.unwrap();
+        assert_eq!(
+            refusal(
+                services
+                    .auth()
+                    .finish_sso("keycloak", Some(pending), ok.clone())
+                    .await
+            ),
+            SsoFailure::AccountExists
+        );
+        // ...but linked when they start it from their Profile, signed in.
+        let scope = services.scope(&admin);
+        assert!(scope.own_identities().await.unwrap().linked.is_empty());
+        assert_eq!(scope.own_identities().await.unwrap().available.len(), 1);
+        let (_, pending) = scope.begin_identity_link("keycloak").await.unwrap();
+        assert_eq!(pending.link_for, Some(admin_id.0));
+        let linked = services
+            .auth()
+            .finish_sso("keycloak", Some(pending), ok.clone())
+            .await
+            .unwrap();
+        assert!(linked.linked);
+        assert_eq!(linked.user_id, admin_id);
+        let mine = scope.own_identities().await.unwrap();
+        assert_eq!(mine.linked.len(), 1);
+        assert_eq!(mine.linked[0].provider_slug, "keycloak");
+        // From now on the identity signs the Admin in.
+        let (_, pending) = services.auth().begin_sso("keycloak", None).await.unwrap();
+        assert_eq!(
+            services
+                .auth()
+                .finish_sso("keycloak", Some(pending), ok.clone())
+                .await
+                .unwrap()
+                .user_id,
+            admin_id
+        );
+        // Someone else cannot link the same identity to themselves.
+        let tenant = ctx.default_tenant().await;
+        let other = ctx
+            .add_user(
+                tenant.id,
+                "other@example.com",
+                BuiltinRole::Member,
+                UserStatus::Active,
+            )
+            .await;
+        let other = ctx.actor(other).await;
+        let (_, pending) = services
+            .scope(&other)
+            .begin_identity_link("keycloak")
+            .await
+            .unwrap();
+        assert_eq!(
+            refusal(
+                services
+                    .auth()
+                    .finish_sso("keycloak", Some(pending), ok)
+                    .await
+            ),
+            SsoFailure::IdentityTaken
+        );
+        let _ = idp;
     }
 );
