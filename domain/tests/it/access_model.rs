@@ -607,6 +607,14 @@ enum Attempt {
     RevokeTokens {
         target: usize,
     },
+    /// The Admin gives a team a tenant role or a grant: legitimate, and it may leave a team
+    /// holding more than whoever made a rule onto it (what rules must be checked against at
+    /// sign-in, not only when saved).
+    AdminEmpowersTeam {
+        team: usize,
+        role: Option<String>,
+        grant: Option<(usize, String)>,
+    },
 }
 
 /// The groups the provider's rules use: `role-<name>` maps to a role, `team-<i>` to team i.
@@ -700,6 +708,60 @@ db_test!(
         let mut succeeded: BTreeMap<&str, u32> = BTreeMap::new();
         let mut refused = 0;
         for step in 0..500 {
+            if rng.gen_bool(0.04) {
+                let team = rng.gen_range(0..model.teams.len());
+                let attempt = if rng.gen_bool(0.5) {
+                    Attempt::AdminEmpowersTeam {
+                        team,
+                        role: tenant_roles.choose(&mut rng).cloned(),
+                        grant: None,
+                    }
+                } else {
+                    let r = rng.gen_range(0..model.resources.len());
+                    let role = model.resources[r].kind.builtin_roles().choose(&mut rng).unwrap();
+                    Attempt::AdminEmpowersTeam {
+                        team,
+                        role: None,
+                        grant: Some((r, role.name.to_string())),
+                    }
+                };
+                let Attempt::AdminEmpowersTeam { team, role, grant } = attempt else {
+                    unreachable!()
+                };
+                match (role, grant) {
+                    (Some(role), _) => {
+                        scope
+                            .update_team(
+                                model.teams[team].id,
+                                TeamChanges {
+                                    description: "empowered".into(),
+                                    role_id: Some(ctx.role_id(&role).await),
+                                },
+                            )
+                            .await
+                            .unwrap();
+                        model.teams[team].role = Some(role);
+                    }
+                    (None, Some((r, role))) => {
+                        let subject = ModelSubject::Team(team);
+                        let added = scope
+                            .add_collaborator(NewCollaborator {
+                                resource_id: model.resources[r].id,
+                                subject: subject_text(&model, &subject),
+                                role_id: ctx.role_id(&role).await,
+                            })
+                            .await;
+                        match added {
+                            Ok(_) => model.grants.push((r, subject, role)),
+                            Err(DomainError::Conflict(_)) => {}
+                            Err(other) => panic!("the Admin's grant failed: {other:?}"),
+                        }
+                    }
+                    (None, None) => {}
+                }
+                *succeeded.entry("admin empowers a team").or_default() += 1;
+                continue;
+            }
             let a = if rng.gen_bool(0.5) {
                 0
             } else {
@@ -1009,6 +1071,7 @@ db_test!(
                         .await
                         .map(drop),
                 ),
+                Attempt::AdminEmpowersTeam { .. } => unreachable!("the Admin's steps run above"),
             };
             match result {
                 Ok(()) => {
@@ -1068,6 +1131,7 @@ db_test!(
                         Attempt::RevokeTokens { target } => {
                             acted_on(&model, &own_before, a, target, "revoke tokens");
                         }
+                        Attempt::AdminEmpowersTeam { .. } => unreachable!(),
                     }
                     let after = model.holdings();
                     let email = &model.users[giver].email;
