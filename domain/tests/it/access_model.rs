@@ -704,11 +704,11 @@ db_test!(
             .cloned()
             .collect();
         let mut provider: Option<(IdentityProviderId, usize)> = None;
-        let mut sso_people: Vec<Option<usize>> = vec![None; 6];
+        let mut sso_people: Vec<Option<usize>> = vec![None; 12];
         let mut succeeded: BTreeMap<&str, u32> = BTreeMap::new();
         let mut refused = 0;
         for step in 0..500 {
-            if rng.gen_bool(0.04) {
+            if rng.gen_bool(0.06) {
                 let team = rng.gen_range(0..model.teams.len());
                 let attempt = if rng.gen_bool(0.5) {
                     Attempt::AdminEmpowersTeam {
