@@ -112,6 +112,9 @@ export async function startServer(): Promise<RunningServer> {
       RUST_LOG: 'info',
       LATCHKEY_SMTP_URL: `smtp://127.0.0.1:${mailbox.port}`,
       LATCHKEY_SMTP_FROM: 'Latchkey <latchkey@example.com>',
+      // The OpenID Provider the single sign-on journeys use (oidc-idp.mjs) runs on 127.0.0.1,
+      // which Latchkey refuses to reach unless allowed.
+      LATCHKEY_SSO_ALLOW_PRIVATE_ISSUERS: 'true',
       // Only for running against a debug build, whose assets are not embedded.
       ...(process.env.LEPTOS_SITE_ROOT ? { LEPTOS_SITE_ROOT: process.env.LEPTOS_SITE_ROOT } : {}),
     },

@@ -66,7 +66,12 @@ test.describe.serial('inviting by mail, delegating user management, deactivating
     const admin = await newPage(browser);
     await signIn(admin, ADMIN);
     for (const role of [
-      { name: 'people-manager', display: 'People manager', permissions: [/^List Users/, /^Manage Users/] },
+      // Member's permissions too: acting on a user needs holding all they hold, and hopper is a Member.
+      {
+        name: 'people-manager',
+        display: 'People manager',
+        permissions: [/^List Users/, /^Manage Users/, /^Create Repository/, /^Create Secret Group/, /^List Settings/],
+      },
       { name: 'user-viewer', display: 'User viewer', permissions: [/^List Users/] },
     ]) {
       await admin.goto(`${baseUrl()}/access/roles/new`);

@@ -210,6 +210,14 @@ enum SetupLink {
     Silent,
 }
 
+/// Logged at every start without a configured secret.
+pub const UNSET_SECRET_WARNING: &str = "LATCHKEY_SECRET and LATCHKEY_SECRET_FILE are unset: \
+the instance key is kept in the database (table instance_settings), next to what it seals \
+(identity-provider client secrets, virtual-account tokens, queued mail with one-time links), \
+so a copy of the database is enough to unseal them. Set \
+LATCHKEY_SECRET or LATCHKEY_SECRET_FILE to keep the key out of the database (see README, \
+Configuration).";
+
 /// Connect, migrate, open the services and bootstrap the default tenant.
 async fn open_services(config: &Config, setup_link: SetupLink) -> Result<Services, String> {
     let db = connect(config).await?;
@@ -222,14 +230,18 @@ async fn open_services(config: &Config, setup_link: SetupLink) -> Result<Service
         }
         _ => None,
     };
-    let oidc = OpenIdConnect::new()?;
+    let oidc = OpenIdConnect::new(config.sso_allow_private_issuers)?;
     let services_config = ServicesConfig {
         public_url: config.public_base(),
         mail,
         oidc: Some(Arc::new(oidc) as Arc<dyn OidcClient>),
         ..ServicesConfig::default()
     };
-    let services = Services::open(db, config.secret.clone(), services_config)
+    let secret = config.secret()?;
+    if secret.is_none() {
+        tracing::warn!("{UNSET_SECRET_WARNING}");
+    }
+    let services = Services::open(db, secret, services_config)
         .await
         .map_err(|e| e.to_string())?;
     let outcome = services
@@ -253,6 +265,11 @@ async fn serve(config: Config) -> Result<(), String> {
     let services = open_services(&config, SetupLink::Log).await?;
     let app = router::build(services.clone(), &config);
 
+    if config.sso_allow_private_issuers {
+        tracing::info!(
+            "single sign-on may reach identity providers on loopback and private addresses (LATCHKEY_SSO_ALLOW_PRIVATE_ISSUERS)"
+        );
+    }
     if services.mail_enabled() {
         tracing::info!("mail delivery over SMTP is on");
     } else {

@@ -1,4 +1,5 @@
-use clap::Args;
+use clap::builder::BoolishValueParser;
+use clap::{ArgAction, Args};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use url::Url;
@@ -39,10 +40,16 @@ pub struct Config {
     #[arg(long, env = "LATCHKEY_PUBLIC_URL", global = true)]
     pub public_url: Option<Url>,
 
-    /// Secret (at least 32 characters) keying stored token hashes. When unset, one is generated
-    /// on first start and kept in the database.
+    /// Secret (at least 32 characters) keying stored token hashes and sealing stored secrets.
+    /// When unset (and LATCHKEY_SECRET_FILE too), one is generated on first start and kept in
+    /// the database, next to what it protects.
     #[arg(long, env = "LATCHKEY_SECRET", hide_env_values = true, global = true)]
     pub secret: Option<String>,
+
+    /// A file holding the secret (its content, trimmed), e.g. a mounted container secret.
+    /// Instead of LATCHKEY_SECRET, not with it.
+    #[arg(long, env = "LATCHKEY_SECRET_FILE", global = true)]
+    pub secret_file: Option<PathBuf>,
 
     /// A session ends after this many minutes without a request.
     #[arg(
@@ -82,6 +89,19 @@ pub struct Config {
     #[arg(long, env = "LATCHKEY_SMTP_FROM", global = true)]
     pub smtp_from: Option<String>,
 
+    /// Let single sign-on reach identity providers on loopback and private addresses
+    /// (127/8, 10/8, 172.16/12, 192.168/16, 100.64/10, ::1, fc00::/7), e.g. an in-house
+    /// Keycloak. Link-local addresses (169.254/16, fe80::/10) are refused all the same.
+    #[arg(
+        long,
+        env = "LATCHKEY_SSO_ALLOW_PRIVATE_ISSUERS",
+        default_value_t = false,
+        action = ArgAction::Set,
+        value_parser = BoolishValueParser::new(),
+        global = true
+    )]
+    pub sso_allow_private_issuers: bool,
+
     /// Log format: `pretty` or `json`.
     #[arg(
         long,
@@ -109,10 +129,42 @@ impl Config {
         self.public_url().scheme() == "https"
     }
 
+    /// The configured secret: LATCHKEY_SECRET, or the trimmed content of
+    /// LATCHKEY_SECRET_FILE. `None`: neither is set, and the secret generated on first start
+    /// is read from the database. Errors name the variables, never the secret.
+    pub fn secret(&self) -> Result<Option<String>, String> {
+        match (&self.secret, &self.secret_file) {
+            (Some(_), Some(_)) => Err(
+                "LATCHKEY_SECRET and LATCHKEY_SECRET_FILE are both set: set only one of them"
+                    .into(),
+            ),
+            (Some(secret), None) => Ok(Some(secret.clone())),
+            (None, Some(path)) => {
+                let content = std::fs::read_to_string(path).map_err(|e| {
+                    format!(
+                        "LATCHKEY_SECRET_FILE: cannot read the secret from {}: {e}",
+                        path.display()
+                    )
+                })?;
+                let secret = content.trim();
+                if secret.is_empty() {
+                    return Err(format!("LATCHKEY_SECRET_FILE: {} is empty", path.display()));
+                }
+                Ok(Some(secret.to_string()))
+            }
+            (None, None) => Ok(None),
+        }
+    }
+
     /// Checks values clap cannot.
     pub fn validate(&self) -> Result<(), String> {
-        if self.secret.as_ref().is_some_and(|s| s.len() < 32) {
-            return Err("LATCHKEY_SECRET must be at least 32 characters long".into());
+        if self.secret()?.is_some_and(|s| s.len() < 32) {
+            let source = if self.secret_file.is_some() {
+                "The secret in LATCHKEY_SECRET_FILE"
+            } else {
+                "LATCHKEY_SECRET"
+            };
+            return Err(format!("{source} must be at least 32 characters long"));
         }
         if self.session_idle_minutes < 1 {
             return Err("LATCHKEY_SESSION_IDLE_MINUTES must be at least 1".into());

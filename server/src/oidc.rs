@@ -1,8 +1,11 @@
 //! The OpenID Connect protocol with the `openidconnect` crate: the domain's `OidcClient` port.
 //! Discovery and the JWKS are fetched for each sign-in (sign-ins are rare; a fresh JWKS
 //! follows key rotation without a cache to invalidate). Errors are described in our own words
-//! so that no response body, code or token reaches a log.
+//! so that no response body, code or token reaches a log. Every request goes through
+//! `outbound::GuardedHttpClient`, which refuses link-local addresses, and loopback and private
+//! ones unless the operator allows them, and bounds each answer's size and time.
 
+use crate::outbound::{AddressPolicy, GuardedHttpClient, OutboundError};
 use domain::dto::{DiscoverySummary, IdpPreset};
 use domain::{AuthorizationRequest, OidcClient, OidcError, ProviderConnection, VerifiedIdentity};
 use openidconnect::core::{
@@ -14,13 +17,12 @@ use openidconnect::core::{
 };
 use openidconnect::{
     AdditionalClaims, AdditionalProviderMetadata, AuthorizationCode, Client, ClientId,
-    ClientSecret, CsrfToken, EmptyExtraTokenFields, EndpointMaybeSet, EndpointNotSet, EndpointSet,
-    IdTokenFields, IssuerUrl, Nonce, PkceCodeChallenge, PkceCodeVerifier, ProviderMetadata,
-    RedirectUrl, RequestTokenError, Scope, StandardErrorResponse, StandardTokenResponse,
-    TokenResponse,
+    ClientSecret, CsrfToken, DiscoveryError, EmptyExtraTokenFields, EndpointMaybeSet,
+    EndpointNotSet, EndpointSet, IdTokenFields, IssuerUrl, Nonce, PkceCodeChallenge,
+    PkceCodeVerifier, ProviderMetadata, RedirectUrl, RequestTokenError, Scope,
+    StandardErrorResponse, StandardTokenResponse, TokenResponse,
 };
 use serde::{Deserialize, Serialize};
-use std::time::Duration;
 
 /// How far a provider's clock may be ahead of ours (ID token `exp` and `iat`).
 const CLOCK_LEEWAY: chrono::Duration = chrono::Duration::seconds(60);
@@ -85,22 +87,21 @@ type RelyingParty = Client<
     EndpointMaybeSet,
 >;
 
-/// The relying party: an HTTP client that follows no redirects (the crate's advice against
-/// server-side request forgery) and gives up after 10 seconds.
+/// The relying party: an HTTP client that checks every address it connects to (server-side
+/// request forgery), follows no redirects (the crate's advice), gives up after 10 seconds and
+/// reads at most 1 MiB of an answer.
 #[derive(Debug, Clone)]
 pub struct OpenIdConnect {
-    http: reqwest::Client,
+    http: GuardedHttpClient,
 }
 
 impl OpenIdConnect {
-    pub fn new() -> Result<OpenIdConnect, String> {
-        let http = reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .connect_timeout(Duration::from_secs(5))
-            .timeout(Duration::from_secs(10))
-            .user_agent(concat!("latchkey/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .map_err(|e| format!("cannot build the OpenID Connect HTTP client: {e}"))?;
+    /// `allow_private_issuers` (LATCHKEY_SSO_ALLOW_PRIVATE_ISSUERS) lets providers live on
+    /// loopback and private addresses; link-local ones stay refused.
+    pub fn new(allow_private_issuers: bool) -> Result<OpenIdConnect, String> {
+        let http = GuardedHttpClient::new(AddressPolicy {
+            allow_private: allow_private_issuers,
+        })?;
         Ok(OpenIdConnect { http })
     }
 
@@ -110,7 +111,10 @@ impl OpenIdConnect {
         Metadata::discover_async(issuer, &self.http)
             .await
             .map_err(|e| {
-                OidcError::Unreachable(format!("discovery at {issuer_url}: {}", chain(&e)))
+                OidcError::Unreachable(format!(
+                    "discovery at {issuer_url}: {}",
+                    discovery_failure(e)
+                ))
             })
     }
 
@@ -275,18 +279,32 @@ fn chain(error: &dyn std::error::Error) -> String {
     text
 }
 
+/// A discovery or key-set failure without the answer's body.
+fn discovery_failure(error: DiscoveryError<OutboundError>) -> String {
+    match error {
+        DiscoveryError::Request(e) => e.to_string(),
+        // The crate's own words: the status code or content type, and the URL.
+        DiscoveryError::Response(_, _body, message) => message,
+        DiscoveryError::Parse(e) => format!(
+            "the answer is not an OpenID Connect document (at {})",
+            e.path()
+        ),
+        DiscoveryError::UrlParse(e) => format!("not a URL: {e}"),
+        DiscoveryError::Validation(message) | DiscoveryError::Other(message) => message,
+        other => chain(&other),
+    }
+}
+
 /// The token endpoint's failure without its body (which could hold a token).
-fn describe_token_error<RE: std::error::Error + 'static>(
-    error: RequestTokenError<RE, StandardErrorResponse<CoreErrorResponseType>>,
+fn describe_token_error(
+    error: RequestTokenError<OutboundError, StandardErrorResponse<CoreErrorResponseType>>,
 ) -> OidcError {
     match error {
         RequestTokenError::ServerResponse(response) => OidcError::Rejected(format!(
             "the token endpoint refused the code: {}",
             AsRef::<str>::as_ref(response.error())
         )),
-        RequestTokenError::Request(e) => {
-            OidcError::Unreachable(format!("token endpoint: {}", chain(&e)))
-        }
+        RequestTokenError::Request(e) => OidcError::Unreachable(format!("token endpoint: {e}")),
         RequestTokenError::Parse(e, _body) => OidcError::Unreachable(format!(
             "the token endpoint's answer is not a token response (at {})",
             e.path()

@@ -2,6 +2,7 @@ use crate::api;
 use crate::assets;
 use crate::config::Config;
 use crate::guards::{self, OriginPolicy};
+use crate::headers::{self, HeaderPolicy};
 use crate::sso;
 use app::ssr::SessionPolicy;
 use app::{App, shell};
@@ -27,7 +28,8 @@ pub struct AppState {
 }
 
 /// The whole HTTP application: pages and server functions, health checks, static assets, and
-/// the layers every request passes (tracing, services, session, same-origin check, page guard).
+/// the layers every request passes (tracing, security headers, services, session, same-origin
+/// check, page guard).
 pub fn build(services: Services, config: &Config) -> Router {
     let leptos_options = LeptosOptions::builder()
         .output_name("latchkey")
@@ -53,13 +55,18 @@ pub fn build(services: Services, config: &Config) -> Router {
         absolute: chrono::Duration::hours(config.session_absolute_hours),
     };
     let origin_policy = OriginPolicy::new(&config.public_url());
+    let header_policy = HeaderPolicy {
+        https: config.public_url().scheme() == "https",
+    };
 
     Router::new()
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .nest("/api/svc/v1", api::routes())
         .merge(sso::routes())
-        .leptos_routes_with_context(&state, routes, || {}, move || shell(leptos_options.clone()))
+        .leptos_routes_with_context(&state, routes, headers::provide_page_policy, move || {
+            shell(leptos_options.clone())
+        })
         .fallback(assets::fallback)
         .layer(middleware::from_fn(guards::page_guard))
         .layer(middleware::from_fn_with_state(
@@ -69,6 +76,12 @@ pub fn build(services: Services, config: &Config) -> Router {
         .layer(sessions)
         .layer(Extension(session_policy))
         .layer(Extension(services))
+        // Outside every other layer but tracing, so guard redirects, CSRF refusals and
+        // static files carry the headers too.
+        .layer(middleware::from_fn_with_state(
+            header_policy,
+            headers::security_headers,
+        ))
         // Spans name the path, never the query: one-time links and single sign-on callbacks
         // carry tokens and codes there.
         .layer(

@@ -150,6 +150,7 @@ fn ProviderForm(existing: Option<IdentityProviderView>) -> impl IntoView {
     let slug = RwSignal::new(text(|p| p.slug.clone()));
     let display_name = RwSignal::new(text(|p| p.display_name.clone()));
     let issuer_url = RwSignal::new(text(|p| p.issuer_url.clone()));
+    let saved_issuer = start.as_ref().map(|p| p.issuer_url.clone());
     let client_id = RwSignal::new(text(|p| p.client_id.clone()));
     let client_secret = RwSignal::new(String::new());
     let scopes = RwSignal::new(start.as_ref().map_or_else(
@@ -450,6 +451,19 @@ fn ProviderForm(existing: Option<IdentityProviderView>) -> impl IntoView {
                     <p class="help" id="idp-issuer-help">
                         "Its discovery document is at /.well-known/openid-configuration under this address. https, or http on localhost."
                     </p>
+                    {move || {
+                        let changed = saved_issuer
+                            .as_deref()
+                            .is_some_and(|saved| saved != issuer_url.get().trim());
+                        changed
+                            .then(|| {
+                                view! {
+                                    <p class="notice notice-warning" role="note">
+                                        "A new issuer is a new provider: enter the client secret it gave you, and everyone linked through this provider is unlinked when you save (they link again from their Profile)."
+                                    </p>
+                                }
+                            })
+                    }}
                     <ErrorNotice error=action_error(test)/>
                     {move || test.value().get().and_then(Result::ok).map(|outcome| view! { <ConnectionReport outcome/> })}
                 </div>
@@ -515,6 +529,17 @@ fn ProviderForm(existing: Option<IdentityProviderView>) -> impl IntoView {
                         </select>
                     </div>
                 </div>
+                {move || {
+                    let open = provisioning.get() == Provisioning::JustInTime
+                        && allowed_domains.get().trim().is_empty();
+                    open.then(|| {
+                        view! {
+                            <p class="notice notice-warning" role="note">
+                                "Just in time with no allowed email domains: anyone this provider vouches for gets an account here. List your domains, or choose invite only."
+                            </p>
+                        }
+                    })
+                }}
                 <div class="checkbox">
                     <input
                         id="idp-enabled"

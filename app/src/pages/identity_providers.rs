@@ -72,6 +72,15 @@ fn ProviderTable(list: Vec<IdentityProviderView>) -> impl IntoView {
                             domain::dto::Provisioning::JustInTime => "Just in time",
                             domain::dto::Provisioning::InviteOnly => "Invite only",
                         }}
+                        {(provider.provisioning == domain::dto::Provisioning::JustInTime
+                            && provider.allowed_domains.is_empty())
+                            .then(|| {
+                                view! {
+                                    <div class="badge badge-warn" title="Anyone the provider vouches for gets an account: list allowed email domains, or choose invite only.">
+                                        "Any email domain"
+                                    </div>
+                                }
+                            })}
                     </td>
                     <td>{provider.role_mappings.len() + provider.team_mappings.len()}</td>
                     <td>

@@ -126,6 +126,7 @@ mod tests {
             pkce_verifier: "verifier-value".into(),
             next: None,
             started_at: 1,
+            link_for: None,
         };
         let printed = format!("{pending:?}");
         for secret in ["state-value", "nonce-value", "verifier-value"] {

@@ -718,7 +718,11 @@ db_test!(
                     }
                 } else {
                     let r = rng.gen_range(0..model.resources.len());
-                    let role = model.resources[r].kind.builtin_roles().choose(&mut rng).unwrap();
+                    let role = model.resources[r]
+                        .kind
+                        .builtin_roles()
+                        .choose(&mut rng)
+                        .unwrap();
                     Attempt::AdminEmpowersTeam {
                         team,
                         role: None,

@@ -28,11 +28,13 @@ pub fn config() -> Config {
         addr: "127.0.0.1:3000".parse().expect("addr"),
         public_url: None,
         secret: Some("router-test-secret-router-test-secret-01".into()),
+        secret_file: None,
         session_idle_minutes: 120,
         session_absolute_hours: 12,
         smtp_url: None,
         smtp_from: None,
         site_root: "target/site".into(),
+        sso_allow_private_issuers: false,
         log_format: "pretty".into(),
     }
 }

@@ -3,9 +3,13 @@
 //! can have (wrong issuer, wrong audience, bad signature, expired, wrong nonce, replayed or
 //! missing state, unverified email, refused code, denied consent, an issuer that is down).
 //! Each must be refused with its reason in the log, and no log line may hold a secret.
+//! The issuer lives on loopback, so these tests allow private issuers
+//! (LATCHKEY_SSO_ALLOW_PRIVATE_ISSUERS); others check what happens without that, at
+//! link-local addresses, and with answers too large to read.
 
 use crate::harness::{
-    TestApp, admin_token, body_text, call, config, json_of, location, session_cookie,
+    ADMIN_EMAIL, ADMIN_PASSWORD, TestApp, admin_token, body_text, call, config, json_of, location,
+    session_cookie,
 };
 use axum::extract::{Form, State};
 use axum::http::{HeaderMap, StatusCode, header};
@@ -24,9 +28,11 @@ use openidconnect::{
 };
 use serde::{Deserialize, Serialize};
 use serde_json::json;
+use server::config::Config;
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::io::Write;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 const CLIENT_ID: &str = "latchkey-test";
@@ -96,6 +102,8 @@ struct IssuerState {
     forger: CoreRsaPrivateSigningKey,
     plan: Mutex<Plan>,
     seen: Mutex<Seen>,
+    /// Requests for the discovery document.
+    discoveries: AtomicUsize,
 }
 
 /// The programmable issuer: discovery, JWKS and a token endpoint on 127.0.0.1. It lives as
@@ -123,6 +131,7 @@ impl Issuer {
             forger,
             plan: Mutex::new(Plan::person("nobody", "nobody@example.com", &[])),
             seen: Mutex::new(Seen::default()),
+            discoveries: AtomicUsize::new(0),
         });
         let router = Router::new()
             .route("/.well-known/openid-configuration", get(discovery))
@@ -143,6 +152,7 @@ impl Issuer {
 }
 
 async fn discovery(State(state): State<Arc<IssuerState>>) -> Json<serde_json::Value> {
+    state.discoveries.fetch_add(1, Ordering::SeqCst);
     let url = &state.url;
     Json(json!({
         "issuer": url,
@@ -307,11 +317,20 @@ struct Fixture {
 }
 
 impl Fixture {
+    /// The issuer is on 127.0.0.1, so private issuers are allowed.
     async fn new(log: LogBuffer) -> Fixture {
+        Fixture::with_private_issuers(log, true).await
+    }
+
+    async fn with_private_issuers(log: LogBuffer, allowed: bool) -> Fixture {
         let issuer = Issuer::start().await;
-        let oidc = server::oidc::OpenIdConnect::new().unwrap();
+        let config = Config {
+            sso_allow_private_issuers: allowed,
+            ..config()
+        };
+        let oidc = server::oidc::OpenIdConnect::new(config.sso_allow_private_issuers).unwrap();
         let app = TestApp::with_services(
-            config(),
+            config,
             ServicesConfig {
                 oidc: Some(Arc::new(oidc)),
                 ..ServicesConfig::default()
@@ -362,9 +381,14 @@ impl Fixture {
     /// GET /auth/sso/mock/start as a new browser; the redirect goes to the issuer with a
     /// PKCE challenge, which the issuer will hold the next code to.
     async fn start(&mut self) -> (Started, String) {
+        self.start_with_next("%2Faccess%2Fteams").await
+    }
+
+    /// As `start`, with `next` (as written in the query) for after the sign-in.
+    async fn start_with_next(&mut self, next: &str) -> (Started, String) {
         let response = self
             .app
-            .get("/auth/sso/mock/start?next=%2Faccess%2Fteams", None)
+            .get(&format!("/auth/sso/mock/start?next={next}"), None)
             .await;
         assert_eq!(response.status(), StatusCode::SEE_OTHER);
         let to = location(&response).unwrap();
@@ -641,5 +665,279 @@ async fn an_issuer_that_is_down_or_unknown_ends_on_the_login_page() {
     assert!(
         options.contains("Mock IdP") && options.contains("Down"),
         "{options}"
+    );
+}
+
+/// "Test connection" for `issuer_url` as the admin; the reason when it failed.
+async fn connection_failure(app: &TestApp, issuer_url: &str) -> Option<String> {
+    let cookie =
+        session_cookie(&app.sign_in(ADMIN_EMAIL, ADMIN_PASSWORD, None).await).expect("cookie");
+    let response = app
+        .post_form(
+            "/rpc/identity-providers/test",
+            &[("issuer_url", issuer_url)],
+            Some(&cookie),
+            "10.1.1.1",
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let tested = json_of(response).await;
+    tested["Failed"]["reason"].as_str().map(str::to_string)
+}
+
+/// Adds an enabled provider `slug` at `issuer_url`.
+async fn add_provider(app: &TestApp, slug: &str, issuer_url: &str) {
+    let token = admin_token(app, &format!("add-{slug}")).await;
+    let created = call(
+        app,
+        "POST",
+        "/api/svc/v1/identity-providers",
+        Some(&token),
+        Some(json!({
+            "slug": slug,
+            "preset": "generic",
+            "displayName": slug,
+            "issuerUrl": issuer_url,
+            "clientId": CLIENT_ID,
+            "clientSecret": CLIENT_SECRET,
+        })),
+    )
+    .await;
+    let status = created.status();
+    assert_eq!(status, StatusCode::CREATED, "{}", body_text(created).await);
+}
+
+#[tokio::test]
+async fn without_the_flag_a_loopback_issuer_is_refused_before_any_request() {
+    let log = captured_log();
+    let fx = Fixture::with_private_issuers(log.clone(), false).await;
+    let port = fx.issuer.url().rsplit(':').next().unwrap().to_string();
+
+    // Test connection: an address written as an IP (which reqwest connects to without
+    // resolving), and a name that resolves to loopback.
+    for issuer_url in [
+        fx.issuer.url().to_string(),
+        format!("http://localhost:{port}"),
+        format!("http://[::1]:{port}"),
+    ] {
+        let reason = connection_failure(&fx.app, &issuer_url)
+            .await
+            .unwrap_or_else(|| panic!("{issuer_url} was reached"));
+        assert!(
+            reason.contains("loopback address")
+                && reason.contains("LATCHKEY_SSO_ALLOW_PRIVATE_ISSUERS=true"),
+            "{issuer_url}: {reason}"
+        );
+    }
+
+    // Sign-in ends on the login page, and the log says why.
+    let response = fx.app.get("/auth/sso/mock/start", None).await;
+    refused_with(&response, "provider-unreachable");
+    let expected = format!(
+        "discovery at {}: refused: 127.0.0.1 is a loopback address",
+        fx.issuer.url()
+    );
+    let text = log.text();
+    assert!(
+        text.contains(&expected),
+        "the log lacks {expected:?}:\n{text}"
+    );
+
+    // Nothing reached the issuer.
+    assert_eq!(fx.issuer.state.discoveries.load(Ordering::SeqCst), 0);
+}
+
+#[tokio::test]
+async fn link_local_issuers_are_refused_even_with_the_flag() {
+    let log = captured_log();
+    let fx = Fixture::new(log.clone()).await;
+    for issuer_url in [
+        "https://169.254.169.254",
+        "https://169.254.169.254/latest/meta-data",
+        "https://[::ffff:169.254.169.254]",
+        "https://[fe80::1]",
+    ] {
+        let reason = connection_failure(&fx.app, issuer_url)
+            .await
+            .unwrap_or_else(|| panic!("{issuer_url} was reached"));
+        assert!(
+            reason.contains("refused") && reason.contains("link-local address"),
+            "{issuer_url}: {reason}"
+        );
+    }
+    add_provider(&fx.app, "metadata", "https://169.254.169.254").await;
+    let response = fx.app.get("/auth/sso/metadata/start", None).await;
+    refused_with(&response, "provider-unreachable");
+    let expected =
+        "discovery at https://169.254.169.254: refused: 169.254.169.254 is a link-local address";
+    let text = log.text();
+    assert!(
+        text.contains(expected),
+        "the log lacks {expected:?}:\n{text}"
+    );
+}
+
+/// Written into every oversized or failing answer: it must never reach a reason or a log.
+const BODY_MARKER: &str = "BODY-MARKER-must-not-be-echoed";
+
+/// A server on 127.0.0.1 answering each connection's request by its path: `/big/...` a
+/// 2 MiB JSON body with its length, `/streamed/...` 2 MiB in chunks without a length,
+/// anything else a 500 with a short body.
+async fn oversized_server() -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move {
+        loop {
+            let Ok((mut socket, _)) = listener.accept().await else {
+                return;
+            };
+            tokio::spawn(async move {
+                let mut request = Vec::new();
+                let mut buffer = [0u8; 4096];
+                while !request.windows(4).any(|w| w == b"\r\n\r\n") {
+                    match socket.read(&mut buffer).await {
+                        Ok(0) | Err(_) => return,
+                        Ok(n) => request.extend_from_slice(&buffer[..n]),
+                    }
+                }
+                let request = String::from_utf8_lossy(&request).into_owned();
+                let path = request.split(' ').nth(1).unwrap_or_default().to_string();
+                let chunk = format!("{{\"x\":\"{}\"}}", BODY_MARKER.repeat(64 * 1024 / 32));
+                let result = if path.starts_with("/big/") {
+                    let body = chunk.repeat(32);
+                    let head = format!(
+                        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
+                        body.len()
+                    );
+                    socket.write_all(head.as_bytes()).await.ok();
+                    socket.write_all(body.as_bytes()).await
+                } else if path.starts_with("/streamed/") {
+                    let head = "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\nconnection: close\r\n\r\n";
+                    socket.write_all(head.as_bytes()).await.ok();
+                    let mut result = Ok(());
+                    for _ in 0..32 {
+                        let framed = format!("{:x}\r\n{chunk}\r\n", chunk.len());
+                        result = socket.write_all(framed.as_bytes()).await;
+                        if result.is_err() {
+                            break;
+                        }
+                    }
+                    socket.write_all(b"0\r\n\r\n").await.ok();
+                    result
+                } else {
+                    let body = format!("{{\"error\":\"{BODY_MARKER}\"}}");
+                    let head = format!(
+                        "HTTP/1.1 500 Internal Server Error\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
+                        body.len()
+                    );
+                    socket.write_all(head.as_bytes()).await.ok();
+                    socket.write_all(body.as_bytes()).await
+                };
+                let _ = result;
+            });
+        }
+    });
+    url
+}
+
+#[tokio::test]
+async fn answers_larger_than_the_cap_are_refused_and_bodies_never_echoed() {
+    let log = captured_log();
+    let fx = Fixture::new(log.clone()).await;
+    let server = oversized_server().await;
+    for kind in ["big", "streamed"] {
+        let issuer_url = format!("{server}/{kind}");
+        let reason = connection_failure(&fx.app, &issuer_url)
+            .await
+            .unwrap_or_else(|| panic!("{issuer_url} was read"));
+        assert!(
+            reason.contains("the answer is larger than 1 MiB"),
+            "{issuer_url}: {reason}"
+        );
+        assert!(!reason.contains(BODY_MARKER), "{reason}");
+    }
+    let issuer_url = format!("{server}/failing");
+    let reason = connection_failure(&fx.app, &issuer_url).await.unwrap();
+    assert!(reason.contains("HTTP status code 500"), "{reason}");
+    assert!(!reason.contains(BODY_MARKER), "{reason}");
+
+    add_provider(&fx.app, "big", &format!("{server}/big")).await;
+    let response = fx.app.get("/auth/sso/big/start", None).await;
+    refused_with(&response, "provider-unreachable");
+    let text = log.text();
+    assert!(
+        text.contains("the answer is larger than 1 MiB"),
+        "the log lacks the reason:\n{text}"
+    );
+    assert!(!text.contains(BODY_MARKER), "the log holds a response body");
+}
+
+#[tokio::test]
+async fn sign_in_and_single_sign_on_never_send_the_browser_off_site() {
+    let mut fx = Fixture::new(captured_log()).await;
+    // As the query writes them: a tab (`/<TAB>/evil.example`, `//evil.example` to a browser),
+    // the text `/%09/evil.example` itself, an encoded backslash, dot segments, a scheme.
+    let off_site = [
+        ("%2F%09%2Fevil.example", "/\t/evil.example"),
+        ("%2F%2509%2Fevil.example", "/%09/evil.example"),
+        ("%2F%255Cevil.example", "/%5Cevil.example"),
+        ("%2F.%2F%2Fevil.example", "/.//evil.example"),
+        ("%2F%2Fevil.example", "//evil.example"),
+        ("https%3Aevil.example", "https:evil.example"),
+    ];
+    for (query, next) in off_site {
+        let (started, code) = fx.start_with_next(query).await;
+        let mut plan = Plan::person("sub-redirect", "redirect@example.com", &[]);
+        plan.nonce = started.nonce.clone();
+        fx.issuer.plan(plan);
+        let response = fx
+            .callback(
+                &format!("code={code}&state={}", started.state),
+                Some(&started.cookie),
+            )
+            .await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER, "{next:?}");
+        assert_eq!(
+            location(&response).as_deref(),
+            Some("/access/users"),
+            "single sign-on with next={next:?}"
+        );
+        assert!(session_cookie(&response).is_some(), "signed in");
+
+        let response = fx
+            .app
+            .post_form(
+                "/rpc/auth/sign-in",
+                &[
+                    ("email", ADMIN_EMAIL),
+                    ("password", ADMIN_PASSWORD),
+                    ("next", next),
+                ],
+                None,
+                "10.1.1.2",
+            )
+            .await;
+        assert_eq!(response.status(), StatusCode::OK, "{next:?}");
+        assert_eq!(
+            location(&response).as_deref(),
+            Some("/access/users"),
+            "password sign-in with next={next:?}"
+        );
+    }
+    // A local `next` is still followed.
+    let (started, code) = fx.start_with_next("%2Fresources%3Ftype%3Dworkspace").await;
+    let mut plan = Plan::person("sub-redirect", "redirect@example.com", &[]);
+    plan.nonce = started.nonce.clone();
+    fx.issuer.plan(plan);
+    let response = fx
+        .callback(
+            &format!("code={code}&state={}", started.state),
+            Some(&started.cookie),
+        )
+        .await;
+    assert_eq!(
+        location(&response).as_deref(),
+        Some("/resources?type=workspace")
     );
 }
