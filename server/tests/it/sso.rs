@@ -941,3 +941,78 @@ async fn sign_in_and_single_sign_on_never_send_the_browser_off_site() {
         Some("/resources?type=workspace")
     );
 }
+
+/// Someone who already uses their account is never taken over by an email at sign-in; they
+/// link the provider from their Profile, in their own session, and then sign in with it.
+#[tokio::test]
+async fn an_existing_user_links_a_provider_from_their_profile() {
+    let mut fx = Fixture::new(captured_log()).await;
+    // The Admin's address at the issuer: not linked by email.
+    refused_with(
+        &fx.sign_in(Plan::person("sub-admin", ADMIN_EMAIL, &[]))
+            .await,
+        "account-exists",
+    );
+
+    // Signed in with a password, the Admin links the provider.
+    let signed_in = fx.app.sign_in(ADMIN_EMAIL, ADMIN_PASSWORD, None).await;
+    let cookie = session_cookie(&signed_in).expect("signed in");
+    let started = fx
+        .app
+        .post_form("/auth/sso/mock/link", &[], Some(&cookie), "10.1.1.1")
+        .await;
+    assert_eq!(started.status(), StatusCode::SEE_OTHER);
+    let to = location(&started).unwrap();
+    assert!(
+        to.starts_with(&format!("{}/authorize?", fx.issuer.url())),
+        "{to}"
+    );
+    let (state, nonce) = (
+        query_param(&to, "state").unwrap(),
+        query_param(&to, "nonce").unwrap(),
+    );
+    let code = "code-link-1".to_string();
+    {
+        let mut seen = fx.issuer.state.seen.lock().unwrap();
+        seen.challenges
+            .insert(code.clone(), query_param(&to, "code_challenge").unwrap());
+        seen.secrets
+            .extend([state.clone(), nonce.clone(), code.clone()]);
+    }
+    let mut plan = Plan::person("sub-admin", ADMIN_EMAIL, &[]);
+    plan.nonce = nonce;
+    fx.issuer.plan(plan);
+    // The link comes back only to the session that started it.
+    refused_with(
+        &fx.callback(&format!("code={code}&state={state}"), None)
+            .await,
+        "no-sign-in-started",
+    );
+    let linked = fx
+        .callback(&format!("code={code}&state={state}"), Some(&cookie))
+        .await;
+    assert_eq!(linked.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&linked).as_deref(), Some("/profile?linked=mock"));
+
+    // From now on the identity signs the Admin in.
+    let response = fx
+        .sign_in(Plan::person("sub-admin", ADMIN_EMAIL, &[]))
+        .await;
+    assert_eq!(location(&response).as_deref(), Some("/access/teams"));
+    let cookie = session_cookie(&response).expect("signed in");
+    let me = fx
+        .app
+        .post_form("/rpc/auth/current-user", &[], Some(&cookie), "10.1.1.1")
+        .await;
+    assert!(body_text(me).await.contains(ADMIN_EMAIL));
+
+    // Anonymous visitors are sent to sign in first.
+    let anonymous = fx
+        .app
+        .post_form("/auth/sso/mock/link", &[], None, "10.1.1.1")
+        .await;
+    assert_eq!(
+        location(&anonymous).as_deref(),
+        Some("/login?next=/profile")
+    );
+}
