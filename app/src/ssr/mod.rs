@@ -40,9 +40,13 @@ impl RequestContext {
             Actor::Anonymous => false,
         };
         if by_token {
-            return Err(AppError::Unauthenticated(
+            let refusal = AppError::Unauthenticated(
                 "Console functions take a browser session. With a token, use the REST API under /api/svc/v1.".into(),
-            ));
+            );
+            if let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
+                response.set_status(status_of(&refusal));
+            }
+            return Err(refusal);
         }
         Ok(RequestContext {
             services,

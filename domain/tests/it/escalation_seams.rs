@@ -387,11 +387,31 @@ db_test!(
         let m = forbidden(as_manager.reset_user_password(owner).await);
         assert!(m.contains("on cluster prod"), "{m}");
 
-        // Someone holding no more than the manager is theirs to act on.
+        // Someone holding no more than the manager is theirs to act on. A reset also revokes
+        // their personal access tokens.
+        let plain_actor = ctx.actor(plain).await;
+        let issued = ctx
+            .services
+            .scope(&plain_actor)
+            .create_own_token(domain::dto::NewToken {
+                name: "laptop".into(),
+                expires_at: None,
+            })
+            .await
+            .unwrap();
         assert!(matches!(
             as_manager.reset_user_password(plain).await.unwrap(),
             LinkDelivery::Shown(_)
         ));
+        assert!(
+            ctx.services
+                .auth()
+                .authenticate_token(&issued.value, "192.0.2.1")
+                .await
+                .unwrap()
+                .is_none(),
+            "the reset revoked the token"
+        );
         as_manager.deactivate_user(plain).await.unwrap();
         as_manager
             .revoke_user_tokens(domain::dto::UserKey::Id(plain))

@@ -174,3 +174,97 @@ async fn cookie_is_secure_behind_https() {
     let set_cookie = session_set_cookie(&response).expect("session cookie");
     assert!(set_cookie.contains("Secure"), "{set_cookie}");
 }
+
+/// The idle expiry slides with activity: a request in a new minute saves the session, moving
+/// its expiry forward (the record below was left to expire in a minute).
+#[tokio::test]
+async fn idle_expiry_slides_with_activity() {
+    use sea_orm::sea_query::Expr;
+    let app = TestApp::with_admin().await;
+    let cookie =
+        session_cookie(&app.sign_in(ADMIN_EMAIL, ADMIN_PASSWORD, None).await).expect("cookie");
+    assert_eq!(
+        app.get("/access/users", Some(&cookie)).await.status(),
+        StatusCode::OK
+    );
+    // Every session now expires in a minute, and was last marked active in another minute.
+    let soon = chrono::Utc::now() + chrono::Duration::seconds(60);
+    session::Entity::update_many()
+        .col_expr(session::Column::ExpiresAt, Expr::value(soon))
+        .col_expr(
+            session::Column::Data,
+            Expr::cust("replace(data, '\"active_minute\":', '\"active_minute_was\":')"),
+        )
+        .exec(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(
+        app.get("/access/users", Some(&cookie)).await.status(),
+        StatusCode::OK
+    );
+    // The request moved this session's expiry forward by the idle time.
+    let slid = session::Entity::find()
+        .all(&app.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|row| row.data.contains("active_minute_was"))
+        .filter(|row| row.expires_at > soon + chrono::Duration::minutes(60))
+        .count();
+    assert_eq!(slid, 1, "the session used slid forward");
+}
+
+/// Changing your password signs out your other sessions; the browser that changed it stays
+/// signed in under a new session id.
+#[tokio::test]
+async fn changing_your_password_keeps_this_browser_and_ends_the_others() {
+    let app = TestApp::with_admin().await;
+    let here = session_cookie(&app.sign_in(ADMIN_EMAIL, ADMIN_PASSWORD, None).await).expect("here");
+    let elsewhere =
+        session_cookie(&app.sign_in(ADMIN_EMAIL, ADMIN_PASSWORD, None).await).expect("elsewhere");
+    let changed = app
+        .post_form(
+            "/rpc/profile/password",
+            &[
+                ("current_password", ADMIN_PASSWORD),
+                ("password", "a-brand-new-password"),
+                ("password_confirm", "a-brand-new-password"),
+            ],
+            Some(&here),
+            "10.1.1.1",
+        )
+        .await;
+    assert_eq!(changed.status(), StatusCode::OK);
+    let renewed = session_cookie(&changed).expect("a new session id for this browser");
+    assert_ne!(renewed, here);
+    assert_eq!(
+        app.get("/access/users", Some(&renewed)).await.status(),
+        StatusCode::OK
+    );
+    for ended in [&here, &elsewhere] {
+        assert_eq!(
+            app.get("/access/users", Some(ended)).await.status(),
+            StatusCode::SEE_OTHER,
+            "signed out"
+        );
+    }
+}
+
+/// Console functions take a browser session; a token is for /api/svc/v1.
+#[tokio::test]
+async fn console_functions_refuse_bearer_tokens() {
+    use axum::body::Body;
+    use axum::http::{Request, header};
+    let app = TestApp::with_admin().await;
+    let token = crate::harness::admin_token(&app, "not-for-the-console").await;
+    let request = Request::post("/rpc/auth/current-user")
+        .header(header::AUTHORIZATION, format!("Bearer {token}"))
+        .header(header::ACCEPT, "application/json")
+        .header(header::ORIGIN, crate::harness::ORIGIN)
+        .header(header::HOST, "127.0.0.1:3000")
+        .body(Body::empty())
+        .unwrap();
+    let response = app.send(request).await;
+    assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+    assert!(body_text(response).await.contains("/api/svc/v1"));
+}
