@@ -350,7 +350,7 @@ impl Authenticator<'_> {
                 }
                 let user_id = found.id;
                 if let Some(mapped) = &mapped {
-                    follow_role_mapping(&txn, found, mapped, &provider.slug).await?;
+                    follow_role_mapping(&txn, &giver, found, mapped, &provider.slug).await?;
                 }
                 user_id
             }
@@ -546,10 +546,12 @@ fn protocol_refusal(slug: &str, error: OidcError) -> DomainError {
 }
 
 /// Gives `found` the mapped role, unless their role was set by hand (seed 002: a manual change
-/// takes precedence and is never undone by SSO) or the change would demote the last active
-/// Admin.
+/// takes precedence and is never undone by SSO), the rules' author could not change this
+/// user's role by hand (they hold more than the author: the rule for acting on a user), or the
+/// change would demote the last active Admin.
 async fn follow_role_mapping(
     db: &impl ConnectionTrait,
+    giver: &Giver,
     found: user::Model,
     mapped: &role::Model,
     provider: &str,
@@ -557,6 +559,14 @@ async fn follow_role_mapping(
     if RoleManagedBy::parse(&found.role_managed_by) == Some(RoleManagedBy::Manual)
         || found.role_id == mapped.id
     {
+        return Ok(());
+    }
+    if !gives(db, giver, &Holdings::of_user(db, &found).await?).await? {
+        tracing::warn!(
+            user = found.id,
+            provider,
+            "single sign-on kept a role: the rules' author does not hold everything this user holds"
+        );
         return Ok(());
     }
     let current = role::Entity::find_by_id(found.role_id).one(db).await?;

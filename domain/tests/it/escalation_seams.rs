@@ -561,3 +561,78 @@ db_test!(
         assert!(m.contains("on cluster prod"), "{m}");
     }
 );
+
+db_test!(
+    an_idp_role_rule_cannot_re_role_someone_holding_more_than_its_author,
+    |ctx: TestCtx| async move {
+        let admin = ctx.actor(ctx.with_admin().await).await;
+        custom_role(
+            &ctx,
+            &admin,
+            "idp-manager",
+            &[
+                Permission::ListIdentityProviders,
+                Permission::ManageIdentityProviders,
+            ],
+        )
+        .await;
+        let (_, mallory) = holder(&ctx, "mallory@example.com", "idp-manager").await;
+        // The Admin's rule makes the admin group Admins.
+        let idp = ctx
+            .services
+            .scope(&admin)
+            .create_identity_provider(IdentityProviderInput {
+                role_mappings: vec![domain::dto::RoleMappingRule {
+                    group: "admins".into(),
+                    role: "tenant-admin".into(),
+                }],
+                ..provider(&[])
+            })
+            .await
+            .unwrap()
+            .id;
+        let boss = ctx
+            .services
+            .auth()
+            .complete_sso(idp, identity("boss", "boss@example.com", &["admins"]))
+            .await
+            .unwrap()
+            .user_id;
+        assert!(ctx.actor(boss).await.user().unwrap().is_admin);
+        // Mallory rewrites the rules (staff -> Member, which she may give) and becomes their
+        // author: her rule cannot demote an Admin she could not have demoted by hand.
+        ctx.services
+            .scope(&mallory)
+            .update_identity_provider(
+                idp,
+                IdentityProviderInput {
+                    client_secret: None,
+                    role_mappings: vec![domain::dto::RoleMappingRule {
+                        group: "staff".into(),
+                        role: "tenant-member".into(),
+                    }],
+                    ..provider(&[])
+                },
+            )
+            .await
+            .unwrap();
+        ctx.services
+            .auth()
+            .complete_sso(idp, identity("boss", "boss@example.com", &["staff"]))
+            .await
+            .unwrap();
+        assert!(ctx.actor(boss).await.user().unwrap().is_admin);
+        // A newcomer still gets the rule's role.
+        let newcomer = ctx
+            .services
+            .auth()
+            .complete_sso(idp, identity("new", "new@example.com", &["staff"]))
+            .await
+            .unwrap()
+            .user_id;
+        assert_eq!(
+            ctx.actor(newcomer).await.user().unwrap().role_name,
+            "tenant-member"
+        );
+    }
+);
