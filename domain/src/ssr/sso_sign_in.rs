@@ -268,13 +268,7 @@ impl Authenticator<'_> {
         if !identity.email_verified {
             return Err(refuse("email not verified", SsoFailure::EmailNotVerified));
         }
-        let allowed: Vec<String> = provider
-            .allowed_domains
-            .split(',')
-            .map(str::trim)
-            .filter(|d| !d.is_empty())
-            .map(str::to_string)
-            .collect();
+        let allowed = allowed_domains(&provider);
         if !domain_allowed(&allowed, &email) {
             return Err(refuse(
                 "email domain not allowed",
@@ -283,12 +277,7 @@ impl Authenticator<'_> {
         }
 
         let now = Utc::now();
-        let linked = user_identity::Entity::find()
-            .filter(user_identity::Column::TenantId.eq(provider.tenant_id))
-            .filter(user_identity::Column::Issuer.eq(identity.issuer.as_str()))
-            .filter(user_identity::Column::Subject.eq(identity.subject.as_str()))
-            .one(&txn)
-            .await?;
+        let linked = identity_link(&txn, provider.tenant_id, &identity).await?;
         let existing = match &linked {
             Some(link) => user::Entity::find_by_id(link.user_id).one(&txn).await?,
             None => {
@@ -478,13 +467,7 @@ impl Authenticator<'_> {
         else {
             return Err(refuse("user gone or deactivated", SsoFailure::Deactivated));
         };
-        let allowed: Vec<String> = provider
-            .allowed_domains
-            .split(',')
-            .map(str::trim)
-            .filter(|d| !d.is_empty())
-            .map(str::to_string)
-            .collect();
+        let allowed = allowed_domains(&provider);
         let email = identity
             .email
             .as_deref()
@@ -500,12 +483,7 @@ impl Authenticator<'_> {
             ));
         }
         let now = Utc::now();
-        let existing = user_identity::Entity::find()
-            .filter(user_identity::Column::TenantId.eq(provider.tenant_id))
-            .filter(user_identity::Column::Issuer.eq(identity.issuer.as_str()))
-            .filter(user_identity::Column::Subject.eq(identity.subject.as_str()))
-            .one(&txn)
-            .await?;
+        let existing = identity_link(&txn, provider.tenant_id, &identity).await?;
         match existing {
             Some(link) if link.user_id != found.id => {
                 return Err(refuse(
@@ -595,6 +573,31 @@ async fn follow_role_mapping(
     active.update(db).await?;
     tracing::info!(user = user_id, role = %mapped.name, provider, "role set by single sign-on");
     Ok(())
+}
+
+/// A provider's allowed email domains, as stored (comma-separated).
+fn allowed_domains(provider: &identity_provider::Model) -> Vec<String> {
+    provider
+        .allowed_domains
+        .split(',')
+        .map(str::trim)
+        .filter(|d| !d.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+/// The link of this (issuer, subject) in the tenant, if any.
+async fn identity_link(
+    db: &impl ConnectionTrait,
+    tenant_id: i64,
+    identity: &VerifiedIdentity,
+) -> DomainResult<Option<user_identity::Model>> {
+    Ok(user_identity::Entity::find()
+        .filter(user_identity::Column::TenantId.eq(tenant_id))
+        .filter(user_identity::Column::Issuer.eq(identity.issuer.as_str()))
+        .filter(user_identity::Column::Subject.eq(identity.subject.as_str()))
+        .one(db)
+        .await?)
 }
 
 /// Whether `giver` holds all of `holdings`.
