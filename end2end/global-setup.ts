@@ -11,6 +11,7 @@ export default async function globalSetup() {
   process.env.LATCHKEY_E2E_SETUP_URL = server.setupUrl ?? '';
   process.env.LATCHKEY_E2E_MAIL_DIR = server.mailDir;
   process.env.LATCHKEY_E2E_LOG_FILE = server.logFile;
+  process.env.LATCHKEY_E2E_DATABASE_FILE = server.databaseFile;
   return async () => {
     idp.stop();
     await server.stop();

@@ -21,6 +21,10 @@ const accounts = {
   lin: { email: 'lin@example.com', email_verified: true, name: 'Lin Okafor', groups: ['platform-eng'] },
   'root-sso': { email: 'root-sso@example.com', email_verified: true, name: 'Rita Root', groups: ['latchkey-admins'] },
   stranger: { email: 'stranger@example.com', email_verified: true, name: 'Sam Stranger', groups: [] },
+  // Pia's work identity (another address), which she links from her Profile, and someone at
+  // the provider who claims her address (an email match alone opens no account).
+  'pia-work': { email: 'pia.work@example.com', email_verified: true, name: 'Pia Work', groups: [] },
+  'pia-twin': { email: 'pia@example.com', email_verified: true, name: 'Not Pia', groups: [] },
 };
 
 const client = (slug) => ({

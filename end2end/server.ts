@@ -11,6 +11,8 @@ export interface RunningServer {
   mailDir: string;
   /** Everything the server logged, for tests that check what logs never contain. */
   logFile: string;
+  /** The server's SQLite database, for the few tests that must move time for it. */
+  databaseFile: string;
   stop: () => Promise<void>;
 }
 
@@ -101,13 +103,14 @@ export async function startServer(): Promise<RunningServer> {
   const baseUrl = `http://127.0.0.1:${port}`;
   const mailDir = join(workdir, 'mail');
   const logFile = join(workdir, 'server.log');
+  const databaseFile = join(workdir, 'latchkey.db');
   const mailbox = await startMailbox(mailDir);
   const child: ChildProcess = spawn('timeout', ['900', bin, 'serve'], {
     cwd: workdir,
     env: {
       PATH: process.env.PATH ?? '/usr/bin:/bin',
       LATCHKEY_ADDR: `127.0.0.1:${port}`,
-      LATCHKEY_DATABASE_URL: `sqlite://${join(workdir, 'latchkey.db')}?mode=rwc`,
+      LATCHKEY_DATABASE_URL: `sqlite://${databaseFile}?mode=rwc`,
       LATCHKEY_LOG_FORMAT: 'json',
       RUST_LOG: 'info',
       LATCHKEY_SMTP_URL: `smtp://127.0.0.1:${mailbox.port}`,
@@ -149,6 +152,7 @@ export async function startServer(): Promise<RunningServer> {
     setupUrl,
     mailDir,
     logFile,
+    databaseFile,
     stop: async () => {
       child.kill('SIGTERM');
       mailbox.child.stdin?.end();

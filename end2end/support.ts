@@ -1,4 +1,5 @@
 import { Browser, expect, Page } from '@playwright/test';
+import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -78,4 +79,21 @@ export function linkIn(mail: Mail): string {
 export function serverLog(): string {
   const file = process.env.LATCHKEY_E2E_LOG_FILE ?? '';
   return file && existsSync(file) ? readFileSync(file, 'utf8') : '';
+}
+
+/** Moves every session's last sign-in (or password confirmation) `minutes` into the past, in
+ * the server's database (Python's sqlite3: Node 20 has no SQLite of its own), as if the
+ * browser had been left open that long. */
+export function ageSessions(minutes: number) {
+  const script = [
+    'import json, sqlite3, sys, time',
+    'db = sqlite3.connect(sys.argv[1], timeout=10)',
+    'then = int(time.time()) - int(sys.argv[2]) * 60',
+    'for key, data in db.execute("SELECT id, data FROM sessions").fetchall():',
+    '    record = json.loads(data)',
+    '    record["authenticated_at"] = then',
+    '    db.execute("UPDATE sessions SET data = ? WHERE id = ?", (json.dumps(record), key))',
+    'db.commit()',
+  ].join('\n');
+  execFileSync('python3', ['-c', script, process.env.LATCHKEY_E2E_DATABASE_FILE ?? '', String(minutes)]);
 }

@@ -20,6 +20,10 @@ pub enum AppError {
     Conflict(String),
     #[error("{0}")]
     RateLimited(String),
+    /// The action hands out a credential and the session's sign-in is not recent: the page
+    /// asks for the password (or a fresh single sign-on) and tries again.
+    #[error("{0}")]
+    ReauthenticationRequired(String),
     /// A server fault; the details are in the server log, never here.
     #[error(
         "Something went wrong on the server. Try again; if it keeps happening, check the server log."

@@ -95,6 +95,8 @@ test.describe.serial('single sign-on with OpenID Connect', () => {
     await expect(page).toHaveURL(/\/settings\/identity-providers\/\d+\?created=1$/);
     await expect(page.getByTestId('redirect-url')).toHaveText(`${baseUrl()}/auth/sso/corp/callback`);
     await expect(page.getByText('Set. Leave empty to keep it; it is never shown again.')).toBeVisible();
+    // Just in time with no allowed domains: the form says what that opens.
+    await expect(page.getByRole('note')).toContainText('Just in time with no allowed email domains');
     await expect(page.getByLabel('Client secret')).toHaveValue('');
     await page.screenshot({ path: 'test-results/identity-provider.png', fullPage: true });
   });
@@ -135,6 +137,9 @@ test.describe.serial('single sign-on with OpenID Connect', () => {
     await page.getByRole('link', { name: 'Back to identity providers' }).click();
     await expect(page.getByRole('row', { name: /Corp SSO/ })).toContainText('Just in time');
     await expect(page.getByRole('row', { name: /Partners/ })).toContainText('Invite only');
+    // The list flags the provider that admits any email domain.
+    await expect(page.getByRole('row', { name: /Corp SSO/ })).toContainText('Any email domain');
+    await expect(page.getByRole('row', { name: /Partners/ })).not.toContainText('Any email domain');
 
     // The secret never reached the log.
     expect(serverLog()).toContain('identity provider created');
@@ -274,5 +279,38 @@ test.describe.serial('single sign-on with OpenID Connect', () => {
     await admin.getByRole('button', { name: 'Delete team' }).click();
     await expect(admin).toHaveURL(/\/access\/teams$/);
     await expect(admin.getByText('There are no teams yet.')).toBeVisible();
+  });
+
+  test('an existing user links a provider from their Profile; an email match alone opens nothing', async ({ browser }) => {
+    // Someone at the provider with Pia's address is not let into her account.
+    const twin = await signInThrough(browser, 'Sign in with Corp SSO', 'pia-twin');
+    await expect(twin).toHaveURL(/\/login\?sso_error=account-exists$/);
+    await expect(twin.getByRole('alert')).toContainText('An account with this email address already exists.');
+
+    const pia = await newPage(browser);
+    await signIn(pia, PIA);
+    await pia.goto(`${baseUrl()}/profile`);
+    await hydrated(pia);
+    await expect(pia.getByText('No identity provider is linked to your account.')).toBeVisible();
+    await pia.getByRole('button', { name: 'Link Corp SSO' }).click();
+    await expect(pia).toHaveURL(new RegExp(`^${idpUrl()}/interaction/`));
+    await pia.locator('input[name="login"]').fill('pia-work');
+    await pia.locator('input[name="password"]').fill('any password: the test provider takes it');
+    await pia.getByRole('button', { name: 'Sign-in' }).click();
+    await pia.getByRole('button', { name: 'Continue' }).click();
+    await expect(pia).toHaveURL(/\/profile\?linked=corp$/);
+    await hydrated(pia);
+    await expect(pia.getByRole('status')).toContainText('Linked corp');
+    const sso = pia.getByRole('region', { name: 'Single sign-on' });
+    await expect(sso.getByRole('row', { name: /Corp SSO/ })).toBeVisible();
+    await expect(sso.getByRole('button', { name: 'Link Corp SSO' })).toHaveCount(0);
+    await pia.setViewportSize({ width: 390, height: 844 });
+    await pia.screenshot({ path: 'test-results/profile-sso-390.png', fullPage: true });
+    const overflow = await pia.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+
+    // From now on her work identity signs her in to her own account.
+    const again = await signInThrough(browser, 'Sign in with Corp SSO', 'pia-work');
+    await expectSignedInAs(again, PIA.email, 'Member');
   });
 });

@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { ADMIN, baseUrl, hydrated, newPage, serverLog, signIn } from '../support';
+import { ADMIN, ageSessions, baseUrl, hydrated, newPage, serverLog, signIn } from '../support';
 
 // Runs after teams.spec.ts, which left turing@example.com as a signed-up member.
 const TURING = { email: 'turing@example.com', password: 'universal-machine-1936' };
@@ -96,5 +96,32 @@ test.describe.serial('personal access tokens: create, call the API, revoke', () 
     await admin.getByLabel('Maximum active tokens per user').fill('');
     await admin.getByRole('button', { name: 'Save settings' }).click();
     await expect(admin.getByRole('status')).toContainText('Settings saved.');
+  });
+
+  test('a browser signed in long ago confirms the password before it creates a token', async ({ browser }) => {
+    const member = await newPage(browser);
+    await signIn(member, TURING);
+    await member.goto(`${baseUrl()}/access/tokens`);
+    await hydrated(member);
+    ageSessions(16);
+    await member.getByLabel('Name').fill('after-lunch');
+    await member.getByRole('button', { name: 'Create token' }).click();
+    const prompt = member.getByTestId('reauthenticate');
+    await expect(prompt).toContainText('Confirm it is you');
+    await expect(prompt).toContainText('you signed in more than 15 minutes ago');
+    await expect(member.getByTestId('issued-token')).toHaveCount(0);
+    await member.setViewportSize({ width: 390, height: 844 });
+    await member.screenshot({ path: 'test-results/reauthenticate-390.png', fullPage: true });
+    const overflow = await member.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+
+    await prompt.getByLabel('Your password').fill('not my password');
+    await prompt.getByRole('button', { name: 'Confirm and continue' }).click();
+    await expect(prompt.getByText('The password is incorrect.')).toBeVisible();
+    await prompt.getByLabel('Your password').fill(TURING.password);
+    await prompt.getByRole('button', { name: 'Confirm and continue' }).click();
+    // The token asked for is created without asking again.
+    await expect(member.getByTestId('issued-token')).toContainText('Token after-lunch created');
+    await expect(prompt).toHaveCount(0);
   });
 });

@@ -3,6 +3,7 @@ pub mod confirm;
 pub mod notice;
 pub mod pager;
 pub mod password_fields;
+pub mod reauthenticate;
 pub mod role_options;
 pub mod route;
 pub mod secret;

@@ -1,6 +1,7 @@
 use crate::components::confirm::ConfirmButton;
 use crate::components::notice::{ErrorMessage, ErrorNotice, action_error, count_successes};
 use crate::components::pager::{Pager, page_number};
+use crate::components::reauthenticate::ActionErrorOrReauthenticate;
 use crate::components::secret::CopyableSecret;
 use crate::server_fns::tokens::{CreateOwnToken, RevokeOwnToken, list_own_tokens};
 use chrono::{NaiveDate, Utc};
@@ -190,7 +191,7 @@ fn NewTokenForm(create: ServerAction<CreateOwnToken>, own: OwnTokens) -> impl In
             </div>
             {limits.into_iter().map(|line| view! { <p class="help">{line}</p> }).collect_view()}
             {move || local_error.get().map(|message| view! { <p class="notice notice-error" role="alert">{message}</p> })}
-            <ErrorNotice error=action_error(create)/>
+            <ActionErrorOrReauthenticate action=create/>
             <div class="form-actions">
                 <button type="submit" class="button button-primary" disabled=move || create.pending().get()>
                     "Create token"

@@ -1,5 +1,6 @@
 use crate::components::confirm::ConfirmButton;
 use crate::components::notice::{ErrorNotice, NotFoundCopy, action_error, found_or_not_found};
+use crate::components::reauthenticate::ActionErrorOrReauthenticate;
 use crate::components::route::id_param;
 use crate::components::secret::CopyableSecret;
 use crate::server_fns::virtual_accounts::{
@@ -236,7 +237,7 @@ fn TokenControls(
                     "Show token"
                 </button>
             </div>
-            <ErrorNotice error=action_error(reveal)/>
+            <ActionErrorOrReauthenticate action=reveal/>
             {move || {
                 shown()
                     .map(|(token, until)| {
@@ -264,7 +265,7 @@ fn TokenControls(
                     />
                 </div>
                 {move || local_error.get().map(|message| view! { <p class="notice notice-error" role="alert">{message}</p> })}
-                <ErrorNotice error=action_error(regenerate)/>
+                <ActionErrorOrReauthenticate action=regenerate/>
                 <div class="form-actions">
                     <ConfirmButton
                         label="Regenerate token"

@@ -1,5 +1,6 @@
-use crate::components::notice::{ErrorMessage, ErrorNotice, action_error};
+use crate::components::notice::ErrorMessage;
 use crate::components::pager::{Pager, page_number, search_page_href};
+use crate::components::reauthenticate::ActionErrorOrReauthenticate;
 use crate::components::shell::Me;
 use crate::pages::tokens::expiry_from_date;
 use crate::server_fns::teams::list_teams;
@@ -258,7 +259,7 @@ pub fn NewVirtualAccountPage() -> impl IntoView {
                 <p class="help" id="account-expiry-help">"After this day (UTC) the account and its tokens stop working."</p>
             </div>
             {move || local_error.get().map(|message| view! { <p class="notice notice-error" role="alert">{message}</p> })}
-            <ErrorNotice error=action_error(create)/>
+            <ActionErrorOrReauthenticate action=create/>
             <div class="form-actions">
                 <button type="submit" class="button button-primary" disabled=move || create.pending().get()>
                     "Create virtual account"

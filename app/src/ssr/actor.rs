@@ -1,11 +1,11 @@
 use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::request::Parts;
 use axum::http::{StatusCode, header};
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use domain::ids::UserId;
 use domain::{
-    Actor, AuthMethod, SESSION_ACTIVE_MINUTE_KEY, SESSION_SIGNED_IN_AT_KEY, SESSION_USER_KEY,
-    Services,
+    Actor, AuthMethod, SESSION_ACTIVE_MINUTE_KEY, SESSION_AUTHENTICATED_AT_KEY,
+    SESSION_SIGNED_IN_AT_KEY, SESSION_USER_KEY, Services,
 };
 use std::net::SocketAddr;
 use tower_sessions::Session;
@@ -98,8 +98,15 @@ pub async fn resolve_actor<S: Send + Sync>(
         session.flush().await.map_err(store_error)?;
         return Ok(Actor::Anonymous);
     }
+    // Sessions started before re-authentication was recorded count from their sign-in.
+    let authenticated_at = session
+        .get::<i64>(SESSION_AUTHENTICATED_AT_KEY)
+        .await
+        .map_err(store_error)?
+        .unwrap_or(signed_in_at);
+    let authenticated_at = DateTime::from_timestamp(authenticated_at, 0).unwrap_or_default();
     match services
-        .load_actor(UserId(user_id), AuthMethod::Session)
+        .load_actor(UserId(user_id), AuthMethod::Session { authenticated_at })
         .await?
     {
         Some(actor) if actor.is_active_user() => {

@@ -19,6 +19,9 @@ impl From<DomainError> for AppError {
             | DomainError::InvalidCredentials
             | DomainError::AccountDeactivated) => AppError::Unauthenticated(e.to_string()),
             e @ DomainError::RateLimited { .. } => AppError::RateLimited(e.to_string()),
+            e @ DomainError::ReauthenticationRequired => {
+                AppError::ReauthenticationRequired(e.to_string())
+            }
             DomainError::Db(e) => {
                 tracing::error!(error = %e, "database error");
                 AppError::Internal
@@ -40,7 +43,7 @@ pub fn status_of(error: &AppError) -> StatusCode {
     match error {
         AppError::Validation { .. } => StatusCode::UNPROCESSABLE_ENTITY,
         AppError::Unauthenticated(_) => StatusCode::UNAUTHORIZED,
-        AppError::Forbidden(_) => StatusCode::FORBIDDEN,
+        AppError::Forbidden(_) | AppError::ReauthenticationRequired(_) => StatusCode::FORBIDDEN,
         AppError::NotFound(_) => StatusCode::NOT_FOUND,
         AppError::Conflict(_) => StatusCode::CONFLICT,
         AppError::RateLimited(_) => StatusCode::TOO_MANY_REQUESTS,

@@ -7,7 +7,7 @@ mod session;
 
 pub use actor::{ClientAddress, CurrentActor, SessionPolicy, resolve_actor};
 pub use errors::status_of;
-pub use session::{end_session, local_redirect_target, start_session};
+pub use session::{end_session, local_redirect_target, mark_authenticated, start_session};
 
 use crate::error::AppError;
 use axum::Extension;
@@ -36,7 +36,7 @@ impl RequestContext {
         // for /api/svc/v1, and a console function never acts on one.
         let by_token = match &actor {
             Actor::VirtualAccount(_) => true,
-            Actor::User(user) => user.auth != AuthMethod::Session,
+            Actor::User(user) => !matches!(user.auth, AuthMethod::Session { .. }),
             Actor::Anonymous => false,
         };
         if by_token {

@@ -1,7 +1,7 @@
 use crate::error::AppError;
 use chrono::Utc;
 use domain::ids::UserId;
-use domain::{SESSION_SIGNED_IN_AT_KEY, SESSION_USER_KEY};
+use domain::{SESSION_AUTHENTICATED_AT_KEY, SESSION_SIGNED_IN_AT_KEY, SESSION_USER_KEY};
 use tower_sessions::Session;
 
 fn session_error(e: tower_sessions::session::Error) -> AppError {
@@ -21,7 +21,16 @@ pub async fn start_session(session: &Session, user: UserId) -> Result<(), AppErr
         .insert(SESSION_SIGNED_IN_AT_KEY, Utc::now().timestamp())
         .await
         .map_err(session_error)?;
-    Ok(())
+    mark_authenticated(session).await
+}
+
+/// Records that the user proved who they are just now (sign-in, a password confirmation or
+/// change), which lets this session hand out credentials for `REAUTHENTICATE_AFTER`.
+pub async fn mark_authenticated(session: &Session) -> Result<(), AppError> {
+    session
+        .insert(SESSION_AUTHENTICATED_AT_KEY, Utc::now().timestamp())
+        .await
+        .map_err(session_error)
 }
 
 /// Signs out: deletes the session record and expires the cookie.

@@ -196,6 +196,15 @@ pub struct OwnIdentities {
     pub available: Vec<SignInOption>,
 }
 
+/// How the signed-in user can confirm who they are before handing out a credential: their
+/// password (when they have one and may sign in with it), or a fresh sign-in through a
+/// provider they have linked.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReauthenticationOptions {
+    pub password: bool,
+    pub providers: Vec<SignInOption>,
+}
+
 /// What the login page offers: a button per enabled provider, and the password form unless
 /// the tenant turned password sign-in off (Admins keep it, as a break-glass way in).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

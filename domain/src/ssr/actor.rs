@@ -29,8 +29,12 @@ pub struct VirtualAccountActor {
 /// How the actor proved who they are.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AuthMethod {
-    /// A browser session cookie.
-    Session,
+    /// A browser session cookie, whose holder last proved who they are (password or single
+    /// sign-on) at `authenticated_at`. Operations that hand out a credential ask for a proof
+    /// newer than `REAUTHENTICATE_AFTER`.
+    Session {
+        authenticated_at: chrono::DateTime<chrono::Utc>,
+    },
     /// `Authorization: Bearer` with this personal access token.
     PersonalAccessToken(TokenId),
 }

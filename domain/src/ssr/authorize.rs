@@ -4,8 +4,9 @@
 use crate::dto::UserStatus;
 use crate::ids::TenantId;
 use crate::permissions::Permission;
-use crate::ssr::actor::{Actor, UserActor, VirtualAccountActor};
+use crate::ssr::actor::{Actor, AuthMethod, UserActor, VirtualAccountActor};
 use crate::ssr::error::DomainError;
+use chrono::Utc;
 
 /// Every operation the `Scope` offers. The allow/deny matrix test iterates `ALL` and fails when
 /// an operation has no rows.
@@ -31,6 +32,9 @@ pub enum Operation {
     UpdateOwnProfile,
     /// See one's own single sign-on identities and link another provider to one's account.
     LinkOwnIdentity,
+    /// Prove again, with one's password, who one is, so that this session may hand out a
+    /// credential (see `Operation::hands_out_credential`).
+    ReauthenticateOwnSession,
     /// Access > Roles: the tenant's roles.
     ListRoles,
     /// The roles a user manager may hand out, for the invite and role pickers.
@@ -147,6 +151,7 @@ impl Operation {
         Operation::DeleteUser,
         Operation::UpdateOwnProfile,
         Operation::LinkOwnIdentity,
+        Operation::ReauthenticateOwnSession,
         Operation::ListRoles,
         Operation::ListAssignableRoles,
         Operation::CreateRole,
@@ -189,6 +194,7 @@ impl Operation {
             Operation::ViewCurrentUser
             | Operation::UpdateOwnProfile
             | Operation::LinkOwnIdentity
+            | Operation::ReauthenticateOwnSession
             | Operation::ListResources
             | Operation::ListOwnTokens
             | Operation::CreateOwnToken
@@ -250,6 +256,20 @@ impl Operation {
         }
     }
 
+    /// True for the operations that hand out a credential (a token's value): from a browser
+    /// session they need a sign-in (or a password confirmation) newer than
+    /// `REAUTHENTICATE_AFTER`, so a session left open, or stolen, cannot mint a long-lived
+    /// way in. A personal access token is itself presented on every call and is not asked.
+    pub fn hands_out_credential(self) -> bool {
+        matches!(
+            self,
+            Operation::CreateOwnToken
+                | Operation::CreateVirtualAccount
+                | Operation::RevealVirtualAccountToken
+                | Operation::RegenerateVirtualAccountToken
+        )
+    }
+
     /// Words for refusals: "You need user:ListUsers to list users."
     pub fn describe(self) -> &'static str {
         match self {
@@ -263,6 +283,7 @@ impl Operation {
             Operation::DeleteUser => "delete users",
             Operation::UpdateOwnProfile => "change your profile",
             Operation::LinkOwnIdentity => "link an identity provider to your account",
+            Operation::ReauthenticateOwnSession => "confirm who you are",
             Operation::ListRoles => "list roles",
             Operation::ListAssignableRoles => "list the roles you can assign",
             Operation::CreateRole => "create roles",
@@ -318,6 +339,26 @@ pub fn authorize_with(
     standing: Standing,
 ) -> Result<&UserActor, DomainError> {
     let user = active_user(actor)?;
+    let user = permitted(user, operation, standing)?;
+    if operation.hands_out_credential()
+        && let AuthMethod::Session { authenticated_at } = user.auth
+        && Utc::now() - authenticated_at > REAUTHENTICATE_AFTER
+    {
+        return Err(DomainError::ReauthenticationRequired);
+    }
+    Ok(user)
+}
+
+/// How long after signing in (or confirming their password) a session may hand out a
+/// credential.
+pub const REAUTHENTICATE_AFTER: chrono::TimeDelta = chrono::TimeDelta::minutes(15);
+
+/// The requirement half of `authorize_with`.
+fn permitted(
+    user: &UserActor,
+    operation: Operation,
+    standing: Standing,
+) -> Result<&UserActor, DomainError> {
     let holds = |permission: Permission| user.permissions.contains(&permission);
     match operation.requirement() {
         Requirement::SignedIn => Ok(user),

@@ -20,6 +20,13 @@ pub enum DomainError {
     /// No (valid) session or token.
     #[error("Sign in to continue.")]
     Unauthenticated,
+    /// The operation hands out a credential, and this session's sign-in is older than
+    /// `REAUTHENTICATE_AFTER`: confirm the password (or sign in again) first.
+    #[error(
+        "Confirm it is you: enter your password again (or sign in again with single sign-on). This hands out a token, and you signed in more than {} minutes ago.",
+        crate::ssr::authorize::REAUTHENTICATE_AFTER.num_minutes()
+    )]
+    ReauthenticationRequired,
     /// Unknown email or wrong password: deliberately the same message for both.
     #[error("The email or password is incorrect.")]
     InvalidCredentials,

@@ -15,6 +15,7 @@ mod password_links;
 mod scope;
 mod scope_identity_providers;
 mod scope_people;
+mod scope_reauthentication;
 mod scope_resources;
 mod scope_roles;
 mod scope_teams;
@@ -33,7 +34,9 @@ mod users;
 
 pub use actor::{Actor, AuthMethod, UserActor, VirtualAccountActor};
 pub use auth::{Authenticator, SignedIn};
-pub use authorize::{Operation, Requirement, Standing, authorize, authorize_with};
+pub use authorize::{
+    Operation, REAUTHENTICATE_AFTER, Requirement, Standing, authorize, authorize_with,
+};
 pub use error::{DomainError, DomainResult};
 pub use mail::{DeliveryReport, MailError, MailTransport, OutgoingMail};
 pub use oidc::{AuthorizationRequest, OidcClient, OidcError, PendingSso, SsoCallback, SsoSignedIn};
@@ -42,7 +45,8 @@ pub use scope::Scope;
 pub use secret::Secret;
 pub use services::{Services, ServicesConfig};
 pub use sessions::{
-    DbSessionStore, SESSION_ACTIVE_MINUTE_KEY, SESSION_SIGNED_IN_AT_KEY, SESSION_USER_KEY,
+    DbSessionStore, SESSION_ACTIVE_MINUTE_KEY, SESSION_AUTHENTICATED_AT_KEY,
+    SESSION_SIGNED_IN_AT_KEY, SESSION_USER_KEY,
 };
 pub use sso_sign_in::{ProviderConnection, VerifiedIdentity};
 pub use system::{BootstrapOutcome, CreatedAdmin, SystemScope};

@@ -252,11 +252,8 @@ impl Scope<'_> {
         let mut available: Vec<SignInOption> = providers
             .values()
             .filter(|p| p.enabled)
-            .map(|p| SignInOption {
-                preset: IdpPreset::parse(&p.preset).unwrap_or(IdpPreset::Generic),
-                slug: p.slug.clone(),
-                display_name: p.display_name.clone(),
-            })
+            .cloned()
+            .map(SignInOption::from)
             .collect();
         available.sort_by(|a, b| a.display_name.cmp(&b.display_name));
         Ok(OwnIdentities { linked, available })
@@ -292,11 +289,7 @@ impl Authenticator<'_> {
             .all(db)
             .await?
             .into_iter()
-            .map(|p| SignInOption {
-                preset: IdpPreset::parse(&p.preset).unwrap_or(IdpPreset::Generic),
-                slug: p.slug,
-                display_name: p.display_name,
-            })
+            .map(SignInOption::from)
             .collect::<Vec<SignInOption>>();
         let settings = load_security_settings(db, TenantId(tenant.id)).await?;
         Ok(SignInOptions {
@@ -554,4 +547,14 @@ async fn view(
         updated_at: row.updated_at,
         slug: row.slug,
     })
+}
+
+impl From<identity_provider::Model> for SignInOption {
+    fn from(provider: identity_provider::Model) -> Self {
+        SignInOption {
+            preset: IdpPreset::parse(&provider.preset).unwrap_or(IdpPreset::Generic),
+            slug: provider.slug,
+            display_name: provider.display_name,
+        }
+    }
 }

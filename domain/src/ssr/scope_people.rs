@@ -12,13 +12,13 @@ use crate::ssr::grant_rule::refuse_acting_on;
 use crate::ssr::mail::{self, MailKind};
 use crate::ssr::password_links::{self, LinkPurpose};
 use crate::ssr::scope::{Scope, teams_of};
+use crate::ssr::scope_reauthentication::check_own_password;
 use crate::ssr::scope_resources::grants_of_user;
 use crate::ssr::scope_roles::{find_role, refuse_role_grant};
 use crate::ssr::scope_tokens::revoke_all_personal_tokens;
 use crate::ssr::scope_users::{find_user, refuse_last_admin};
 use crate::ssr::services::is_admin_role;
 use crate::ssr::sessions::end_sessions;
-use crate::ssr::throttle;
 use crate::ssr::users::insert_passwordless_user;
 use crate::validation::{check_password_pair, normalize_display_name, parse_email_list};
 use chrono::Utc;
@@ -175,37 +175,19 @@ impl Scope<'_> {
             .one(db)
             .await?
             .ok_or_else(|| DomainError::NotFound("User".into()))?;
-        let Some(stored) = found.password_hash.clone() else {
+        if found.password_hash.is_none() {
             return Err(DomainError::validation(
                 "current_password",
                 "You have no password here: you sign in through single sign-on.",
             ));
-        };
+        }
         check_password_pair(new, confirm)?;
-        let policy = self.services.config().throttle;
-        let account_key = throttle::account_key(found.tenant_id, &found.email);
-        throttle::reserve(
-            db,
-            &account_key,
-            policy.account_max_failures,
-            &policy,
-            Utc::now(),
-        )
-        .await?;
-        let verified = match self.services.hasher().verify(current, Some(stored)).await {
-            Ok(verified) => verified,
-            Err(e) => {
-                throttle::release(db, &account_key, policy.account_max_failures).await?;
-                return Err(e);
-            }
-        };
-        if !verified {
+        if !check_own_password(self.services, &found, current).await? {
             return Err(DomainError::validation(
                 "current_password",
                 "The current password is incorrect.",
             ));
         }
-        throttle::clear(db, &account_key).await?;
         let hash = self.services.hasher().hash(new).await?;
         let txn = self.services.begin_write().await?;
         let mut active: user::ActiveModel = found.into();

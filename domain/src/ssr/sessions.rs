@@ -15,6 +15,11 @@ pub const SESSION_USER_KEY: &str = "user_id";
 /// Session data key holding when the user signed in (Unix seconds), for the absolute expiry.
 pub const SESSION_SIGNED_IN_AT_KEY: &str = "signed_in_at";
 
+/// Session data key holding when the user last proved who they are in this session (Unix
+/// seconds): at sign-in, and again at each password confirmation. Operations that hand out a
+/// credential need it recent (`REAUTHENTICATE_AFTER`).
+pub const SESSION_AUTHENTICATED_AT_KEY: &str = "authenticated_at";
+
 /// Session data key holding the minute of the last request, so the record (and its idle
 /// expiry) is written at most once a minute and slides with activity.
 pub const SESSION_ACTIVE_MINUTE_KEY: &str = "active_minute";

@@ -56,6 +56,8 @@ enum Expect {
     Forbidden,
     /// The target is not in the actor's tenant: 404, exactly as if it did not exist.
     NotFound,
+    /// Allowed, but the session's sign-in is too old for handing out a credential.
+    Reauthenticate,
 }
 
 use Expect::*;
@@ -148,6 +150,21 @@ const MATRIX: &[(Operation, Kind, Expect)] = &[
         Unauthenticated,
     ),
     (Operation::LinkOwnIdentity, OtherTenantAdmin, Allow),
+    (
+        Operation::ReauthenticateOwnSession,
+        Anonymous,
+        Unauthenticated,
+    ),
+    (Operation::ReauthenticateOwnSession, Admin, Allow),
+    (Operation::ReauthenticateOwnSession, Member, Allow),
+    (Operation::ReauthenticateOwnSession, TeamManager, Allow),
+    (Operation::ReauthenticateOwnSession, CustomRole, Allow),
+    (
+        Operation::ReauthenticateOwnSession,
+        DeactivatedAdmin,
+        Unauthenticated,
+    ),
+    (Operation::ReauthenticateOwnSession, OtherTenantAdmin, Allow),
     (Operation::ListRoles, Anonymous, Unauthenticated),
     (Operation::ListRoles, Admin, Allow),
     (Operation::ListRoles, Member, Forbidden),
@@ -249,6 +266,11 @@ const MATRIX: &[(Operation, Kind, Expect)] = &[
     (Operation::DeleteUser, ResourceCollaborator, Forbidden),
     (Operation::UpdateOwnProfile, ResourceCollaborator, Allow),
     (Operation::LinkOwnIdentity, ResourceCollaborator, Allow),
+    (
+        Operation::ReauthenticateOwnSession,
+        ResourceCollaborator,
+        Allow,
+    ),
     (Operation::ListRoles, ResourceCollaborator, Forbidden),
     (
         Operation::ListAssignableRoles,
@@ -536,6 +558,11 @@ const MATRIX: &[(Operation, Kind, Expect)] = &[
     (Operation::DeleteUser, VirtualAccountToken, Forbidden),
     (Operation::UpdateOwnProfile, VirtualAccountToken, Forbidden),
     (Operation::LinkOwnIdentity, VirtualAccountToken, Forbidden),
+    (
+        Operation::ReauthenticateOwnSession,
+        VirtualAccountToken,
+        Forbidden,
+    ),
     (Operation::ListRoles, VirtualAccountToken, Forbidden),
     (
         Operation::ListAssignableRoles,
@@ -876,6 +903,7 @@ async fn perform(
             scope.delete_user(doomed).await
         }
         Operation::LinkOwnIdentity => scope.own_identities().await.map(drop),
+        Operation::ReauthenticateOwnSession => scope.reauthentication_options().await.map(drop),
         Operation::UpdateOwnProfile => scope
             .update_own_display_name("Matrix Person")
             .await
@@ -1014,7 +1042,15 @@ async fn perform(
         Operation::ListOwnTokens => scope.list_own_tokens(TokenQuery::default()).await.map(drop),
         Operation::CreateOwnToken => scope.create_own_token(fresh_token()).await.map(drop),
         Operation::RevokeOwnToken => {
-            let issued = scope.create_own_token(fresh_token()).await?;
+            // Issued from a fresh session of the same user: revoking needs no recent sign-in,
+            // creating does.
+            let me = scope.current_user().await?;
+            let fresh = ctx.actor(me.id).await;
+            let issued = ctx
+                .services
+                .scope(&fresh)
+                .create_own_token(fresh_token())
+                .await?;
             scope.revoke_own_token(issued.token.id).await.map(drop)
         }
         Operation::RevokeUserTokens => scope
@@ -1121,6 +1157,7 @@ fn classify(result: &Result<(), DomainError>) -> Expect {
         Err(DomainError::Unauthenticated) => Unauthenticated,
         Err(DomainError::Forbidden(_)) => Forbidden,
         Err(DomainError::NotFound(_)) => NotFound,
+        Err(DomainError::ReauthenticationRequired) => Reauthenticate,
         Err(other) => panic!("unexpected error kind: {other:?}"),
     }
 }
@@ -1376,5 +1413,24 @@ db_test!(matrix_holds, |ctx: TestCtx| async move {
                 "{operation:?} as {kind:?} through a token: {result:?}"
             );
         }
+    }
+    // A browser session whose sign-in is older than the re-authentication window keeps every
+    // Admin row, except that what hands out a credential asks for the password first.
+    let admin_id = ctx.user_id("matrix-admin@example.com").await;
+    let stale = chrono::Utc::now() - domain::REAUTHENTICATE_AFTER - chrono::TimeDelta::minutes(1);
+    let actor = ctx.session_actor(admin_id, stale).await;
+    let scope = ctx.services.scope(&actor);
+    for (operation, _, expected) in MATRIX.iter().filter(|(_, k, _)| *k == Admin) {
+        let expected = if operation.hands_out_credential() {
+            Reauthenticate
+        } else {
+            *expected
+        };
+        let result = perform(&ctx, &scope, &fixtures, *operation).await;
+        assert_eq!(
+            classify(&result),
+            expected,
+            "{operation:?} in a stale session: {result:?}"
+        );
     }
 });

@@ -342,9 +342,19 @@ impl TestCtx {
         self.actor(user).await
     }
 
+    /// `user` in a browser session they signed in to just now.
     pub async fn actor(&self, user: UserId) -> Actor {
+        self.session_actor(user, chrono::Utc::now()).await
+    }
+
+    /// `user` in a browser session whose last proof of identity was at `authenticated_at`.
+    pub async fn session_actor(
+        &self,
+        user: UserId,
+        authenticated_at: chrono::DateTime<chrono::Utc>,
+    ) -> Actor {
         self.services
-            .load_actor(user, AuthMethod::Session)
+            .load_actor(user, AuthMethod::Session { authenticated_at })
             .await
             .expect("load actor")
             .expect("actor exists")

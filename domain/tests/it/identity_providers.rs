@@ -8,7 +8,7 @@ use domain::dto::{
     RoleMappingRule, SecuritySettings, TeamMappingRule, UserStatus,
 };
 
-fn okta(slug: &str) -> IdentityProviderInput {
+pub fn okta(slug: &str) -> IdentityProviderInput {
     IdentityProviderInput {
         slug: slug.into(),
         preset: IdpPreset::Okta,

@@ -85,6 +85,12 @@ impl From<DomainError> for ApiError {
             e @ DomainError::AccountDeactivated => {
                 ApiError::new(StatusCode::FORBIDDEN, "deactivated", e.to_string())
             }
+            // Asked only of browser sessions; kept apart so a client can tell it from a refusal.
+            e @ DomainError::ReauthenticationRequired => ApiError::new(
+                StatusCode::FORBIDDEN,
+                "reauthentication_required",
+                e.to_string(),
+            ),
             e @ DomainError::RateLimited { .. } => {
                 ApiError::new(StatusCode::TOO_MANY_REQUESTS, "rate_limited", e.to_string())
             }

@@ -268,3 +268,74 @@ async fn console_functions_refuse_bearer_tokens() {
     assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
     assert!(body_text(response).await.contains("/api/svc/v1"));
 }
+
+/// Moves every session's last proof of identity `minutes` into the past.
+async fn age_sessions(app: &TestApp, minutes: i64) {
+    use sea_orm::{ActiveModelTrait, IntoActiveModel, Set};
+    let then = (chrono::Utc::now() - chrono::Duration::minutes(minutes)).timestamp();
+    for row in session::Entity::find().all(&app.db).await.unwrap() {
+        let mut data: serde_json::Value = serde_json::from_str(&row.data).unwrap();
+        data["authenticated_at"] = then.into();
+        let mut active = row.into_active_model();
+        active.data = Set(data.to_string());
+        active.update(&app.db).await.unwrap();
+    }
+}
+
+/// A session signed in more than 15 minutes ago is asked for the password before it creates
+/// a token (console and API alike); once confirmed, the same browser goes on.
+#[tokio::test]
+async fn an_old_session_confirms_the_password_before_creating_a_token() {
+    let app = TestApp::with_admin().await;
+    let cookie =
+        session_cookie(&app.sign_in(ADMIN_EMAIL, ADMIN_PASSWORD, None).await).expect("cookie");
+    let app = &app;
+    let create = |name: &'static str| {
+        let cookie = cookie.clone();
+        async move {
+            app.post_form(
+                "/rpc/tokens/create",
+                &[("token[name]", name)],
+                Some(&cookie),
+                "10.1.1.1",
+            )
+            .await
+        }
+    };
+    assert_eq!(create("fresh-token").await.status(), StatusCode::OK);
+
+    age_sessions(app, 16).await;
+    let refused = create("late-token").await;
+    assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+    let text = body_text(refused).await;
+    assert!(text.contains("ReauthenticationRequired"), "{text}");
+    let api = crate::harness::call_with_cookie(
+        app,
+        "/api/svc/v1/personal-access-tokens",
+        &cookie,
+        serde_json::json!({ "name": "api-token" }),
+    )
+    .await;
+    assert_eq!(api.status(), StatusCode::FORBIDDEN);
+    let body = crate::harness::json_of(api).await;
+    assert_eq!(body["code"], "reauthentication_required", "{body}");
+
+    let confirm = |password: &'static str| {
+        let cookie = cookie.clone();
+        async move {
+            app.post_form(
+                "/rpc/profile/reauthenticate",
+                &[("password", password)],
+                Some(&cookie),
+                "10.1.1.1",
+            )
+            .await
+        }
+    };
+    let wrong = confirm("not the password").await;
+    assert_eq!(wrong.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body_text(wrong).await.contains("password"));
+    assert_eq!(create("still-late").await.status(), StatusCode::FORBIDDEN);
+    assert_eq!(confirm(ADMIN_PASSWORD).await.status(), StatusCode::OK);
+    assert_eq!(create("confirmed-token").await.status(), StatusCode::OK);
+}

@@ -240,6 +240,22 @@ pub async fn call(
     app.send(request.expect("request")).await
 }
 
+/// A JSON POST to the API with a browser session cookie instead of a token.
+pub async fn call_with_cookie(
+    app: &TestApp,
+    path: &str,
+    cookie: &str,
+    body: Value,
+) -> Response<Body> {
+    let request = Request::post(path)
+        .header(header::COOKIE, cookie)
+        .header(header::ACCEPT, "application/json")
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from(body.to_string()))
+        .expect("request");
+    app.send(request).await
+}
+
 /// The body as JSON (the test fails on anything else).
 pub async fn json_of(response: Response<Body>) -> Value {
     let text = body_text(response).await;
@@ -250,12 +266,13 @@ pub async fn json_of(response: Response<Body>) -> Value {
 pub async fn admin_token(app: &TestApp, name: &str) -> String {
     let cookie =
         session_cookie(&app.sign_in(ADMIN_EMAIL, ADMIN_PASSWORD, None).await).expect("cookie");
-    let request = Request::post("/api/svc/v1/personal-access-tokens")
-        .header(header::COOKIE, cookie)
-        .header(header::CONTENT_TYPE, "application/json")
-        .body(Body::from(json!({ "name": name }).to_string()))
-        .expect("request");
-    let response = app.send(request).await;
+    let response = call_with_cookie(
+        app,
+        "/api/svc/v1/personal-access-tokens",
+        &cookie,
+        json!({ "name": name }),
+    )
+    .await;
     assert_eq!(response.status(), StatusCode::CREATED);
     let created = json_of(response).await;
     created["token"].as_str().expect("token").to_string()

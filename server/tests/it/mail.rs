@@ -144,7 +144,12 @@ async fn invite(services: &Services, db: &DatabaseConnection, email: &str) {
         .await
         .unwrap();
     let actor = services
-        .load_actor(admin.user_id, AuthMethod::Session)
+        .load_actor(
+            admin.user_id,
+            AuthMethod::Session {
+                authenticated_at: chrono::Utc::now(),
+            },
+        )
         .await
         .unwrap()
         .unwrap();

@@ -19,5 +19,7 @@ pub async fn change_own_password(
     request.session.cycle_id().await.map_err(|e| {
         tracing::error!(error = %e, "could not renew the session after a password change");
         AppError::Internal
-    })
+    })?;
+    // The current password was just proven.
+    crate::ssr::mark_authenticated(&request.session).await
 }
