@@ -12,8 +12,9 @@
 //! static files, the 404 page) get `CONTENT_SECURITY_POLICY`, which has no nonce and so
 //! allows inline scripts for the 404 page's hydration. The browser compiles
 //! `/pkg/latchkey.wasm`, hence `'wasm-unsafe-eval'` (wasm only, not JavaScript `eval`).
-//! Single sign-on leaves the site by links and 302 redirects, never by a form, so
-//! `form-action 'self'` holds. Responses that can carry a token or a one-time link (the REST
+//! Single sign-on leaves the site by links and redirects, never by a form's redirect (which
+//! `form-action 'self'` would block): the Profile's link form answers with a page that moves
+//! on by refresh (`sso::continue_to`). Responses that can carry a token or a one-time link (the REST
 //! API, server functions, setup, set-password and single sign-on) are never stored.
 
 use axum::extract::{Request, State};

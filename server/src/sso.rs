@@ -71,7 +71,39 @@ async fn link(
         tracing::error!(error = %e, "could not keep the identity link in the session");
         return to_profile(SsoFailure::Internal);
     }
-    Redirect::to(&url).into_response()
+    continue_to(&url)
+}
+
+/// A page that moves on to `url` by itself. The Profile's link button is a form, and the
+/// Content-Security-Policy's `form-action 'self'` also governs where a form's redirects may
+/// lead: a 303 to the provider would be blocked by the browser. A refresh starts a new
+/// navigation, which that directive does not cover; the link is there for whoever has
+/// refreshes turned off.
+fn continue_to(url: &str) -> Response {
+    let url = html_escaped(url);
+    let page = format!(
+        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">\
+<meta http-equiv=\"refresh\" content=\"0;url={url}\">\
+<title>Continue to your identity provider</title></head>\
+<body><p><a href=\"{url}\">Continue to your identity provider</a></p></body></html>"
+    );
+    axum::response::Html(page).into_response()
+}
+
+/// `text` safe inside an HTML attribute or element.
+fn html_escaped(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            other => out.push(other),
+        }
+    }
+    out
 }
 
 async fn callback(
