@@ -12,6 +12,7 @@ pub mod cli;
 pub mod config;
 pub mod guards;
 pub mod headers;
+pub mod html;
 pub mod mailer;
 pub mod oidc;
 pub mod outbound;

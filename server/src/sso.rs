@@ -80,7 +80,7 @@ async fn link(
 /// navigation, which that directive does not cover; the link is there for whoever has
 /// refreshes turned off.
 fn continue_to(url: &str) -> Response {
-    let url = html_escaped(url);
+    let url = crate::html::escaped(url);
     let page = format!(
         "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">\
 <meta http-equiv=\"refresh\" content=\"0;url={url}\">\
@@ -88,22 +88,6 @@ fn continue_to(url: &str) -> Response {
 <body><p><a href=\"{url}\">Continue to your identity provider</a></p></body></html>"
     );
     axum::response::Html(page).into_response()
-}
-
-/// `text` safe inside an HTML attribute or element.
-fn html_escaped(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            other => out.push(other),
-        }
-    }
-    out
 }
 
 async fn callback(

@@ -12,7 +12,7 @@ use crate::ssr::grant_rule::refuse_acting_on;
 use crate::ssr::mail::{self, MailKind};
 use crate::ssr::password_links::{self, LinkPurpose};
 use crate::ssr::scope::{Scope, teams_of};
-use crate::ssr::scope_reauthentication::check_own_password;
+use crate::ssr::scope_reauthentication::{check_own_password, own_record};
 use crate::ssr::scope_resources::grants_of_user;
 use crate::ssr::scope_roles::{find_role, refuse_role_grant};
 use crate::ssr::scope_tokens::revoke_all_personal_tokens;
@@ -170,11 +170,7 @@ impl Scope<'_> {
         confirm: &str,
     ) -> DomainResult<()> {
         let me = authorize(self.actor, Operation::UpdateOwnProfile)?;
-        let db = self.services.db();
-        let found = user::Entity::find_by_id(me.user_id.0)
-            .one(db)
-            .await?
-            .ok_or_else(|| DomainError::NotFound("User".into()))?;
+        let found = own_record(self.services, me.user_id.0).await?;
         if found.password_hash.is_none() {
             return Err(DomainError::validation(
                 "current_password",

@@ -75,7 +75,8 @@ impl Scope<'_> {
     }
 }
 
-async fn own_record(services: &Services, user_id: i64) -> DomainResult<user::Model> {
+/// The signed-in user's own row.
+pub(crate) async fn own_record(services: &Services, user_id: i64) -> DomainResult<user::Model> {
     user::Entity::find_by_id(user_id)
         .one(services.db())
         .await?

@@ -3,6 +3,7 @@
 //! readable reference page rendered from the same document.
 
 use crate::api::{identity_providers, resources, roles, teams, tokens, users, virtual_accounts};
+use crate::html::escaped;
 use axum::Json;
 use axum::response::Html;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -79,16 +80,9 @@ pub async fn reference_page() -> Html<String> {
     Html(render(&document()))
 }
 
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
-
 /// Escapes `text` and shows its `backticked` parts as code, as the doc comments write them.
 fn prose(text: &str) -> String {
-    escape(text)
+    escaped(text)
         .split('`')
         .enumerate()
         .map(|(i, part)| {
@@ -116,7 +110,10 @@ fn schema_name<T>(schema: &RefOr<T>) -> String {
 }
 
 fn schema_link(name: &str) -> String {
-    format!("<a href=\"#schema-{0}\"><code>{0}</code></a>", escape(name))
+    format!(
+        "<a href=\"#schema-{0}\"><code>{0}</code></a>",
+        escaped(name)
+    )
 }
 
 /// A property's type in words, read from its JSON form: a linked schema name, `string`,
@@ -130,7 +127,7 @@ fn type_of(schema: &serde_json::Value) -> String {
             let items = schema.get("items").map(type_of).unwrap_or_default();
             format!("array of {items}")
         } else {
-            format!("<code>{}</code>", escape(types))
+            format!("<code>{}</code>", escaped(types))
         }
     };
     match schema.get("type") {
@@ -159,7 +156,7 @@ fn render_schemas(doc: &Document, html: &mut String) {
         let json = serde_json::to_value(schema).unwrap_or_default();
         html.push_str(&format!(
             "<h3 id=\"schema-{0}\"><code>{0}</code></h3>",
-            escape(name)
+            escaped(name)
         ));
         if let Some(description) = json.get("description").and_then(serde_json::Value::as_str) {
             html.push_str(&format!("<p>{}</p>", prose(description)));
@@ -187,7 +184,7 @@ fn render_schemas(doc: &Document, html: &mut String) {
                 .unwrap_or_default();
             html.push_str(&format!(
                 "<tr><td><code>{}</code>{}</td><td>{}</td><td>{description}</td></tr>",
-                escape(field),
+                escaped(field),
                 if required.contains(&field.as_str()) {
                     ""
                 } else {
@@ -221,7 +218,7 @@ fn render(doc: &Document) -> String {
     for tag in &tags {
         html.push_str(&format!(
             "<section class=\"panel\"><h2 id=\"{0}\">{0}</h2>",
-            escape(tag)
+            escaped(tag)
         ));
         for (path, item) in &doc.paths.paths {
             let operations = [
@@ -236,7 +233,7 @@ fn render(doc: &Document) -> String {
                 if !operation.tags.iter().flatten().any(|t| t == tag) {
                     continue;
                 }
-                html.push_str(&format!("<h3><code>{method} {}</code></h3>", escape(path)));
+                html.push_str(&format!("<h3><code>{method} {}</code></h3>", escaped(path)));
                 if let Some(summary) = &operation.summary {
                     html.push_str(&format!("<p>{}</p>", prose(summary)));
                 }
@@ -248,7 +245,7 @@ fn render(doc: &Document) -> String {
                         let required = matches!(p.required, utoipa::openapi::Required::True);
                         format!(
                             "<code>{}</code>{}{}",
-                            escape(&p.name),
+                            escaped(&p.name),
                             if required { "" } else { " (optional)" },
                             p.description
                                 .as_ref()
@@ -283,7 +280,7 @@ fn render(doc: &Document) -> String {
                                 .unwrap_or_default(),
                             RefOr::Ref(_) => String::new(),
                         };
-                        format!("{}{body}", escape(status))
+                        format!("{}{body}", escaped(status))
                     })
                     .collect();
                 html.push_str(&format!("<p>Answers: {}</p>", answers.join(" · ")));
