@@ -2,8 +2,9 @@
 # Installs what the build and tests need when it is missing, and reuses what is there.
 #   scripts/ensure-tools.sh build   wasm target, cargo-leptos, wasm-bindgen-cli
 #   scripts/ensure-tools.sh release the above plus wasm-opt (npm binaryen)
-#   scripts/ensure-tools.sh e2e     chromium and the end2end npm packages, and the mailbox
+#   scripts/ensure-tools.sh e2e     chromium and the end2end npm packages, the mailbox and the SDK
 #   scripts/ensure-tools.sh mail    a Python venv with aiosmtpd for scripts/mailbox.py (tests)
+#   scripts/ensure-tools.sh sdk     a Python venv with TrueFoundry's SDK, for end2end/sdk (tests)
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -11,6 +12,7 @@ TOOLS_DIR=${LATCHKEY_TOOLS_DIR:-$HOME/.cache/latchkey/tools}
 CARGO_LEPTOS_VERSION=0.3.10   # 0.3.11 needs a newer rustc than this toolchain
 BINARYEN_VERSION=132.0.0      # Debian's wasm-opt breaks hydration; this one does not
 AIOSMTPD_VERSION=1.4.6
+TRUEFOUNDRY_VERSION=0.17.5   # brings truefoundry_sdk 0.6.0, the client end2end/sdk drives
 WASM_BINDGEN_VERSION=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' "$ROOT/Cargo.lock")
 
 say() { echo "ensure-tools: $*" >&2; }
@@ -51,8 +53,20 @@ ensure_mail() {
   fi
 }
 
+ensure_sdk() {
+  local venv="$TOOLS_DIR/sdk-venv"
+  if ! "$venv/bin/python" -c "import truefoundry_sdk" 2>/dev/null \
+    || ! "$venv/bin/pip" show truefoundry 2>/dev/null | grep -qx "Version: $TRUEFOUNDRY_VERSION"; then
+    say "installing truefoundry $TRUEFOUNDRY_VERSION into $venv (TrueFoundry's SDK, for end2end/sdk)"
+    mkdir -p "$TOOLS_DIR"
+    python3 -m venv "$venv"
+    "$venv/bin/pip" install --quiet --disable-pip-version-check "truefoundry==$TRUEFOUNDRY_VERSION"
+  fi
+}
+
 ensure_e2e() {
   ensure_mail
+  ensure_sdk
   if [ ! -x /usr/bin/chromium ]; then
     say "installing Debian's chromium"
     apt-get update -qq
@@ -69,5 +83,6 @@ case "${1:-build}" in
   release) ensure_release ;;
   e2e) ensure_e2e ;;
   mail) ensure_mail ;;
+  sdk) ensure_sdk ;;
   *) say "unknown target: $1"; exit 2 ;;
 esac

@@ -343,8 +343,9 @@ pub enum Subject {
 pub const INVALID_SUBJECT: &str = "Invalid subject format. Use the pattern \"type:identifier\" \u{2014} e.g., user:alice@company.com, team:platform-team, serviceaccount:ci-bot.";
 
 impl Subject {
-    /// Parses `type:identifier`. Service accounts and external identities are valid subjects in
-    /// the API's grammar but not kinds Latchkey has, so they are refused by name.
+    /// Parses `type:identifier`. `serviceaccount:` is seed 004's name for a virtual account;
+    /// external identities are valid in the API's grammar but not a kind Latchkey has, so they
+    /// are refused by name.
     pub fn parse(field: &str, raw: &str) -> Result<Subject, FieldError> {
         let Some((kind, identifier)) = raw.trim().split_once(':') else {
             return Err(FieldError::new(field, INVALID_SUBJECT));
@@ -356,12 +357,13 @@ impl Subject {
         match kind {
             "user" => Ok(Subject::User(identifier.to_lowercase())),
             "team" => Ok(Subject::Team(identifier.to_string())),
-            "virtualaccount" => Ok(Subject::VirtualAccount(identifier.to_string())),
-            "serviceaccount" | "external-identity" => Err(FieldError::new(
+            // Seed 004 calls virtual accounts service accounts: the same subject.
+            "virtualaccount" | "serviceaccount" => {
+                Ok(Subject::VirtualAccount(identifier.to_string()))
+            }
+            "external-identity" => Err(FieldError::new(
                 field,
-                format!(
-                    "Subjects of kind {kind} are not supported here: use user:, team: or virtualaccount:."
-                ),
+                "External identities do not exist in Latchkey yet, so nothing can be granted to one: use user:, team: or serviceaccount: (virtualaccount:).",
             )),
             _ => Err(FieldError::new(field, INVALID_SUBJECT)),
         }
@@ -435,11 +437,15 @@ mod tests {
                 INVALID_SUBJECT
             );
         }
+        assert_eq!(
+            Subject::parse("subject", "serviceaccount:ci-bot").unwrap(),
+            Subject::VirtualAccount("ci-bot".into())
+        );
         assert!(
-            Subject::parse("subject", "serviceaccount:ci-bot")
+            Subject::parse("subject", "external-identity:bob")
                 .unwrap_err()
                 .message
-                .contains("not supported")
+                .contains("External identities do not exist")
         );
     }
 }

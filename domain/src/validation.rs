@@ -125,9 +125,11 @@ pub fn normalize_display_name(field: &str, raw: &str) -> Result<String, FieldErr
 pub const ROLE_NAME_MAX: usize = 64;
 pub const DESCRIPTION_MAX: usize = 500;
 
-/// A role name: lowercase letters, digits and single hyphens between them (`custom-deployer`).
+/// A role name (seed 001: alphanumeric characters and hyphens): letters of either case,
+/// digits and single hyphens between them (`custom-deployer`, `MLOps-Admin`). Names are unique
+/// without regard to case; the caller checks that.
 pub fn check_role_name(field: &str, raw: &str) -> Result<String, FieldError> {
-    check_slug(field, raw, "custom-deployer")
+    check_name(field, raw, "custom-deployer", |c| c.is_ascii_alphanumeric())
 }
 
 /// A team name, with the same rules as a role name (`ml-engineers`).
@@ -168,6 +170,18 @@ pub fn check_token_name(field: &str, raw: &str) -> Result<String, FieldError> {
 
 /// Lowercase letters, digits and single hyphens between them; `example` shows the shape.
 fn check_slug(field: &str, raw: &str, example: &str) -> Result<String, FieldError> {
+    check_name(field, raw, example, |c| {
+        c.is_ascii_lowercase() || c.is_ascii_digit()
+    })
+}
+
+/// A name of parts made of `allowed` characters, joined by single hyphens.
+fn check_name(
+    field: &str,
+    raw: &str,
+    example: &str,
+    allowed: impl Fn(char) -> bool,
+) -> Result<String, FieldError> {
     let name = raw.trim();
     if name.is_empty() {
         return Err(FieldError::new(field, "Enter a name."));
@@ -178,17 +192,19 @@ fn check_slug(field: &str, raw: &str, example: &str) -> Result<String, FieldErro
             format!("A name has at most {ROLE_NAME_MAX} characters."),
         ));
     }
-    let well_formed = name.split('-').all(|part| {
-        !part.is_empty()
-            && part
-                .chars()
-                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
-    });
+    let well_formed = name
+        .split('-')
+        .all(|part| !part.is_empty() && part.chars().all(&allowed));
     if !well_formed {
+        let letters = if allowed('A') {
+            "letters"
+        } else {
+            "lowercase letters"
+        };
         return Err(FieldError::new(
             field,
             format!(
-                "\"{name}\" is not a valid name: use lowercase letters, digits and hyphens, like {example}."
+                "\"{name}\" is not a valid name: use {letters}, digits and hyphens, like {example}."
             ),
         ));
     }
@@ -208,6 +224,14 @@ pub fn normalize_description(field: &str, raw: &str) -> Result<String, FieldErro
         ));
     }
     Ok(text.to_string())
+}
+
+/// An optional description of at most 500 characters (empty is fine).
+pub fn normalize_optional_description(field: &str, raw: &str) -> Result<String, FieldError> {
+    if raw.trim().is_empty() {
+        return Ok(String::new());
+    }
+    normalize_description(field, raw)
 }
 
 /// Checks a new password's length (8 to 128 characters). Passwords are never trimmed.
@@ -327,7 +351,11 @@ mod tests {
             Ok("custom-deployer")
         );
         assert!(check_role_name("name", "ops2").is_ok());
-        for bad in ["", "Custom", "a_b", "-a", "a-", "a--b", "a b", "ä"] {
+        assert_eq!(
+            check_role_name("name", "MLOps-Admin").as_deref(),
+            Ok("MLOps-Admin")
+        );
+        for bad in ["", "a_b", "-a", "a-", "a--b", "a b", "ä"] {
             assert_eq!(check_role_name("name", bad).expect_err(bad).field, "name");
         }
         assert!(check_role_name("name", &"a".repeat(65)).is_err());

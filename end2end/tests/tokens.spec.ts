@@ -121,4 +121,36 @@ test.describe.serial('personal access tokens: create, call the API, revoke', () 
     await expect(member.getByTestId('issued-token')).toContainText('Token after-lunch created');
     await expect(prompt).toHaveCount(0);
   });
+
+  test('a lower maximum age applies to existing tokens, after saying what it ends', async ({ browser }) => {
+    const admin = await newPage(browser);
+    await signIn(admin, ADMIN);
+    await admin.goto(`${baseUrl()}/settings/security`);
+    await hydrated(admin);
+    await admin.getByLabel('Maximum token age (days)').fill('30');
+    await admin.getByRole('button', { name: 'Save settings' }).click();
+    const impact = admin.getByTestId('settings-impact');
+    await expect(impact).toContainText(/moves the expiry of \d+ token\(s\)/);
+    await expect(admin.getByText('Settings saved.')).toHaveCount(0);
+    await admin.getByRole('button', { name: 'Cancel' }).click();
+    await expect(impact).toHaveCount(0);
+    await admin.getByRole('button', { name: 'Save settings' }).click();
+    await admin.getByRole('button', { name: 'Save and apply to existing tokens' }).click();
+    await expect(admin.getByRole('status')).toHaveText('Settings saved.');
+
+    // Turing's token made without an expiry now shows one, 30 days after its creation.
+    const member = await newPage(browser);
+    await signIn(member, TURING);
+    await member.goto(`${baseUrl()}/access/tokens`);
+    await hydrated(member);
+    const row = member.getByRole('row', { name: /after-lunch/ });
+    await expect(row).toContainText('Active');
+    await expect(row.locator('td').nth(2)).not.toHaveText('Never');
+
+    // Lifting the limit ends nothing and asks nothing.
+    await admin.getByLabel('Maximum token age (days)').fill('');
+    await admin.getByRole('button', { name: 'Save settings' }).click();
+    await expect(admin.getByRole('status')).toHaveText('Settings saved.');
+    await expect(impact).toHaveCount(0);
+  });
 });

@@ -62,12 +62,21 @@ test('an admin creates a virtual account, shares a cluster with it, regenerates 
   await expect(admin.getByTestId('account-tokens')).toContainText('In grace period');
   await admin.screenshot({ path: 'test-results/virtual-account.png', fullPage: true });
 
+  // Its description and expiry are edited in place; the name stays.
+  const edit = admin.getByRole('region', { name: 'Edit account' });
+  await edit.getByLabel('Description (optional)').fill('Deploys from CI');
+  await edit.getByLabel('Expires on (optional)').fill('2099-12-31');
+  await edit.getByRole('button', { name: 'Save account' }).click();
+  await expect(admin.getByRole('status').filter({ hasText: 'Account saved.' })).toBeVisible();
+  await expect(admin.locator('.details')).toContainText('Deploys from CI');
+  await expect(admin.locator('.details')).toContainText('2099-12-31');
+
   await admin.getByRole('button', { name: 'Delete virtual account' }).click();
   await admin.getByRole('button', { name: 'Delete virtual account' }).click();
   await expect(admin).toHaveURL(/\/access\/virtual-accounts$/);
   await expect(admin.getByText('There are no virtual accounts yet.')).toBeVisible();
   expect((await request.get(api('/resources'), bearer(second))).status()).toBe(401);
 
-  expect((await admin.request.delete(api(`/resources/${clusterId}`))).status()).toBe(204);
-  expect((await admin.request.delete(api(`/teams/${teamId}`))).status()).toBe(204);
+  expect((await admin.request.delete(api(`/resources/${clusterId}`))).status()).toBe(200);
+  expect((await admin.request.delete(api(`/teams/${teamId}`))).status()).toBe(200);
 });

@@ -11,6 +11,8 @@ mod m20261124_000005_create_resources;
 mod m20261124_000006_create_tokens;
 mod m20261125_000007_create_identity_providers;
 mod m20261202_000008_add_identity_provider_rules_author;
+mod m20261202_000009_add_virtual_account_description;
+mod m20261202_000010_add_team_creator;
 
 pub struct Migrator;
 
@@ -26,6 +28,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000006_create_tokens::Migration),
             Box::new(m20261125_000007_create_identity_providers::Migration),
             Box::new(m20261202_000008_add_identity_provider_rules_author::Migration),
+            Box::new(m20261202_000009_add_virtual_account_description::Migration),
+            Box::new(m20261202_000010_add_team_creator::Migration),
         ]
     }
 }

@@ -234,6 +234,7 @@ async fn seed(db: &DatabaseConnection, args: &BenchArgs) -> Result<(), sea_orm::
         managed_by: Set("manual".into()),
         created_at: Set(now),
         updated_at: Set(now),
+        created_by: Set(None),
     });
     insert_chunked(db, teams.collect()).await?;
     let members = (0..args.teams).flat_map(|t| {

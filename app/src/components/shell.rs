@@ -68,7 +68,8 @@ fn ConsoleFrame(user: Result<CurrentUser, AppError>) -> impl IntoView {
     let navigation = user.ok().map(|user| {
         let users = user.can(Permission::ListUsers);
         let roles = user.can(Permission::ListRoles);
-        let teams = user.can(Permission::ReadTeam);
+        // Managers see the teams they manage whatever their tenant role.
+        let teams = user.can(Permission::ReadTeam) || !user.managed_teams.is_empty();
         let settings = user.can(Permission::ListSettings);
         let providers = user.can(Permission::ListIdentityProviders);
         // Team managers too: the Team Manager role may let them act on their teams' accounts.
@@ -156,6 +157,14 @@ impl Me {
     pub fn can(self, permission: Permission) -> bool {
         self.0
             .with(|user| user.as_ref().is_some_and(|user| user.can(permission)))
+    }
+
+    /// Whether the signed-in user manages `team` (which lets them open it).
+    pub fn manages(self, team: domain::ids::TeamId) -> bool {
+        self.0.with(|user| {
+            user.as_ref()
+                .is_some_and(|user| user.managed_teams.iter().any(|t| t.id == team))
+        })
     }
 
     pub fn id(self) -> Option<domain::ids::UserId> {

@@ -174,7 +174,7 @@ fn RoleForm(existing: Option<RoleSummary>) -> impl IntoView {
                     disabled=editing.is_some()
                 />
                 <p class="help" id="role-name-help">
-                    "Lowercase letters, digits and hyphens. Fixed once created: the API and SSO mapping use it."
+                    "Letters, digits and hyphens, unique here without regard to case. Fixed once created: the API and SSO mapping use it."
                 </p>
             </div>
             <div class="field">

@@ -1,7 +1,9 @@
 use crate::components::notice::{ErrorMessage, ErrorNotice, action_error};
 use crate::components::shell::Me;
-use crate::server_fns::settings::{UpdateSecuritySettings, get_security_settings};
-use domain::dto::SecuritySettings;
+use crate::server_fns::settings::{
+    PreviewSecuritySettings, UpdateSecuritySettings, get_security_settings,
+};
+use domain::dto::{SecuritySettings, SecuritySettingsImpact};
 use domain::permissions::Permission;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -49,6 +51,23 @@ fn SecurityForm(current: SecuritySettings) -> impl IntoView {
     let me = expect_context::<Me>();
     let may_edit = me.can(Permission::ManageSettings);
     let update = ServerAction::<UpdateSecuritySettings>::new();
+    // Saving first asks what the settings would do to existing tokens; when they would end or
+    // shorten some, the page says so and saves only once confirmed.
+    let preview = ServerAction::<PreviewSecuritySettings>::new();
+    let candidate = RwSignal::new(None::<SecuritySettings>);
+    let confirming = RwSignal::new(None::<(SecuritySettings, SecuritySettingsImpact)>);
+    Effect::new(move |_| {
+        if let Some(Ok(impact)) = preview.value().get()
+            && let Some(settings) = candidate.get_untracked()
+        {
+            candidate.set(None);
+            if impact.is_empty() {
+                update.dispatch(UpdateSecuritySettings { settings });
+            } else {
+                confirming.set(Some((settings, impact)));
+            }
+        }
+    });
     let max_age = RwSignal::new(limit_text(current.pat_max_age_days));
     let max_active = RwSignal::new(limit_text(current.pat_max_active));
     let password_sign_in = RwSignal::new(current.password_sign_in);
@@ -63,13 +82,14 @@ fn SecurityForm(current: SecuritySettings) -> impl IntoView {
         match parsed {
             Ok((pat_max_age_days, pat_max_active)) => {
                 local_error.set(None);
-                update.dispatch(UpdateSecuritySettings {
-                    settings: SecuritySettings {
-                        pat_max_age_days,
-                        pat_max_active,
-                        password_sign_in: password_sign_in.get_untracked(),
-                    },
-                });
+                confirming.set(None);
+                let settings = SecuritySettings {
+                    pat_max_age_days,
+                    pat_max_active,
+                    password_sign_in: password_sign_in.get_untracked(),
+                };
+                candidate.set(Some(settings));
+                preview.dispatch(PreviewSecuritySettings { settings });
             }
             Err(message) => local_error.set(Some(message)),
         }
@@ -94,7 +114,7 @@ fn SecurityForm(current: SecuritySettings) -> impl IntoView {
             </fieldset>
             <h2>"Personal access tokens"</h2>
             <p class="help">
-                "Limits apply when a token is created, in the console, over the API and from the command line. Existing tokens keep working."
+                "The maximum age applies to existing tokens too, counted from each one's creation: lowering it ends the tokens already older and moves the others' expiry. The active-token limit applies when a token is created, in the console, over the API and from the command line."
             </p>
             <fieldset disabled=!may_edit>
                 <LimitField
@@ -113,7 +133,34 @@ fn SecurityForm(current: SecuritySettings) -> impl IntoView {
                 />
             </fieldset>
             {move || local_error.get().map(|message| view! { <p class="notice notice-error" role="alert">{message}</p> })}
+            <ErrorNotice error=action_error(preview)/>
             <ErrorNotice error=action_error(update)/>
+            {move || {
+                confirming
+                    .get()
+                    .map(|(settings, impact)| {
+                        view! {
+                            <div class="notice notice-warning" role="alert" data-testid="settings-impact">
+                                <p>{impact_sentence(impact)}</p>
+                                <div class="form-actions">
+                                    <button
+                                        type="button"
+                                        class="button button-danger"
+                                        on:click=move |_| {
+                                            confirming.set(None);
+                                            update.dispatch(UpdateSecuritySettings { settings });
+                                        }
+                                    >
+                                        "Save and apply to existing tokens"
+                                    </button>
+                                    <button type="button" class="button button-secondary" on:click=move |_| confirming.set(None)>
+                                        "Cancel"
+                                    </button>
+                                </div>
+                            </div>
+                        }
+                    })
+            }}
             <Show when=saved>
                 <p class="notice notice-success" role="status">"Settings saved."</p>
             </Show>
@@ -122,13 +169,38 @@ fn SecurityForm(current: SecuritySettings) -> impl IntoView {
                 fallback=|| view! { <p class="muted">"You need settings:ManageSettings to change these settings."</p> }
             >
                 <div class="form-actions">
-                    <button type="submit" class="button button-primary" disabled=move || update.pending().get()>
+                    <button
+                        type="submit"
+                        class="button button-primary"
+                        disabled=move || update.pending().get() || preview.pending().get()
+                    >
                         "Save settings"
                     </button>
                 </div>
             </Show>
         </form>
     }
+}
+
+/// What saving does to existing tokens, in words.
+fn impact_sentence(impact: SecuritySettingsImpact) -> String {
+    let mut parts = Vec::new();
+    if impact.tokens_ended > 0 {
+        parts.push(format!(
+            "ends {} personal access token(s) now, older than the new maximum age",
+            impact.tokens_ended
+        ));
+    }
+    if impact.tokens_shortened > 0 {
+        parts.push(format!(
+            "moves the expiry of {} token(s) to their creation plus the maximum age",
+            impact.tokens_shortened
+        ));
+    }
+    format!(
+        "Saving {}. Scripts using them will need new tokens.",
+        parts.join(" and ")
+    )
 }
 
 /// A whole-number limit, empty for none.

@@ -38,6 +38,9 @@ pub fn TeamsPage() -> impl IntoView {
                 <A href="/access/teams/new" attr:class="button button-primary">"Create team"</A>
             </Show>
         </div>
+        <Show when=move || !me.can(Permission::ReadTeam)>
+            <p class="lede">"The teams you manage. You add, remove and promote their members."</p>
+        </Show>
         <Form method="GET" action="" attr:class="toolbar filters" attr:role="search">
             <label for="team-search" class="visually-hidden">"Search teams"</label>
             <input

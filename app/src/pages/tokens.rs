@@ -46,6 +46,7 @@ pub fn TokensPage() -> impl IntoView {
             list_own_tokens(TokenQuery {
                 limit: Some(PAGE_SIZE),
                 offset: Some((page - 1) * PAGE_SIZE),
+                search: None,
             })
         },
     );

@@ -164,7 +164,7 @@ fn UserDetailView(
                             .map(|t| {
                                 view! {
                                     <li>
-                                        {if me.can(Permission::ReadTeam) {
+                                        {if me.can(Permission::ReadTeam) || me.manages(t.id) {
                                             view! { <A href=format!("/access/teams/{}", t.id)>{t.name}</A> }.into_any()
                                         } else {
                                             view! { <span>{t.name}</span> }.into_any()
@@ -192,7 +192,7 @@ fn UserDetailView(
                             .clone()
                             .into_iter()
                             .map(|g| {
-                                let via = g.via_team.map(|t| format!(" through team {t}")).unwrap_or_default();
+                                let via = g.via_team.map(|t| format!(" through team {}", t.name)).unwrap_or_default();
                                 view! {
                                     <li>
                                         <A href=format!("/resources/{}", g.resource.id)>{g.resource.name}</A>

@@ -3,12 +3,20 @@ use crate::components::notice::{ErrorNotice, NotFoundCopy, action_error, found_o
 use crate::components::reauthenticate::ActionErrorOrReauthenticate;
 use crate::components::route::id_param;
 use crate::components::secret::CopyableSecret;
+use crate::error::AppError;
+use crate::pages::tokens::expiry_from_date;
+use crate::pages::virtual_accounts::{
+    AccountDescriptionField, OwnerTeamSelect, owner_team_choices,
+};
 use crate::server_fns::virtual_accounts::{
     DeleteVirtualAccount, RegenerateVirtualAccountToken, RevealVirtualAccountToken,
-    get_virtual_account,
+    UpdateVirtualAccount, get_virtual_account,
 };
-use domain::dto::{MAX_GRACE_PERIOD_DAYS, TokenStatus, VirtualAccountDetail};
-use domain::ids::VirtualAccountId;
+use domain::dto::{
+    MAX_GRACE_PERIOD_DAYS, TeamRef, TokenStatus, VirtualAccountChanges, VirtualAccountDetail,
+    VirtualAccountSummary,
+};
+use domain::ids::{TeamId, VirtualAccountId};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
@@ -21,7 +29,9 @@ const WHEN: &str = "%Y-%m-%d %H:%M UTC";
 pub fn VirtualAccountPage() -> impl IntoView {
     let id = id_param(VirtualAccountId);
     let regenerate = ServerAction::<RegenerateVirtualAccountToken>::new();
+    let update = ServerAction::<UpdateVirtualAccount>::new();
     let delete = ServerAction::<DeleteVirtualAccount>::new();
+    let teams = owner_team_choices();
     let navigate = use_navigate();
     Effect::new(move |_| {
         if matches!(delete.value().get(), Some(Ok(()))) {
@@ -29,8 +39,8 @@ pub fn VirtualAccountPage() -> impl IntoView {
         }
     });
     let account = Resource::new(
-        move || (id(), regenerate.version().get()),
-        |(id, _)| async move {
+        move || (id(), regenerate.version().get(), update.version().get()),
+        |(id, ..)| async move {
             match id {
                 Some(id) => get_virtual_account(id).await.map(Some),
                 None => Ok(None),
@@ -52,7 +62,7 @@ pub fn VirtualAccountPage() -> impl IntoView {
                                 back_href: "/access/virtual-accounts",
                                 back_label: "Back to virtual accounts",
                             },
-                            |detail| view! { <AccountView detail regenerate delete/> }.into_any(),
+                            |detail| view! { <AccountView detail regenerate update delete teams/> }.into_any(),
                         )
                     })
             }}
@@ -64,9 +74,12 @@ pub fn VirtualAccountPage() -> impl IntoView {
 fn AccountView(
     detail: VirtualAccountDetail,
     regenerate: ServerAction<RegenerateVirtualAccountToken>,
+    update: ServerAction<UpdateVirtualAccount>,
     delete: ServerAction<DeleteVirtualAccount>,
+    teams: Resource<Result<Vec<TeamRef>, AppError>>,
 ) -> impl IntoView {
     let account = detail.account;
+    let editable = account.clone();
     let id = account.id;
     let subject = format!("virtualaccount:{}", account.name);
     let name = account.name.clone();
@@ -97,12 +110,15 @@ fn AccountView(
                 <dt>"Created"</dt>
                 <dd>
                     {account.created_at.format(WHEN).to_string()}
-                    {account.created_by.map(|by| format!(" by {by}"))}
+                    {account.created_by.map(|by| format!(" by {}", by.email))}
                 </dd>
+                <dt>"Description"</dt>
+                <dd>{if account.description.is_empty() { "None".to_string() } else { account.description.clone() }}</dd>
             </dl>
         </section>
         <Show when=move || detail.can_manage>
             <TokenControls id regenerate/>
+            <EditAccountForm account=editable.clone() update teams/>
         </Show>
         <section class="panel">
             <h2>"Tokens"</h2>
@@ -273,6 +289,87 @@ fn TokenControls(
                         confirm_label="Regenerate token"
                         on_confirm=Callback::new(move |_| go())
                     />
+                </div>
+            </form>
+        </section>
+    }
+}
+
+/// Change the owner team, expiry and description (the name is fixed: grants name it).
+#[component]
+fn EditAccountForm(
+    account: VirtualAccountSummary,
+    update: ServerAction<UpdateVirtualAccount>,
+    teams: Resource<Result<Vec<TeamRef>, AppError>>,
+) -> impl IntoView {
+    let id = account.id;
+    let team = RwSignal::new(account.owner_team.id.0.to_string());
+    let expiry = RwSignal::new(
+        account
+            .expires_at
+            .map(|at| at.format("%Y-%m-%d").to_string())
+            .unwrap_or_default(),
+    );
+    let kept_expiry = account.expires_at;
+    let original_expiry = expiry.get_untracked();
+    let description = RwSignal::new(account.description.clone());
+    let local_error = RwSignal::new(None::<String>);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let Ok(owner) = team.get_untracked().parse::<i64>() else {
+            local_error.set(Some("Pick the team that owns the account.".into()));
+            return;
+        };
+        // An untouched date keeps the stored expiry to the second.
+        let chosen = expiry.get_untracked();
+        let expires_at = if chosen == original_expiry {
+            Ok(kept_expiry)
+        } else {
+            expiry_from_date(&chosen)
+        };
+        match expires_at {
+            Ok(expires_at) => {
+                local_error.set(None);
+                update.dispatch(UpdateVirtualAccount {
+                    id,
+                    changes: VirtualAccountChanges {
+                        owner_team_id: TeamId(owner),
+                        expires_at,
+                        description: description.get_untracked(),
+                    },
+                });
+            }
+            Err(message) => local_error.set(Some(message)),
+        }
+    };
+    view! {
+        <section class="panel" aria-labelledby="edit-account-title">
+            <h2 id="edit-account-title">"Edit account"</h2>
+            <form class="form" on:submit=submit>
+                <OwnerTeamSelect selected=team teams/>
+                <div class="field">
+                    <label for="edit-account-expiry">"Expires on (optional)"</label>
+                    <input
+                        id="edit-account-expiry"
+                        type="date"
+                        aria-describedby="edit-account-expiry-help"
+                        prop:value=move || expiry.get()
+                        on:input=move |ev| expiry.set(event_target_value(&ev))
+                    />
+                    <p class="help" id="edit-account-expiry-help">
+                        "Empty: it does not expire. Moving the account to another team lets that team's managers look after it, so it needs holding what the account holds."
+                    </p>
+                </div>
+                <AccountDescriptionField description/>
+                {move || local_error.get().map(|message| view! { <p class="notice notice-error" role="alert">{message}</p> })}
+                <ErrorNotice error=action_error(update)/>
+                <Show when=move || matches!(update.value().get(), Some(Ok(_)))>
+                    <p class="notice notice-success" role="status">"Account saved."</p>
+                </Show>
+                <div class="form-actions">
+                    <button type="submit" class="button button-primary" disabled=move || update.pending().get()>
+                        "Save account"
+                    </button>
                 </div>
             </form>
         </section>

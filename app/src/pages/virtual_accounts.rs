@@ -2,6 +2,7 @@ use crate::components::notice::ErrorMessage;
 use crate::components::pager::{Pager, page_number, search_page_href};
 use crate::components::reauthenticate::ActionErrorOrReauthenticate;
 use crate::components::shell::Me;
+use crate::error::AppError;
 use crate::pages::tokens::expiry_from_date;
 use crate::server_fns::teams::list_teams;
 use crate::server_fns::virtual_accounts::{CreateVirtualAccount, list_virtual_accounts};
@@ -32,6 +33,7 @@ pub fn VirtualAccountsPage() -> impl IntoView {
                 search: Some(search).filter(|s| !s.trim().is_empty()),
                 limit: Some(PAGE_SIZE),
                 offset: Some((page - 1) * PAGE_SIZE),
+                ..VirtualAccountQuery::default()
             })
         },
     );
@@ -116,7 +118,7 @@ fn AccountTable(page: Page<VirtualAccountSummary>, search: String) -> impl IntoV
                                         view! { <span class="badge badge-ok">"Active"</span> }.into_any()
                                     }}
                                 </td>
-                                <td>{account.created_by.unwrap_or_else(|| "\u{2014}".to_string())}</td>
+                                <td>{account.created_by.map_or_else(|| "\u{2014}".to_string(), |by| by.email)}</td>
                             </tr>
                         }
                             .into_any()
@@ -132,11 +134,12 @@ fn AccountTable(page: Page<VirtualAccountSummary>, search: String) -> impl IntoV
 /// /access/virtual-accounts/new.
 #[component]
 pub fn NewVirtualAccountPage() -> impl IntoView {
-    let me = expect_context::<Me>();
     let create = ServerAction::<CreateVirtualAccount>::new();
+    let teams = owner_team_choices();
     let name = RwSignal::new(String::new());
     let team = RwSignal::new(String::new());
     let expiry = RwSignal::new(String::new());
+    let description = RwSignal::new(String::new());
     let local_error = RwSignal::new(None::<String>);
     let navigate = use_navigate();
     Effect::new(move |_| {
@@ -147,30 +150,6 @@ pub fn NewVirtualAccountPage() -> impl IntoView {
             );
         }
     });
-    // Everyone's teams for those who may read teams; otherwise the teams one manages.
-    let teams = Resource::new(
-        move || me.can(Permission::ReadTeam),
-        move |all| async move {
-            if all {
-                list_teams(TeamQuery {
-                    limit: Some(200),
-                    ..TeamQuery::default()
-                })
-                .await
-                .map(|page| {
-                    page.items
-                        .into_iter()
-                        .map(|t| TeamRef {
-                            id: t.id,
-                            name: t.name,
-                        })
-                        .collect::<Vec<_>>()
-                })
-            } else {
-                Ok(me.user().map(|u| u.managed_teams).unwrap_or_default())
-            }
-        },
-    );
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let Ok(owner) = team.get_untracked().parse::<i64>() else {
@@ -185,6 +164,7 @@ pub fn NewVirtualAccountPage() -> impl IntoView {
                         name: name.get_untracked(),
                         owner_team_id: TeamId(owner),
                         expires_at,
+                        description: description.get_untracked(),
                     },
                 });
             }
@@ -215,38 +195,7 @@ pub fn NewVirtualAccountPage() -> impl IntoView {
                     {format!("{TOKEN_NAME_MIN} to {TOKEN_NAME_MAX} characters: lowercase letters, digits and hyphens, starting with a letter. Grants name it virtualaccount:NAME.")}
                 </p>
             </div>
-            <div class="field">
-                <label for="account-team">"Owner team"</label>
-                <Transition fallback=|| view! { <p class="muted">"Loading teams…"</p> }>
-                    {move || {
-                        teams
-                            .get()
-                            .map(|result| match result {
-                                Ok(teams) if teams.is_empty() => {
-                                    view! { <p class="muted">"There is no team to own the account yet: create a team first."</p> }.into_any()
-                                }
-                                Ok(teams) => {
-                                    view! {
-                                        <select
-                                            id="account-team"
-                                            required
-                                            prop:value=move || team.get()
-                                            on:change=move |ev| team.set(event_target_value(&ev))
-                                        >
-                                            <option value="">"Choose a team"</option>
-                                            {teams
-                                                .into_iter()
-                                                .map(|t| view! { <option value=t.id.0.to_string()>{t.name}</option> })
-                                                .collect_view()}
-                                        </select>
-                                    }
-                                        .into_any()
-                                }
-                                Err(e) => view! { <ErrorMessage error=e/> }.into_any(),
-                            })
-                    }}
-                </Transition>
-            </div>
+            <OwnerTeamSelect selected=team teams/>
             <div class="field">
                 <label for="account-expiry">"Expires on (optional)"</label>
                 <input
@@ -258,6 +207,7 @@ pub fn NewVirtualAccountPage() -> impl IntoView {
                 />
                 <p class="help" id="account-expiry-help">"After this day (UTC) the account and its tokens stop working."</p>
             </div>
+            <AccountDescriptionField description/>
             {move || local_error.get().map(|message| view! { <p class="notice notice-error" role="alert">{message}</p> })}
             <ActionErrorOrReauthenticate action=create/>
             <div class="form-actions">
@@ -266,5 +216,104 @@ pub fn NewVirtualAccountPage() -> impl IntoView {
                 </button>
             </div>
         </form>
+    }
+}
+
+/// The teams that may own a virtual account, for the owner-team picker: every team for
+/// those who may read teams, otherwise the teams one manages. Create it once per page, not
+/// inside a view that reloads: a resource born in a re-rendered view inside the page's
+/// Transition keeps that Transition showing its stale content.
+pub fn owner_team_choices() -> Resource<Result<Vec<TeamRef>, AppError>> {
+    let me = expect_context::<Me>();
+    Resource::new(
+        move || me.can(Permission::ReadTeam),
+        move |all| async move {
+            if all {
+                list_teams(TeamQuery {
+                    limit: Some(200),
+                    ..TeamQuery::default()
+                })
+                .await
+                .map(|page| {
+                    page.items
+                        .into_iter()
+                        .map(|t| TeamRef {
+                            id: t.id,
+                            name: t.name,
+                        })
+                        .collect::<Vec<_>>()
+                })
+            } else {
+                Ok(me.user().map(|u| u.managed_teams).unwrap_or_default())
+            }
+        },
+    )
+}
+
+/// The owner-team picker of the create and edit forms. `selected` holds the chosen team's id.
+#[component]
+pub fn OwnerTeamSelect(
+    selected: RwSignal<String>,
+    teams: Resource<Result<Vec<TeamRef>, AppError>>,
+) -> impl IntoView {
+    view! {
+        <div class="field">
+            <label for="account-team">"Owner team"</label>
+            <Transition fallback=|| view! { <p class="muted">"Loading teams…"</p> }>
+                {move || {
+                    teams
+                        .get()
+                        .map(|result| match result {
+                            Ok(teams) if teams.is_empty() => {
+                                view! { <p class="muted">"There is no team to own the account yet: create a team first."</p> }.into_any()
+                            }
+                            Ok(teams) => {
+                                view! {
+                                    <select
+                                        id="account-team"
+                                        required
+                                        prop:value=move || selected.get()
+                                        on:change=move |ev| selected.set(event_target_value(&ev))
+                                    >
+                                        <option value="">"Choose a team"</option>
+                                        {teams
+                                            .into_iter()
+                                            .map(|t| {
+                                                let value = t.id.0.to_string();
+                                                let chosen = value.clone();
+                                                view! {
+                                                    <option value=value selected=move || selected.get() == chosen>
+                                                        {t.name}
+                                                    </option>
+                                                }
+                                            })
+                                            .collect_view()}
+                                    </select>
+                                }
+                                    .into_any()
+                            }
+                            Err(e) => view! { <ErrorMessage error=e/> }.into_any(),
+                        })
+                }}
+            </Transition>
+        </div>
+    }
+}
+
+/// The optional description of a virtual account.
+#[component]
+pub fn AccountDescriptionField(description: RwSignal<String>) -> impl IntoView {
+    view! {
+        <div class="field">
+            <label for="account-description">"Description (optional)"</label>
+            <textarea
+                id="account-description"
+                rows="2"
+                maxlength="500"
+                placeholder="What calls the API with this account"
+                prop:value=move || description.get()
+                on:input=move |ev| description.set(event_target_value(&ev))
+            ></textarea>
+        </div>
     }
 }

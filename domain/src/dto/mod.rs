@@ -88,6 +88,9 @@ pub struct UserRow {
     pub role_managed_by: RoleManagedBy,
     /// The teams the user belongs to, by name.
     pub teams: Vec<String>,
+    pub created_at: DateTime<Utc>,
+    /// When the user's record last changed (role, status, name, password).
+    pub updated_at: DateTime<Utc>,
 }
 
 /// The orders Access > Users can be sorted in.
@@ -177,6 +180,8 @@ pub struct CurrentUser {
     pub permissions: Vec<String>,
     /// The teams the user manages (what the Team Manager role lets them do applies there).
     pub managed_teams: Vec<TeamRef>,
+    /// Every team the user belongs to, managed or not.
+    pub teams: Vec<TeamRef>,
 }
 
 impl CurrentUser {
@@ -289,8 +294,11 @@ pub struct UserGrant {
     pub resource: ResourceRef,
     /// The role's display name.
     pub role: String,
+    pub role_id: crate::ids::RoleId,
+    /// The role's name (`workspace-admin`).
+    pub role_name: String,
     /// The team the grant was made to, when it was not made to the user.
-    pub via_team: Option<String>,
+    pub via_team: Option<TeamRef>,
 }
 
 /// A team a user belongs to, as their page lists it.
@@ -404,6 +412,20 @@ pub struct TeamSummary {
     pub managers: Vec<String>,
     /// The tenant role every member inherits, if any.
     pub role: Option<RoleRef>,
+    /// Every member's email address (managers included), sorted.
+    pub members: Vec<String>,
+    pub created_at: DateTime<Utc>,
+    /// When its description or role last changed.
+    pub updated_at: DateTime<Utc>,
+    /// Who created it, while that user exists (unknown for teams made before it was recorded).
+    pub created_by: Option<UserRef>,
+}
+
+/// A user named in another record (a creator, say).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserRef {
+    pub id: UserId,
+    pub email: String,
 }
 
 /// One member of a team.
@@ -422,6 +444,8 @@ pub struct TeamDetail {
     pub team: TeamSummary,
     /// Managers first, then by email.
     pub members: Vec<TeamMemberRow>,
+    /// The collaborator grants made to the team, which every member holds through it.
+    pub grants: Vec<UserGrant>,
     pub created_at: DateTime<Utc>,
     /// Whether the viewer may add, remove and promote members (team:ManageTeam, or a manager
     /// of this team).
@@ -457,6 +481,26 @@ pub struct TeamChanges {
     pub role_id: Option<crate::ids::RoleId>,
 }
 
+/// A team as configuration (TrueFoundry's team manifest): its name, and optionally its
+/// description, with exactly these members; `managers` are members who manage it.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct TeamManifest {
+    pub name: String,
+    /// `None` keeps the description (a new team gets none).
+    pub description: Option<String>,
+    pub members: Vec<String>,
+    /// `None` keeps the current managers as managers.
+    pub managers: Option<Vec<String>>,
+}
+
+/// What applying a team manifest did.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AppliedTeam {
+    pub team: TeamDetail,
+    /// True when the team did not exist before.
+    pub created: bool,
+}
+
 /// Add several users, by email, to a team with one team role.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NewTeamMembers {
@@ -466,11 +510,13 @@ pub struct NewTeamMembers {
 }
 
 /// What adding members did, address by address.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AddTeamMembersOutcome {
     pub added: Vec<String>,
     /// Already in the team; their team role was left as it was.
     pub already_members: Vec<String>,
+    /// The team as it is now, as its page shows it to whoever may change its members.
+    pub team: TeamDetail,
 }
 
 /// What deleting a team takes away, for the confirmation.

@@ -79,8 +79,10 @@ impl From<crate::ids::UserId> for UserKey {
 }
 
 /// Paging for a token list.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TokenQuery {
+    /// Case-insensitive part of the name.
+    pub search: Option<String>,
     pub limit: Option<u64>,
     pub offset: Option<u64>,
 }
@@ -110,6 +112,23 @@ impl Default for SecuritySettings {
             pat_max_active: None,
             password_sign_in: true,
         }
+    }
+}
+
+/// What saving security settings does to the personal access tokens that exist: a maximum
+/// age applies to them too, counted from each token's creation.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SecuritySettingsImpact {
+    /// Active tokens already older than the maximum age: they stop working on saving.
+    pub tokens_ended: u64,
+    /// Active tokens that would outlive the maximum age (or never expire): their expiry moves
+    /// to their creation plus the maximum age.
+    pub tokens_shortened: u64,
+}
+
+impl SecuritySettingsImpact {
+    pub fn is_empty(&self) -> bool {
+        self.tokens_ended == 0 && self.tokens_shortened == 0
     }
 }
 

@@ -23,8 +23,12 @@ pub struct VirtualAccountSummary {
     pub expires_at: Option<DateTime<Utc>>,
     pub expired: bool,
     pub created_at: DateTime<Utc>,
-    /// The creator's email, while that user exists.
-    pub created_by: Option<String>,
+    /// When it was last edited (its creation until then).
+    pub updated_at: DateTime<Utc>,
+    /// The creator, while that user exists.
+    pub created_by: Option<crate::dto::UserRef>,
+    /// Free text; empty when none was given.
+    pub description: String,
 }
 
 /// A token of a virtual account (its value is fetched separately, by those who may manage it).
@@ -62,6 +66,19 @@ pub struct NewVirtualAccount {
     pub name: String,
     pub owner_team_id: TeamId,
     pub expires_at: Option<DateTime<Utc>>,
+    /// At most 500 characters; may be empty.
+    #[serde(default)]
+    pub description: String,
+}
+
+/// A virtual account's editable settings: its owner team, its expiry (`None`: never) and its
+/// description. The name is fixed: grants name the account by it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VirtualAccountChanges {
+    pub owner_team_id: TeamId,
+    pub expires_at: Option<DateTime<Utc>>,
+    #[serde(default)]
+    pub description: String,
 }
 
 /// A virtual account just created, with its first token (also retrievable later by its
@@ -70,6 +87,29 @@ pub struct NewVirtualAccount {
 pub struct CreatedVirtualAccount {
     pub detail: VirtualAccountDetail,
     pub token: String,
+}
+
+/// How long a virtual account's replaced token keeps working after a regeneration, to the
+/// minute: 0 (it stops at once) to `MAX_GRACE_PERIOD_DAYS` days.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GracePeriod {
+    minutes: u32,
+}
+
+impl GracePeriod {
+    pub fn days(days: u32) -> Self {
+        GracePeriod {
+            minutes: days.saturating_mul(24 * 60),
+        }
+    }
+
+    pub fn minutes(minutes: u32) -> Self {
+        GracePeriod { minutes }
+    }
+
+    pub fn as_minutes(self) -> u32 {
+        self.minutes
+    }
 }
 
 /// A new token for a virtual account; the previous one works until `previous_valid_until`
@@ -85,6 +125,15 @@ pub struct RegeneratedToken {
 pub struct VirtualAccountQuery {
     /// Case-insensitive part of the name.
     pub search: Option<String>,
+    /// Only the account with exactly this name.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// Only accounts owned by one of these teams (by name); empty: any team.
+    #[serde(default)]
+    pub owner_teams: Vec<String>,
+    /// Only expired accounts (`true`) or only usable ones (`false`).
+    #[serde(default)]
+    pub expired: Option<bool>,
     pub limit: Option<u64>,
     pub offset: Option<u64>,
 }

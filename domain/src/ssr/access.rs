@@ -175,10 +175,15 @@ impl SubjectAccess {
         parent: Option<&resource::Model>,
     ) -> AccessAnswer {
         let mut paths = Vec::new();
+        // Seed 001: workspace:ListWorkspaces, a tenant permission, is "listing and viewing all
+        // workspaces", so a tenant role holding it reads every workspace.
+        let also = (permission == Permission::ReadWorkspace).then_some(Permission::ListWorkspaces);
         for held in &self.tenant_roles {
             if held.is_admin {
                 paths.push(path(AccessPathKind::Admin, held, None));
-            } else if held.permissions.contains(&permission) {
+            } else if held.permissions.contains(&permission)
+                || also.is_some_and(|p| held.permissions.contains(&p))
+            {
                 paths.push(path(AccessPathKind::TenantRole, held, None));
             }
         }

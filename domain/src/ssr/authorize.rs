@@ -45,9 +45,9 @@ pub enum Operation {
     UpdateRole,
     /// Delete a custom role nobody holds.
     DeleteRole,
-    /// Access > Teams: the tenant's teams.
+    /// Access > Teams: the tenant's teams with team:ReadTeam, else the teams one manages.
     ListTeams,
-    /// A team's page: its members and role.
+    /// A team's page, its members and role: team:ReadTeam, or a manager of that team.
     ViewTeam,
     /// Create a team.
     CreateTeam,
@@ -79,6 +79,9 @@ pub enum Operation {
     RevokeOwnToken,
     /// Revoke every personal access token of a user.
     RevokeUserTokens,
+    /// Create a personal access token owned by another user (TrueFoundry's
+    /// `/personal-access-tokens/for-user`): an Admin only, and acting on the user.
+    CreateUserToken,
     /// Read the security settings.
     ViewSecuritySettings,
     /// Change the security settings (limits on personal access tokens).
@@ -105,6 +108,9 @@ pub enum Operation {
     RevealVirtualAccountToken,
     /// Issue a new token, the old one working on for a grace period.
     RegenerateVirtualAccountToken,
+    /// Change a virtual account's owner team, expiry and description: as managing it, and for
+    /// a new owner as creating one for that team.
+    UpdateVirtualAccount,
     /// Delete a virtual account, its tokens and its grants.
     DeleteVirtualAccount,
 }
@@ -124,6 +130,9 @@ pub enum Requirement {
     /// An active user holding this permission tenant-wide, or managing the team that owns the
     /// object while the Team Manager role holds the permission (seed 001's FAQ recipe).
     PermissionOrOwningTeamManager(Permission),
+    /// An active user holding the built-in Admin role (who holds everything, so nothing they
+    /// hand out can grow beyond them later).
+    Admin,
 }
 
 /// What the decision needs to know about the actor's relation to the object acted on. The
@@ -174,6 +183,7 @@ impl Operation {
         Operation::CreateOwnToken,
         Operation::RevokeOwnToken,
         Operation::RevokeUserTokens,
+        Operation::CreateUserToken,
         Operation::ViewSecuritySettings,
         Operation::UpdateSecuritySettings,
         Operation::ListVirtualAccounts,
@@ -181,6 +191,7 @@ impl Operation {
         Operation::CreateVirtualAccount,
         Operation::RevealVirtualAccountToken,
         Operation::RegenerateVirtualAccountToken,
+        Operation::UpdateVirtualAccount,
         Operation::DeleteVirtualAccount,
         Operation::ListIdentityProviders,
         Operation::CreateIdentityProvider,
@@ -215,6 +226,10 @@ impl Operation {
             | Operation::DeleteUser
             | Operation::ListAssignableRoles
             | Operation::RevokeUserTokens => Requirement::Permission(Permission::ManageUsers),
+            // A token made for someone carries whatever they come to hold for as long as it
+            // lives, past any check made when it was minted: only an Admin, who holds
+            // everything, mints one (TrueFoundry asks the same).
+            Operation::CreateUserToken => Requirement::Admin,
             Operation::ViewSecuritySettings => Requirement::Permission(Permission::ListSettings),
             Operation::ListIdentityProviders => {
                 Requirement::Permission(Permission::ListIdentityProviders)
@@ -231,7 +246,9 @@ impl Operation {
             Operation::CreateVirtualAccount => {
                 Requirement::PermissionOrOwningTeamManager(Permission::CreateVirtualAccount)
             }
-            Operation::RevealVirtualAccountToken | Operation::RegenerateVirtualAccountToken => {
+            Operation::RevealVirtualAccountToken
+            | Operation::RegenerateVirtualAccountToken
+            | Operation::UpdateVirtualAccount => {
                 Requirement::PermissionOrOwningTeamManager(Permission::ManageVirtualAccount)
             }
             Operation::DeleteVirtualAccount => {
@@ -244,8 +261,9 @@ impl Operation {
             Operation::CreateRole | Operation::UpdateRole | Operation::DeleteRole => {
                 Requirement::Permission(Permission::ManageRoles)
             }
+            // Managing a team is enough to see it (seed 001: managers run their teams).
             Operation::ListTeams | Operation::ViewTeam => {
-                Requirement::Permission(Permission::ReadTeam)
+                Requirement::PermissionOrTeamManager(Permission::ReadTeam)
             }
             Operation::CreateTeam => Requirement::Permission(Permission::CreateTeam),
             Operation::UpdateTeam => Requirement::Permission(Permission::ManageTeam),
@@ -264,6 +282,7 @@ impl Operation {
         matches!(
             self,
             Operation::CreateOwnToken
+                | Operation::CreateUserToken
                 | Operation::CreateVirtualAccount
                 | Operation::RevealVirtualAccountToken
                 | Operation::RegenerateVirtualAccountToken
@@ -306,6 +325,7 @@ impl Operation {
             Operation::CreateOwnToken => "create personal access tokens",
             Operation::RevokeOwnToken => "revoke your personal access tokens",
             Operation::RevokeUserTokens => "revoke a user's personal access tokens",
+            Operation::CreateUserToken => "create a personal access token for another user",
             Operation::ViewSecuritySettings => "view the security settings",
             Operation::UpdateSecuritySettings => "change the security settings",
             Operation::ListIdentityProviders => "view the identity providers",
@@ -318,6 +338,7 @@ impl Operation {
             Operation::CreateVirtualAccount => "create a virtual account for this team",
             Operation::RevealVirtualAccountToken => "see this virtual account's token",
             Operation::RegenerateVirtualAccountToken => "regenerate this virtual account's token",
+            Operation::UpdateVirtualAccount => "change this virtual account",
             Operation::DeleteVirtualAccount => "delete this virtual account",
         }
     }
@@ -387,6 +408,11 @@ fn permitted(
                 operation.describe()
             )))
         }
+        Requirement::Admin if user.is_admin => Ok(user),
+        Requirement::Admin => Err(DomainError::Forbidden(format!(
+            "Only an Admin may {}.",
+            operation.describe()
+        ))),
         Requirement::OnResource if standing.holds_on_resource => Ok(user),
         Requirement::OnResource => Err(DomainError::Forbidden(format!(
             "You lack the permission on this resource to {}.",

@@ -21,11 +21,41 @@ use std::collections::BTreeMap;
 pub struct Scope<'a> {
     pub(crate) services: &'a Services,
     pub(crate) actor: &'a Actor,
+    /// A rehearsal runs an operation to its end, every check included, and rolls its
+    /// transaction back instead of committing it (the API's `dryRun`).
+    pub(crate) rehearse: bool,
 }
 
 impl<'a> Scope<'a> {
     pub(crate) fn new(services: &'a Services, actor: &'a Actor) -> Self {
-        Scope { services, actor }
+        Scope {
+            services,
+            actor,
+            rehearse: false,
+        }
+    }
+
+    /// The same actor, rehearsing: each operation decides and writes as it would, then rolls
+    /// back, so its answer says what would happen and nothing has. Only operations that write
+    /// in the one transaction they `finish` may be rehearsed; the ones the API rehearses
+    /// (inviting, applying a team, creating and changing a virtual account) do.
+    pub fn rehearsal(&self) -> Scope<'a> {
+        Scope {
+            services: self.services,
+            actor: self.actor,
+            rehearse: true,
+        }
+    }
+
+    /// Ends an operation's write transaction: commits it, or rolls it back in a rehearsal.
+    pub(crate) async fn finish(&self, txn: sea_orm::DatabaseTransaction) -> DomainResult<()> {
+        if self.rehearse {
+            txn.rollback().await?;
+            tracing::debug!("rehearsal: rolled back");
+        } else {
+            txn.commit().await?;
+        }
+        Ok(())
     }
 
     pub fn actor(&self) -> &Actor {
@@ -39,6 +69,7 @@ impl<'a> Scope<'a> {
             .one(self.services.db())
             .await?
             .ok_or_else(|| DomainError::NotFound("tenant".into()))?;
+        let teams = teams_of(self.services.db(), [me.user_id.0]).await?;
         Ok(CurrentUser {
             id: me.user_id,
             tenant_id: me.tenant_id,
@@ -48,10 +79,16 @@ impl<'a> Scope<'a> {
             role_name: me.role_name.clone(),
             role_display_name: me.role_display_name.clone(),
             permissions: me.permissions.iter().map(|p| p.key().to_string()).collect(),
-            managed_teams: teams_of(self.services.db(), [me.user_id.0])
-                .await?
-                .into_iter()
+            managed_teams: teams
+                .iter()
                 .filter(|(_, _, role)| *role == TeamMemberRole::Manager)
+                .map(|(_, team, _)| TeamRef {
+                    id: TeamId(team.id),
+                    name: team.name.clone(),
+                })
+                .collect(),
+            teams: teams
+                .into_iter()
                 .map(|(_, team, _)| TeamRef {
                     id: TeamId(team.id),
                     name: team.name,
@@ -164,6 +201,8 @@ impl From<UserWithRole> for UserRow {
             role_managed_by: RoleManagedBy::parse(&user.role_managed_by)
                 .unwrap_or(RoleManagedBy::Initial),
             teams: Vec::new(),
+            created_at: user.created_at,
+            updated_at: user.updated_at,
         }
     }
 }

@@ -101,7 +101,7 @@ impl Scope<'_> {
         .await?;
         store_rules(&txn, created.id, rules).await?;
         let result = view(&txn, self.services.config(), created).await?;
-        txn.commit().await?;
+        self.finish(txn).await?;
         tracing::info!(provider = %result.slug, issuer = %result.issuer_url, by = me.user_id.0, "identity provider created");
         Ok(result)
     }
@@ -171,7 +171,7 @@ impl Scope<'_> {
             .await?;
         store_rules(&txn, updated.id, rules).await?;
         let result = view(&txn, self.services.config(), updated).await?;
-        txn.commit().await?;
+        self.finish(txn).await?;
         tracing::info!(provider = %result.slug, secret_replaced = input.client_secret.is_some(), identities_unlinked = unlinked, by = me.user_id.0, "identity provider updated");
         Ok(result)
     }
@@ -188,7 +188,7 @@ impl Scope<'_> {
         identity_provider::Entity::delete_by_id(found.id)
             .exec(&txn)
             .await?;
-        txn.commit().await?;
+        self.finish(txn).await?;
         tracing::info!(provider = %found.slug, by = me.user_id.0, "identity provider deleted");
         Ok(())
     }

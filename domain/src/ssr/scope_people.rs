@@ -53,7 +53,9 @@ impl Scope<'_> {
                 email.clone(),
                 display_name,
                 role.id,
-                RoleManagedBy::Manual,
+                // Seed 002: an invited user's role is `initial` until someone changes it by
+                // hand, so an identity provider's group mapping applies at their sign-ins.
+                RoleManagedBy::Initial,
             )
             .await?;
             let set_password_link = if request.send_password_email {
@@ -71,12 +73,13 @@ impl Scope<'_> {
                 set_password_link,
             });
         }
-        txn.commit().await?;
+        self.finish(txn).await?;
         self.services.wake_mail_delivery();
         tracing::info!(
             invited = invited.len(),
             existing = existing.len(),
             by = me.user_id.0,
+            dry_run = self.rehearse,
             "users invited"
         );
         Ok(InviteOutcome {
@@ -100,7 +103,7 @@ impl Scope<'_> {
         end_sessions(&txn, target.id).await?;
         // A reset says the account may be in the wrong hands: its tokens go with its sessions.
         let revoked = revoke_all_personal_tokens(&txn, UserId(target.id), Utc::now()).await?;
-        txn.commit().await?;
+        self.finish(txn).await?;
         self.services.wake_mail_delivery();
         tracing::info!(
             user = id.0,
@@ -137,7 +140,7 @@ impl Scope<'_> {
             .exec(&txn)
             .await?;
         user::Entity::delete_by_id(target.id).exec(&txn).await?;
-        txn.commit().await?;
+        self.finish(txn).await?;
         tracing::info!(user = id.0, by = me.user_id.0, "user deleted");
         Ok(())
     }
@@ -191,7 +194,7 @@ impl Scope<'_> {
         active.updated_at = Set(Utc::now());
         active.update(&txn).await?;
         let ended = end_sessions(&txn, me.user_id.0).await?;
-        txn.commit().await?;
+        self.finish(txn).await?;
         tracing::info!(
             user = me.user_id.0,
             sessions_ended = ended,

@@ -2,9 +2,9 @@
 
 use crate::dto::{
     AccessAnswer, AccessQuestion, CollaboratorQuery, CollaboratorRow, NewCollaborator, NewResource,
-    Page, ResourceDetail, ResourceRef, ResourceSummary, RoleRef, UserGrant,
+    Page, ResourceDetail, ResourceRef, ResourceSummary, RoleRef, TeamRef, UserGrant,
 };
-use crate::ids::{CollaboratorId, ResourceId, RoleId};
+use crate::ids::{CollaboratorId, ResourceId, RoleId, TeamId};
 use crate::permissions::Permission;
 use crate::resources::{ResourceType, Subject};
 use crate::ssr::access::{
@@ -207,7 +207,7 @@ impl Scope<'_> {
             parent,
         };
         let result = detail(&txn, &on, true, true).await?;
-        txn.commit().await?;
+        self.finish(txn).await?;
         tracing::info!(
             resource = result.resource.id.0,
             kind = kind.key(),
@@ -246,7 +246,7 @@ impl Scope<'_> {
         resource::Entity::delete_by_id(on.target.id)
             .exec(&txn)
             .await?;
-        txn.commit().await?;
+        self.finish(txn).await?;
         tracing::info!(resource = id.0, by = %on.me, "resource deleted");
         Ok(())
     }
@@ -277,7 +277,7 @@ impl Scope<'_> {
         .insert(&txn)
         .await?;
         let result = detail(&txn, &on, true, on.allows(on.kind.delete_permission())).await?;
-        txn.commit().await?;
+        self.finish(txn).await?;
         tracing::info!(resource = on.target.id, subject = %subject, role = %granted.name, by = %on.me, "collaborator added");
         Ok(result)
     }
@@ -314,7 +314,7 @@ impl Scope<'_> {
             active.update(&txn).await?;
         }
         let result = detail(&txn, &on, true, on.allows(on.kind.delete_permission())).await?;
-        txn.commit().await?;
+        self.finish(txn).await?;
         tracing::info!(resource = resource_id.0, grant = grant.0, role = %granted.name, by = %on.me, "collaborator role changed");
         Ok(result)
     }
@@ -341,7 +341,7 @@ impl Scope<'_> {
         let can_manage = on.allows(on.kind.manage_permission());
         let can_delete = on.allows(on.kind.delete_permission());
         let result = detail(&txn, &on, can_manage, can_delete).await?;
-        txn.commit().await?;
+        self.finish(txn).await?;
         tracing::info!(
             resource = resource_id.0,
             grant = grant.0,
@@ -380,7 +380,7 @@ impl Scope<'_> {
         let can_manage = on.allows(on.kind.manage_permission());
         let can_delete = on.allows(on.kind.delete_permission());
         let result = detail(&txn, &on, can_manage, can_delete).await?;
-        txn.commit().await?;
+        self.finish(txn).await?;
         tracing::info!(resource = resource_id.0, subject = %subject, removed, by = %on.me, "collaborator removed");
         Ok(result)
     }
@@ -931,7 +931,16 @@ pub(crate) async fn grants_reaching_user(
     user_id: i64,
     teams: &[(i64, String)],
 ) -> DomainResult<Vec<UserGrant>> {
-    grants_reaching(db, SUBJECT_USER, user_id, teams).await
+    grants_reaching(db, Some((SUBJECT_USER, user_id)), teams).await
+}
+
+/// The grants made to a team, by resource name.
+pub(crate) async fn grants_of_team(
+    db: &impl ConnectionTrait,
+    team_id: i64,
+    team_name: &str,
+) -> DomainResult<Vec<UserGrant>> {
+    grants_reaching(db, None, &[(team_id, team_name.to_string())]).await
 }
 
 /// The grants made to a virtual account, by resource name.
@@ -939,21 +948,26 @@ pub(crate) async fn grants_of_virtual_account(
     db: &impl ConnectionTrait,
     account_id: i64,
 ) -> DomainResult<Vec<UserGrant>> {
-    grants_reaching(db, SUBJECT_VIRTUAL_ACCOUNT, account_id, &[]).await
+    grants_reaching(db, Some((SUBJECT_VIRTUAL_ACCOUNT, account_id)), &[]).await
 }
 
-/// The grants made to one subject or to any of `teams`.
+/// The grants made to one subject (kind and id) or to any of `teams`.
 async fn grants_reaching(
     db: &impl ConnectionTrait,
-    subject_kind: &str,
-    subject_id: i64,
+    subject: Option<(&str, i64)>,
     teams: &[(i64, String)],
 ) -> DomainResult<Vec<UserGrant>> {
-    let mut condition = sea_orm::Condition::any().add(
-        sea_orm::Condition::all()
-            .add(collaborator::Column::SubjectKind.eq(subject_kind))
-            .add(collaborator::Column::SubjectId.eq(subject_id)),
-    );
+    let mut condition = sea_orm::Condition::any();
+    if let Some((subject_kind, subject_id)) = subject {
+        condition = condition.add(
+            sea_orm::Condition::all()
+                .add(collaborator::Column::SubjectKind.eq(subject_kind))
+                .add(collaborator::Column::SubjectId.eq(subject_id)),
+        );
+    }
+    if subject.is_none() && teams.is_empty() {
+        return Ok(Vec::new());
+    }
     if !teams.is_empty() {
         condition = condition.add(
             sea_orm::Condition::all()
@@ -970,24 +984,28 @@ async fn grants_reaching(
         .iter()
         .filter_map(|row| {
             let via_team = if row.subject_kind == SUBJECT_TEAM {
-                Some(
-                    teams
-                        .iter()
-                        .find(|(id, _)| *id == row.subject_id)?
-                        .1
-                        .clone(),
-                )
+                let (id, name) = teams.iter().find(|(id, _)| *id == row.subject_id)?;
+                Some(TeamRef {
+                    id: TeamId(*id),
+                    name: name.clone(),
+                })
             } else {
                 None
             };
+            let role = roles.get(&row.role_id)?;
             Some(UserGrant {
                 resource: resource_ref(resources.get(&row.resource_id)?)?,
-                role: roles.get(&row.role_id)?.display_name.clone(),
+                role: role.display_name.clone(),
+                role_id: RoleId(role.id),
+                role_name: role.name.clone(),
                 via_team,
             })
         })
         .collect();
-    grants.sort_by(|a, b| (&a.resource.name, &a.via_team).cmp(&(&b.resource.name, &b.via_team)));
+    grants.sort_by(|a, b| {
+        let team = |g: &UserGrant| g.via_team.as_ref().map(|t| t.name.clone());
+        (&a.resource.name, team(a)).cmp(&(&b.resource.name, team(b)))
+    });
     Ok(grants)
 }
 

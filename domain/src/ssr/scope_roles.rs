@@ -15,6 +15,7 @@ use crate::ssr::scope::Scope;
 use crate::ssr::services::{is_admin_role, role_permissions};
 use crate::validation::{check_role_name, normalize_description, normalize_display_name};
 use chrono::Utc;
+use sea_orm::sea_query::{BinOper, Expr, ExprTrait, Func};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
     QueryOrder, Set,
@@ -86,16 +87,19 @@ impl Scope<'_> {
         refuse_escalation(me, &permissions)?;
 
         let txn = self.services.begin_write().await?;
+        // Unique without regard to case: `Deployer` and `deployer` would read as one role.
         let taken = role::Entity::find()
             .filter(role::Column::TenantId.eq(me.tenant_id.0))
-            .filter(role::Column::Name.eq(name.as_str()))
-            .count(&txn)
-            .await?
-            > 0;
-        if taken {
+            .filter(
+                Expr::expr(Func::lower(Expr::col((role::Entity, role::Column::Name))))
+                    .binary(BinOper::Equal, name.to_lowercase()),
+            )
+            .one(&txn)
+            .await?;
+        if let Some(taken) = taken {
             return Err(DomainError::validation(
                 "name",
-                format!("A role named {name} already exists."),
+                format!("A role named {} already exists.", taken.name),
             ));
         }
         let now = Utc::now();
@@ -114,7 +118,7 @@ impl Scope<'_> {
         .await?;
         replace_permissions(&txn, created.id, &permissions).await?;
         let summary = summarize(&txn, created).await?;
-        txn.commit().await?;
+        self.finish(txn).await?;
         tracing::info!(role = %summary.name, by = me.user_id.0, "role created");
         Ok(summary)
     }
@@ -160,7 +164,7 @@ impl Scope<'_> {
         let updated = active.update(&txn).await?;
         replace_permissions(&txn, updated.id, &permissions).await?;
         let summary = summarize(&txn, updated).await?;
-        txn.commit().await?;
+        self.finish(txn).await?;
         tracing::info!(role = %summary.name, by = me.user_id.0, "role updated");
         Ok(summary)
     }
@@ -223,7 +227,7 @@ impl Scope<'_> {
         }
         let name = existing.name.clone();
         role::Entity::delete_by_id(existing.id).exec(&txn).await?;
-        txn.commit().await?;
+        self.finish(txn).await?;
         tracing::info!(role = %name, by = me.user_id.0, "role deleted");
         Ok(())
     }

@@ -1,21 +1,25 @@
 //! Access > Teams: teams, their members and managers, and the tenant role a team may hold.
 
 use crate::dto::{
-    AddTeamMembersOutcome, NewTeam, NewTeamMembers, Page, RoleRef, TeamChanges, TeamDeletionImpact,
-    TeamDetail, TeamMemberRole, TeamMemberRow, TeamQuery, TeamSummary,
+    AddTeamMembersOutcome, AppliedTeam, NewTeam, NewTeamMembers, Page, RoleRef, TeamChanges,
+    TeamDeletionImpact, TeamDetail, TeamManifest, TeamMemberRole, TeamMemberRow, TeamQuery,
+    TeamSummary, UserRef,
 };
 use crate::ids::{RoleId, TeamId, UserId};
+use crate::permissions::Permission;
 use crate::ssr::actor::UserActor;
 use crate::ssr::authorize::{Operation, Standing, active_user, authorize, authorize_with};
 use crate::ssr::entities::{role, team, team_member, user};
 use crate::ssr::error::{DomainError, DomainResult};
 use crate::ssr::grant_rule::{Holdings, refuse_beyond};
 use crate::ssr::scope::{Scope, lower_like, page_window, search_pattern};
-use crate::ssr::scope_resources::{grant_count_of_team, remove_grants_of_team};
+use crate::ssr::scope_resources::{grant_count_of_team, grants_of_team, remove_grants_of_team};
 use crate::ssr::scope_roles::{find_role, role_grant_refusal};
 use crate::ssr::scope_virtual_accounts::accounts_owned_by;
 use crate::ssr::services::role_permissions;
-use crate::validation::{check_team_name, normalize_description, parse_email_list};
+use crate::validation::{
+    check_team_name, normalize_description, normalize_email, parse_email_list,
+};
 use chrono::Utc;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait,
@@ -34,16 +38,31 @@ pub(crate) const MEMBERSHIP_BY_SSO: &str = "sso";
 impl Scope<'_> {
     /// Access > Teams: the tenant's teams by name, optionally filtered by a case-insensitive
     /// substring of name or description, one page at a time.
+    /// Without team:ReadTeam, a manager sees the teams they manage and no others.
     pub async fn list_teams(&self, query: TeamQuery) -> DomainResult<Page<TeamSummary>> {
-        let me = authorize(self.actor, Operation::ListTeams)?;
+        let db = self.services.db();
+        let user = active_user(self.actor)?;
+        let reads_all = user.permissions.contains(&Permission::ReadTeam);
+        let managed = if reads_all {
+            Vec::new()
+        } else {
+            managed_team_ids(db, user.user_id).await?
+        };
+        let standing = Standing {
+            manages_team: !managed.is_empty(),
+            ..Standing::default()
+        };
+        let me = authorize_with(self.actor, Operation::ListTeams, standing)?;
         let (limit, offset) = page_window(
             query.limit,
             query.offset,
             TeamQuery::DEFAULT_LIMIT,
             TeamQuery::MAX_LIMIT,
         )?;
-        let db = self.services.db();
         let mut select = team::Entity::find().filter(team::Column::TenantId.eq(me.tenant_id.0));
+        if !reads_all {
+            select = select.filter(team::Column::Id.is_in(managed));
+        }
         if let Some(pattern) = search_pattern(query.search.as_deref())? {
             select = select.filter(
                 Condition::any()
@@ -72,9 +91,11 @@ impl Scope<'_> {
 
     /// A team's page: its members (managers first) and its role.
     pub async fn get_team(&self, id: TeamId) -> DomainResult<TeamDetail> {
-        let me = authorize(self.actor, Operation::ViewTeam)?;
         let db = self.services.db();
-        let team = find_team(db, me, id).await?;
+        let user = active_user(self.actor)?;
+        let team = find_team(db, user, id).await?;
+        let standing = manager_standing(db, team.id, user.user_id).await?;
+        let me = authorize_with(self.actor, Operation::ViewTeam, standing)?;
         detail(db, me, team).await
     }
 
@@ -98,21 +119,9 @@ impl Scope<'_> {
                 format!("A team named {name} already exists."),
             ));
         }
-        let now = Utc::now();
-        let created = team::ActiveModel {
-            tenant_id: Set(me.tenant_id.0),
-            name: Set(name),
-            description: Set(description),
-            role_id: Set(role_id),
-            managed_by: Set(MANAGED_BY_MANUAL.into()),
-            created_at: Set(now),
-            updated_at: Set(now),
-            ..Default::default()
-        }
-        .insert(&txn)
-        .await?;
+        let created = insert_team(&txn, me, name, description, role_id).await?;
         let result = detail(&txn, me, created).await?;
-        txn.commit().await?;
+        self.finish(txn).await?;
         tracing::info!(team = %result.team.name, by = me.user_id.0, "team created");
         Ok(result)
     }
@@ -135,7 +144,7 @@ impl Scope<'_> {
         active.updated_at = Set(Utc::now());
         let updated = active.update(&txn).await?;
         let result = detail(&txn, me, updated).await?;
-        txn.commit().await?;
+        self.finish(txn).await?;
         tracing::info!(team = id.0, by = me.user_id.0, "team updated");
         Ok(result)
     }
@@ -175,7 +184,7 @@ impl Scope<'_> {
             .await?;
         remove_grants_of_team(&txn, team.id).await?;
         team::Entity::delete_by_id(team.id).exec(&txn).await?;
-        txn.commit().await?;
+        self.finish(txn).await?;
         tracing::info!(team = %team.name, by = me.user_id.0, "team deleted");
         Ok(())
     }
@@ -200,25 +209,7 @@ impl Scope<'_> {
             Some(joining_context(&team, request.role)),
         )
         .await?;
-        let users = user::Entity::find()
-            .filter(user::Column::TenantId.eq(me.tenant_id.0))
-            .filter(user::Column::Email.is_in(emails.clone()))
-            .all(&txn)
-            .await?;
-        let unknown: Vec<&str> = emails
-            .iter()
-            .map(String::as_str)
-            .filter(|e| !users.iter().any(|u| u.email == *e))
-            .collect();
-        if !unknown.is_empty() {
-            return Err(DomainError::validation(
-                "emails",
-                format!(
-                    "No user has these addresses: {}. Invite them first.",
-                    unknown.join(", ")
-                ),
-            ));
-        }
+        let users = users_with_emails(&txn, me, "emails", &emails).await?;
         let current: Vec<i64> = team_member::Entity::find()
             .filter(team_member::Column::TeamId.eq(team.id))
             .all(&txn)
@@ -227,13 +218,11 @@ impl Scope<'_> {
             .map(|m| m.user_id)
             .collect();
         let now = Utc::now();
-        let mut outcome = AddTeamMembersOutcome {
-            added: Vec::new(),
-            already_members: Vec::new(),
-        };
+        let mut added = Vec::new();
+        let mut already_members = Vec::new();
         for found in users {
             if current.contains(&found.id) {
-                outcome.already_members.push(found.email);
+                already_members.push(found.email);
                 continue;
             }
             team_member::ActiveModel {
@@ -245,9 +234,14 @@ impl Scope<'_> {
             }
             .insert(&txn)
             .await?;
-            outcome.added.push(found.email);
+            added.push(found.email);
         }
-        txn.commit().await?;
+        let mut outcome = AddTeamMembersOutcome {
+            added,
+            already_members,
+            team: detail(&txn, me, team).await?,
+        };
+        self.finish(txn).await?;
         outcome.added.sort();
         outcome.already_members.sort();
         tracing::info!(
@@ -272,7 +266,7 @@ impl Scope<'_> {
             return Err(DomainError::NotFound("Team member".into()));
         }
         let result = detail(&txn, me, team).await?;
-        txn.commit().await?;
+        self.finish(txn).await?;
         tracing::info!(
             team = id.0,
             user = member.0,
@@ -310,7 +304,7 @@ impl Scope<'_> {
         active.role = Set(role.as_str().into());
         active.update(&txn).await?;
         let result = detail(&txn, me, team).await?;
-        txn.commit().await?;
+        self.finish(txn).await?;
         tracing::info!(
             team = id.0,
             user = member.0,
@@ -319,6 +313,199 @@ impl Scope<'_> {
             "team member role changed"
         );
         Ok(result)
+    }
+
+    /// A team as configuration (`PUT /teams`, `PUT /apply`): created when the tenant has no
+    /// team of that name, otherwise its description and members brought to match the manifest,
+    /// in one transaction. Each part is decided as the console decides it: creating needs
+    /// team:CreateTeam, a new description team:ManageTeam, any change of members the standing
+    /// to manage them (held before the change), and everyone added or made manager the rule for
+    /// granting what the team carries. Members not in the manifest leave the team; without a
+    /// `managers` list the current managers stay managers. Addresses are looked at only once
+    /// the actor may change the members, so the manifest is no way to learn who has an account.
+    pub async fn apply_team(&self, manifest: TeamManifest) -> DomainResult<AppliedTeam> {
+        let me = active_user(self.actor)?;
+        let name = check_team_name("name", &manifest.name)?;
+        let description = manifest
+            .description
+            .as_deref()
+            .map(|d| normalize_description("description", d))
+            .transpose()?;
+        // Each address with its role and the list it came from (for the error's field).
+        let mut wanted: BTreeMap<String, (TeamMemberRole, &str)> = BTreeMap::new();
+        let managers = manifest.managers.as_deref().unwrap_or_default();
+        for (field, emails, role) in [
+            (
+                "members",
+                manifest.members.as_slice(),
+                TeamMemberRole::Member,
+            ),
+            ("managers", managers, TeamMemberRole::Manager),
+        ] {
+            for raw in emails {
+                // A manager listed among the members too stays a manager.
+                let email = normalize_email(field, raw)?;
+                let slot = wanted.entry(email).or_insert((role, field));
+                if role == TeamMemberRole::Manager {
+                    *slot = (role, field);
+                }
+            }
+        }
+        let txn = self.services.begin_write().await?;
+        let existing = team::Entity::find()
+            .filter(team::Column::TenantId.eq(me.tenant_id.0))
+            .filter(team::Column::Name.eq(name.as_str()))
+            .one(&txn)
+            .await?;
+        let created = existing.is_none();
+        if let Some(found) = &existing {
+            // Even a manifest that changes nothing answers with the team: seeing it is needed.
+            let standing = manager_standing(&txn, found.id, me.user_id).await?;
+            authorize_with(self.actor, Operation::ViewTeam, standing)?;
+        }
+        let team = match existing {
+            Some(found) => match description {
+                Some(description) if description != found.description => {
+                    authorize(self.actor, Operation::UpdateTeam)?;
+                    let mut active: team::ActiveModel = found.into();
+                    active.description = Set(description);
+                    active.updated_at = Set(Utc::now());
+                    active.update(&txn).await?
+                }
+                _ => found,
+            },
+            None => {
+                authorize(self.actor, Operation::CreateTeam)?;
+                insert_team(&txn, me, name, description.unwrap_or_default(), None).await?
+            }
+        };
+        let users = user::Entity::find()
+            .filter(user::Column::TenantId.eq(me.tenant_id.0))
+            .filter(user::Column::Email.is_in(wanted.keys().cloned()))
+            .all(&txn)
+            .await?;
+        let current: BTreeMap<i64, team_member::Model> = team_member::Entity::find()
+            .filter(team_member::Column::TeamId.eq(team.id))
+            .all(&txn)
+            .await?
+            .into_iter()
+            .map(|m| (m.user_id, m))
+            .collect();
+        let mut wanted_ids: BTreeMap<i64, TeamMemberRole> = users
+            .iter()
+            .filter_map(|u| wanted.get(&u.email).map(|(role, _)| (u.id, *role)))
+            .collect();
+        if manifest.managers.is_none() {
+            for (id, membership) in &current {
+                if membership.role == TeamMemberRole::Manager.as_str() {
+                    wanted_ids.insert(*id, TeamMemberRole::Manager);
+                }
+            }
+        }
+        let unknown: Vec<(&str, &str)> = wanted
+            .iter()
+            .filter(|(email, _)| !users.iter().any(|u| &u.email == *email))
+            .map(|(email, (_, field))| (email.as_str(), *field))
+            .collect();
+        let leaving: Vec<i64> = current
+            .keys()
+            .filter(|id| !wanted_ids.contains_key(id))
+            .copied()
+            .collect();
+        let arriving: Vec<(i64, TeamMemberRole)> = wanted_ids
+            .iter()
+            .filter(|(id, role)| current.get(id).is_none_or(|m| m.role != role.as_str()))
+            .map(|(id, role)| (*id, *role))
+            .collect();
+        if !leaving.is_empty() || !arriving.is_empty() || !unknown.is_empty() {
+            let standing = manager_standing(&txn, team.id, me.user_id).await?;
+            authorize_with(self.actor, Operation::ManageTeamMembers, standing)?;
+        }
+        if let Some((_, field)) = unknown.first() {
+            let named: Vec<&str> = unknown.iter().map(|(email, _)| *email).collect();
+            return Err(DomainError::validation(
+                field,
+                format!(
+                    "No user has these addresses: {}. Invite them first.",
+                    named.join(", ")
+                ),
+            ));
+        }
+        for role in [TeamMemberRole::Member, TeamMemberRole::Manager] {
+            // Demoting a manager hands out nothing; joining, or rising to manager, does.
+            let handed_out = arriving.iter().any(|(id, r)| {
+                *r == role && (role == TeamMemberRole::Manager || !current.contains_key(id))
+            });
+            if handed_out {
+                refuse_beyond(
+                    &txn,
+                    me,
+                    &Holdings::of_team(&txn, &team, role).await?,
+                    Some(joining_context(&team, role)),
+                )
+                .await?;
+            }
+        }
+        team_member::Entity::delete_many()
+            .filter(team_member::Column::TeamId.eq(team.id))
+            .filter(team_member::Column::UserId.is_in(leaving.clone()))
+            .exec(&txn)
+            .await?;
+        let now = Utc::now();
+        for (user_id, role) in &arriving {
+            match current.get(user_id) {
+                Some(found) => {
+                    let mut active: team_member::ActiveModel = found.clone().into();
+                    active.role = Set(role.as_str().into());
+                    active.update(&txn).await?;
+                }
+                None => {
+                    team_member::ActiveModel {
+                        team_id: Set(team.id),
+                        user_id: Set(*user_id),
+                        role: Set(role.as_str().into()),
+                        added_at: Set(now),
+                        source: Set(MEMBERSHIP_BY_HAND.into()),
+                    }
+                    .insert(&txn)
+                    .await?;
+                }
+            }
+        }
+        let result = detail(&txn, me, team).await?;
+        self.finish(txn).await?;
+        tracing::info!(
+            team = %result.team.name,
+            created,
+            joined_or_changed = arriving.len(),
+            left = leaving.len(),
+            dry_run = self.rehearse,
+            by = me.user_id.0,
+            "team manifest applied"
+        );
+        Ok(AppliedTeam {
+            team: result,
+            created,
+        })
+    }
+
+    /// The team of this name in the actor's tenant, as its page shows it (team:ReadTeam, or a
+    /// manager of it). Manifests name teams, not ids. Without team:ReadTeam a name that names
+    /// no team is refused like one that does, so names cannot be probed.
+    pub async fn get_team_by_name(&self, name: &str) -> DomainResult<TeamDetail> {
+        let me = active_user(self.actor)?;
+        let found = team::Entity::find()
+            .filter(team::Column::TenantId.eq(me.tenant_id.0))
+            .filter(team::Column::Name.eq(name.trim()))
+            .one(self.services.db())
+            .await?;
+        match found {
+            Some(found) => self.get_team(TeamId(found.id)).await,
+            None => {
+                authorize(self.actor, Operation::ViewTeam)?;
+                Err(DomainError::NotFound(format!("Team named {}", name.trim())))
+            }
+        }
     }
 
     /// The actor and the team, when the actor may change the team's members: with
@@ -330,10 +517,7 @@ impl Scope<'_> {
     ) -> DomainResult<(&UserActor, team::Model)> {
         let me = active_user(self.actor)?;
         let team = find_team(db, me, id).await?;
-        let standing = Standing {
-            manages_team: is_manager(db, team.id, me.user_id).await?,
-            ..Standing::default()
-        };
+        let standing = manager_standing(db, team.id, me.user_id).await?;
         let me = authorize_with(self.actor, Operation::ManageTeamMembers, standing)?;
         Ok((me, team))
     }
@@ -353,6 +537,60 @@ pub(crate) fn joining_context(team: &team::Model, as_role: TeamMemberRole) -> St
     }
 }
 
+/// Inserts a team the actor creates (the caller authorized it and checked the name is free).
+async fn insert_team(
+    db: &impl ConnectionTrait,
+    me: &UserActor,
+    name: String,
+    description: String,
+    role_id: Option<i64>,
+) -> DomainResult<team::Model> {
+    let now = Utc::now();
+    Ok(team::ActiveModel {
+        tenant_id: Set(me.tenant_id.0),
+        name: Set(name),
+        description: Set(description),
+        role_id: Set(role_id),
+        managed_by: Set(MANAGED_BY_MANUAL.into()),
+        created_at: Set(now),
+        updated_at: Set(now),
+        created_by: Set(Some(me.user_id.0)),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?)
+}
+
+/// The users of the actor's tenant with these (normalised) addresses; any address without a
+/// user is refused by name in `field`, so nothing is half-done.
+async fn users_with_emails(
+    db: &impl ConnectionTrait,
+    me: &UserActor,
+    field: &str,
+    emails: &[String],
+) -> DomainResult<Vec<user::Model>> {
+    let users = user::Entity::find()
+        .filter(user::Column::TenantId.eq(me.tenant_id.0))
+        .filter(user::Column::Email.is_in(emails.iter().cloned()))
+        .all(db)
+        .await?;
+    let unknown: Vec<&str> = emails
+        .iter()
+        .map(String::as_str)
+        .filter(|e| !users.iter().any(|u| u.email == *e))
+        .collect();
+    if !unknown.is_empty() {
+        return Err(DomainError::validation(
+            field,
+            format!(
+                "No user has these addresses: {}. Invite them first.",
+                unknown.join(", ")
+            ),
+        ));
+    }
+    Ok(users)
+}
+
 /// A team of the actor's tenant; another tenant's id reads as not found.
 pub(crate) async fn find_team(
     db: &impl ConnectionTrait,
@@ -364,6 +602,33 @@ pub(crate) async fn find_team(
         .one(db)
         .await?
         .ok_or_else(|| DomainError::NotFound("Team".into()))
+}
+
+/// The ids of the teams `user` manages.
+pub(crate) async fn managed_team_ids(
+    db: &impl ConnectionTrait,
+    user: UserId,
+) -> DomainResult<Vec<i64>> {
+    Ok(team_member::Entity::find()
+        .filter(team_member::Column::UserId.eq(user.0))
+        .filter(team_member::Column::Role.eq(TeamMemberRole::Manager.as_str()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|m| m.team_id)
+        .collect())
+}
+
+/// The standing of `user` towards `team`: whether they manage it.
+async fn manager_standing(
+    db: &impl ConnectionTrait,
+    team: i64,
+    user: UserId,
+) -> DomainResult<Standing> {
+    Ok(Standing {
+        manages_team: is_manager(db, team, user).await?,
+        ..Standing::default()
+    })
 }
 
 /// Whether `user` is a manager of `team`.
@@ -437,10 +702,12 @@ async fn detail(
             .iter()
             .any(|m| m.user_id == me.user_id && m.role == TeamMemberRole::Manager);
     let created_at = team.created_at;
+    let grants = grants_of_team(db, team.id, &team.name).await?;
     let summary = summaries(db, vec![team]).await?.remove(0);
     Ok(TeamDetail {
         team: summary,
         members,
+        grants,
         created_at,
         can_manage_members,
     })
@@ -455,12 +722,12 @@ async fn summaries(
         .filter(team_member::Column::TeamId.is_in(teams.iter().map(|t| t.id)))
         .all(db)
         .await?;
-    let manager_ids = memberships
+    let people = memberships
         .iter()
-        .filter(|m| m.role == TeamMemberRole::Manager.as_str())
-        .map(|m| m.user_id);
+        .map(|m| m.user_id)
+        .chain(teams.iter().filter_map(|t| t.created_by));
     let emails: BTreeMap<i64, String> = user::Entity::find()
-        .filter(user::Column::Id.is_in(manager_ids))
+        .filter(user::Column::Id.is_in(people))
         .all(db)
         .await?
         .into_iter()
@@ -477,26 +744,37 @@ async fn summaries(
         .into_iter()
         .map(|t| {
             let of_team = memberships.iter().filter(|m| m.team_id == t.id);
-            let mut managers: Vec<String> = of_team
-                .clone()
-                .filter_map(|m| {
-                    emails
-                        .get(&m.user_id)
-                        .filter(|_| m.role == TeamMemberRole::Manager.as_str())
-                })
-                .cloned()
-                .collect();
-            managers.sort();
+            let emails_where = |manager_only: bool| {
+                let mut found: Vec<String> = of_team
+                    .clone()
+                    .filter(|m| !manager_only || m.role == TeamMemberRole::Manager.as_str())
+                    .filter_map(|m| emails.get(&m.user_id))
+                    .cloned()
+                    .collect();
+                found.sort();
+                found
+            };
+            let managers = emails_where(true);
+            let members = emails_where(false);
             TeamSummary {
                 id: TeamId(t.id),
                 name: t.name,
                 description: t.description,
-                member_count: of_team.count() as u64,
+                member_count: members.len() as u64,
                 managers,
+                members,
                 role: t.role_id.and_then(|id| roles.get(&id)).map(|r| RoleRef {
                     id: RoleId(r.id),
                     name: r.name.clone(),
                     display_name: r.display_name.clone(),
+                }),
+                created_at: t.created_at,
+                updated_at: t.updated_at,
+                created_by: t.created_by.and_then(|id| {
+                    emails.get(&id).map(|email| UserRef {
+                        id: UserId(id),
+                        email: email.clone(),
+                    })
                 }),
             }
         })

@@ -3,19 +3,20 @@
 //! `latchkey token` command all create tokens through `issue_personal_token`.
 
 use crate::dto::{
-    IssuedToken, NewToken, OwnTokens, Page, SecuritySettings, TokenQuery, TokenRow, TokenStatus,
-    UserKey,
+    IssuedToken, NewToken, OwnTokens, Page, SecuritySettings, SecuritySettingsImpact, TokenQuery,
+    TokenRow, TokenStatus, UserKey, UserRef, UserStatus,
 };
 use crate::ids::{TenantId, TokenId, UserId};
 use crate::ssr::authorize::{Operation, authorize};
 use crate::ssr::entities::{security_setting, token, user};
 use crate::ssr::error::{DomainError, DomainResult};
 use crate::ssr::grant_rule::refuse_acting_on;
-use crate::ssr::scope::{Scope, page_window};
+use crate::ssr::scope::{Scope, lower_like, page_window, search_pattern};
 use crate::ssr::scope_identity_providers::has_enabled_identity_provider;
+use crate::ssr::scope_users::find_user;
 use crate::ssr::secret::Secret;
 use crate::ssr::token_format::{self, TokenKind};
-use crate::validation::{check_token_name, normalize_email};
+use crate::validation::check_token_name;
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
@@ -38,7 +39,10 @@ impl Scope<'_> {
             TokenQuery::MAX_LIMIT,
         )?;
         let db = self.services.db();
-        let select = personal_tokens_of(me.user_id);
+        let mut select = personal_tokens_of(me.user_id);
+        if let Some(pattern) = search_pattern(query.search.as_deref())? {
+            select = select.filter(lower_like(token::Entity, token::Column::Name, &pattern));
+        }
         let total = select.clone().count(db).await?;
         let now = Utc::now();
         let items = select
@@ -77,7 +81,7 @@ impl Scope<'_> {
             Utc::now(),
         )
         .await?;
-        txn.commit().await?;
+        self.finish(txn).await?;
         tracing::info!(user_id = %me.user_id, token_id = %issued.token.id, "personal access token created");
         Ok(issued)
     }
@@ -110,23 +114,57 @@ impl Scope<'_> {
     pub async fn revoke_user_tokens(&self, target: UserKey) -> DomainResult<u64> {
         let me = authorize(self.actor, Operation::RevokeUserTokens)?;
         let db = self.services.db();
-        let select = user::Entity::find().filter(user::Column::TenantId.eq(me.tenant_id.0));
-        let select = match target {
-            UserKey::Id(id) => select.filter(user::Column::Id.eq(id.0)),
-            UserKey::Email(email) => {
-                let email = normalize_email("email", &email)?;
-                select.filter(user::Column::Email.eq(email))
-            }
-        };
-        let found = select
-            .one(db)
-            .await?
-            .ok_or_else(|| DomainError::NotFound("user".into()))?;
+        let (found, _) = find_user(db, me, target).await?;
         refuse_acting_on(db, me, &found).await?;
         let user_id = UserId(found.id);
         let revoked = revoke_all_personal_tokens(db, user_id, Utc::now()).await?;
         tracing::info!(actor = %me.user_id, user_id = %user_id, revoked, "personal access tokens revoked");
         Ok(revoked)
+    }
+
+    /// Creates a personal access token owned by another active user of the actor's tenant
+    /// (TrueFoundry's `for-user`); its value is in the answer and nowhere else. Whoever holds it
+    /// acts as that user for as long as it lives, whatever they come to hold, so only an Admin
+    /// makes one (and the rule for acting on a user applies too); the target's limits apply.
+    pub async fn create_user_token(
+        &self,
+        target: UserKey,
+        new: NewToken,
+    ) -> DomainResult<(UserRef, IssuedToken)> {
+        let me = authorize(self.actor, Operation::CreateUserToken)?;
+        let txn = self.services.begin_write().await?;
+        let (found, _) = find_user(&txn, me, target).await?;
+        refuse_acting_on(&txn, me, &found).await?;
+        if found.status != UserStatus::Active.as_str() {
+            return Err(DomainError::validation(
+                "email",
+                format!(
+                    "{} is deactivated: a token of theirs would not work. Activate them first.",
+                    found.email
+                ),
+            ));
+        }
+        let issued = issue_personal_token(
+            &txn,
+            self.services.secret(),
+            me.tenant_id,
+            UserId(found.id),
+            new,
+            Utc::now(),
+        )
+        .await?;
+        self.finish(txn).await?;
+        tracing::info!(
+            actor = %me.user_id,
+            user_id = found.id,
+            token_id = %issued.token.id,
+            "personal access token created for another user"
+        );
+        let owner = UserRef {
+            id: UserId(found.id),
+            email: found.email,
+        };
+        Ok((owner, issued))
     }
 
     /// Security settings, as anyone with settings:ListSettings may read them.
@@ -135,27 +173,32 @@ impl Scope<'_> {
         load_security_settings(self.services.db(), me.tenant_id).await
     }
 
-    /// Changes the security settings. Token limits apply to tokens created from now on;
-    /// password sign-in may be turned off only while an identity provider is enabled.
+    /// What saving `settings` would do to the tenant's personal access tokens (nothing is
+    /// changed), for the page to say before saving.
+    pub async fn security_settings_impact(
+        &self,
+        settings: SecuritySettings,
+    ) -> DomainResult<SecuritySettingsImpact> {
+        let me = authorize(self.actor, Operation::UpdateSecuritySettings)?;
+        check_settings(&settings)?;
+        let Some(days) = settings.pat_max_age_days else {
+            return Ok(SecuritySettingsImpact::default());
+        };
+        let now = Utc::now();
+        let over = tokens_over_age(self.services.db(), me.tenant_id, days, now).await?;
+        Ok(impact_of(&over, now))
+    }
+
+    /// Changes the security settings. The maximum token age applies to the tokens that exist
+    /// as well (in the same transaction: those older end, the others expire at their creation
+    /// plus the maximum); the active-token limit applies when a token is created. Password
+    /// sign-in may be turned off only while an identity provider is enabled.
     pub async fn update_security_settings(
         &self,
         settings: SecuritySettings,
     ) -> DomainResult<SecuritySettings> {
         let me = authorize(self.actor, Operation::UpdateSecuritySettings)?;
-        check_limit(
-            "pat_max_age_days",
-            settings.pat_max_age_days,
-            SecuritySettings::MAX_AGE_DAYS_LIMIT,
-            "The maximum token age",
-            "days",
-        )?;
-        check_limit(
-            "pat_max_active",
-            settings.pat_max_active,
-            SecuritySettings::MAX_ACTIVE_LIMIT,
-            "The maximum number of active tokens",
-            "tokens",
-        )?;
+        check_settings(&settings)?;
         let txn = self.services.begin_write().await?;
         if !settings.password_sign_in
             && !has_enabled_identity_provider(&txn, me.tenant_id, None).await?
@@ -185,9 +228,78 @@ impl Scope<'_> {
         )
         .exec(&txn)
         .await?;
-        txn.commit().await?;
-        tracing::info!(actor = %me.user_id, ?settings, "security settings changed");
+        let mut impact = SecuritySettingsImpact::default();
+        if let Some(days) = settings.pat_max_age_days {
+            let now = Utc::now();
+            let over = tokens_over_age(&txn, me.tenant_id, days, now).await?;
+            impact = impact_of(&over, now);
+            for (row, limit) in over {
+                let mut active: token::ActiveModel = row.into();
+                active.expires_at = Set(Some(limit));
+                active.update(&txn).await?;
+            }
+        }
+        self.finish(txn).await?;
+        tracing::info!(
+            actor = %me.user_id,
+            ?settings,
+            tokens_ended = impact.tokens_ended,
+            tokens_shortened = impact.tokens_shortened,
+            "security settings changed"
+        );
         Ok(settings)
+    }
+}
+
+/// The limits of `settings` within their bounds, naming the field that is not.
+fn check_settings(settings: &SecuritySettings) -> DomainResult<()> {
+    check_limit(
+        "pat_max_age_days",
+        settings.pat_max_age_days,
+        SecuritySettings::MAX_AGE_DAYS_LIMIT,
+        "The maximum token age",
+        "days",
+    )?;
+    check_limit(
+        "pat_max_active",
+        settings.pat_max_active,
+        SecuritySettings::MAX_ACTIVE_LIMIT,
+        "The maximum number of active tokens",
+        "tokens",
+    )
+}
+
+/// The tenant's active personal access tokens that would outlive `days` from their creation
+/// (or never expire), each with the expiry the limit gives it.
+async fn tokens_over_age(
+    db: &impl ConnectionTrait,
+    tenant: TenantId,
+    days: u32,
+    now: DateTime<Utc>,
+) -> DomainResult<Vec<(token::Model, DateTime<Utc>)>> {
+    let max_age = Duration::days(i64::from(days));
+    Ok(token::Entity::find()
+        .filter(token::Column::TenantId.eq(tenant.0))
+        .filter(token::Column::Kind.eq(TokenKind::Personal.as_str()))
+        .filter(usable_at(now))
+        .all(db)
+        .await?
+        .into_iter()
+        .filter_map(|row| {
+            let limit = row.created_at + max_age;
+            row.expires_at
+                .is_none_or(|at| at > limit)
+                .then_some((row, limit))
+        })
+        .collect())
+}
+
+/// How many of `over` end now (their new expiry has passed) and how many are shortened.
+fn impact_of(over: &[(token::Model, DateTime<Utc>)], now: DateTime<Utc>) -> SecuritySettingsImpact {
+    let ended = over.iter().filter(|(_, limit)| *limit <= now).count();
+    SecuritySettingsImpact {
+        tokens_ended: u64::try_from(ended).unwrap_or(u64::MAX),
+        tokens_shortened: u64::try_from(over.len() - ended).unwrap_or(u64::MAX),
     }
 }
 

@@ -78,7 +78,7 @@ impl Scope<'_> {
         active.updated_at = Set(Utc::now());
         let updated = active.update(&txn).await?;
         let result = detail(&txn, updated, new_role).await?;
-        txn.commit().await?;
+        self.finish(txn).await?;
         if notify {
             self.services.wake_mail_delivery();
         }
@@ -113,7 +113,7 @@ impl Scope<'_> {
             end_sessions(&txn, updated.id).await?;
         }
         let result = detail(&txn, updated, role).await?;
-        txn.commit().await?;
+        self.finish(txn).await?;
         tracing::info!(
             user = id.0,
             by = me.user_id.0,

@@ -3,31 +3,31 @@
 //! use it on every virtual account; a manager of the owning team may use it on that team's
 //! accounts when the Team Manager role holds it (seed 001's FAQ recipe).
 
-use crate::dto::TeamMemberRole;
 use crate::dto::{
-    CreatedVirtualAccount, MAX_GRACE_PERIOD_DAYS, NewVirtualAccount, Page, RegeneratedToken,
-    TeamRef, VirtualAccountDetail, VirtualAccountQuery, VirtualAccountSummary,
-    VirtualAccountTokenRow,
+    CreatedVirtualAccount, GracePeriod, MAX_GRACE_PERIOD_DAYS, NewVirtualAccount, Page,
+    RegeneratedToken, TeamRef, UserRef, VirtualAccountChanges, VirtualAccountDetail,
+    VirtualAccountQuery, VirtualAccountSummary, VirtualAccountTokenRow,
 };
-use crate::ids::{TeamId, TokenId, VirtualAccountId};
+use crate::ids::{TeamId, TokenId, UserId, VirtualAccountId};
 use crate::permissions::{BuiltinRole, Permission};
 use crate::ssr::access::SUBJECT_VIRTUAL_ACCOUNT;
 use crate::ssr::actor::UserActor;
 use crate::ssr::authorize::{Operation, Requirement, Standing, active_user, authorize_with};
-use crate::ssr::entities::{collaborator, role, team, team_member, token, user, virtual_account};
+use crate::ssr::entities::{collaborator, role, team, token, user, virtual_account};
 use crate::ssr::error::{DomainError, DomainResult};
 use crate::ssr::grant_rule::{Holdings, refuse_beyond};
 use crate::ssr::scope::{Scope, lower_like, page_window, search_pattern};
 use crate::ssr::scope_resources::grants_of_virtual_account;
+use crate::ssr::scope_teams::managed_team_ids;
 use crate::ssr::scope_tokens::{API_TOKEN_PURPOSE, token_status, usable_at};
 use crate::ssr::secret::Secret;
 use crate::ssr::services::role_permissions;
 use crate::ssr::token_format::{self, TokenKind};
-use crate::validation::check_token_name;
+use crate::validation::{check_token_name, normalize_optional_description};
 use chrono::{DateTime, Duration, SubsecRound, Utc};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect, Set,
 };
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -72,6 +72,28 @@ impl Scope<'_> {
                 &pattern,
             ));
         }
+        if let Some(name) = query.name.as_deref() {
+            select = select.filter(virtual_account::Column::Name.eq(name.trim()));
+        }
+        if !query.owner_teams.is_empty() {
+            let owners = team::Entity::find()
+                .filter(team::Column::TenantId.eq(me.tenant_id.0))
+                .filter(team::Column::Name.is_in(query.owner_teams.iter().map(|t| t.trim())))
+                .all(db)
+                .await?;
+            select = select
+                .filter(virtual_account::Column::OwnerTeamId.is_in(owners.iter().map(|t| t.id)));
+        }
+        if let Some(expired) = query.expired {
+            let now = Utc::now();
+            select = select.filter(if expired {
+                Condition::all().add(virtual_account::Column::ExpiresAt.lte(now))
+            } else {
+                Condition::any()
+                    .add(virtual_account::Column::ExpiresAt.is_null())
+                    .add(virtual_account::Column::ExpiresAt.gt(now))
+            });
+        }
         let total = select.clone().count(db).await?;
         let rows = select
             .order_by_asc(virtual_account::Column::Name)
@@ -106,6 +128,7 @@ impl Scope<'_> {
     ) -> DomainResult<CreatedVirtualAccount> {
         let me = active_user(self.actor)?;
         let name = check_token_name("name", &new.name)?;
+        let description = normalize_optional_description("description", &new.description)?;
         let now = Utc::now();
         if new.expires_at.is_some_and(|at| at <= now) {
             return Err(DomainError::validation(
@@ -137,6 +160,7 @@ impl Scope<'_> {
             name: Set(name),
             owner_team_id: Set(owner.id),
             expires_at: Set(new.expires_at),
+            description: Set(description),
             created_by: Set(Some(me.user_id.0)),
             created_at: Set(now),
             ..Default::default()
@@ -145,8 +169,8 @@ impl Scope<'_> {
         .await?;
         let token = issue_account_token(&txn, self.services.secret(), &account, now).await?;
         let detail = detail(&txn, me, account).await?;
-        txn.commit().await?;
-        tracing::info!(account = %detail.account.id, by = %me.user_id, "virtual account created");
+        self.finish(txn).await?;
+        tracing::info!(account = %detail.account.id, by = %me.user_id, dry_run = self.rehearse, "virtual account created");
         Ok(CreatedVirtualAccount { detail, token })
     }
 
@@ -185,9 +209,10 @@ impl Scope<'_> {
     pub async fn regenerate_virtual_account_token(
         &self,
         id: VirtualAccountId,
-        grace_days: u32,
+        grace: GracePeriod,
     ) -> DomainResult<RegeneratedToken> {
-        if grace_days > MAX_GRACE_PERIOD_DAYS {
+        let grace_minutes = grace.as_minutes();
+        if grace_minutes > GracePeriod::days(MAX_GRACE_PERIOD_DAYS).as_minutes() {
             return Err(DomainError::validation(
                 "grace_period_days",
                 format!("The grace period is 0 to {MAX_GRACE_PERIOD_DAYS} days."),
@@ -206,7 +231,7 @@ impl Scope<'_> {
         .await?;
         let now = Utc::now();
         // Microseconds, as PostgreSQL stores them, so the answer equals what is stored.
-        let until = (now + Duration::days(i64::from(grace_days))).trunc_subsecs(6);
+        let until = (now + Duration::minutes(i64::from(grace_minutes))).trunc_subsecs(6);
         let previous = account_tokens(account.id)
             .filter(usable_at(now))
             .all(&txn)
@@ -216,7 +241,7 @@ impl Scope<'_> {
             // it is no longer the one "show token" reveals, so its sealed copy goes.
             let ends = old.expires_at.map_or(until, |at| at.min(until));
             let mut active: token::ActiveModel = old.into();
-            if grace_days == 0 {
+            if grace_minutes == 0 {
                 active.revoked_at = Set(Some(now));
             } else {
                 active.expires_at = Set(Some(ends));
@@ -225,12 +250,87 @@ impl Scope<'_> {
             active.update(&txn).await?;
         }
         let token = issue_account_token(&txn, self.services.secret(), &account, now).await?;
-        txn.commit().await?;
-        tracing::info!(account = account.id, by = %me.user_id, grace_days, "virtual account token regenerated");
+        self.finish(txn).await?;
+        tracing::info!(account = account.id, by = %me.user_id, grace_minutes, "virtual account token regenerated");
         Ok(RegeneratedToken {
             token,
-            previous_valid_until: (grace_days > 0).then_some(until),
+            previous_valid_until: (grace_minutes > 0).then_some(until),
         })
+    }
+
+    /// Changes a virtual account's owner team, expiry and description. Managing the account
+    /// is required; a new owner also needs what creating an account for that team needs, and,
+    /// since the new team's managers may come to reveal its token, holding what the account
+    /// holds (the granting rule).
+    pub async fn update_virtual_account(
+        &self,
+        id: VirtualAccountId,
+        changes: VirtualAccountChanges,
+    ) -> DomainResult<VirtualAccountDetail> {
+        let description = normalize_optional_description("description", &changes.description)?;
+        // To the microsecond, as the databases keep it, so the stored expiry sent back unchanged
+        // compares equal.
+        let expires_at = changes.expires_at.map(|at| at.trunc_subsecs(6));
+        let now = Utc::now();
+        let txn = self.services.begin_write().await?;
+        let (me, account) = self
+            .on_account(&txn, id, Operation::UpdateVirtualAccount)
+            .await?;
+        if expires_at != account.expires_at && expires_at.is_some_and(|at| at <= now) {
+            return Err(DomainError::validation(
+                "expires_at",
+                "The expiry date must be in the future.",
+            ));
+        }
+        // A later expiry (or none) keeps the account's grants working longer for everyone
+        // holding its token, an expired account's included: handing them out again.
+        let extends = match (account.expires_at, expires_at) {
+            (Some(_), None) => true,
+            (Some(old), Some(new)) => new > old,
+            (None, _) => false,
+        };
+        if extends {
+            refuse_beyond(
+                &txn,
+                me,
+                &Holdings::of_virtual_account(&txn, account.id).await?,
+                Some(format!(
+                    "A later expiry keeps the grants of {} working longer.",
+                    account.name
+                )),
+            )
+            .await?;
+        }
+        if changes.owner_team_id.0 != account.owner_team_id {
+            let owner = team::Entity::find_by_id(changes.owner_team_id.0)
+                .filter(team::Column::TenantId.eq(me.tenant_id.0))
+                .one(&txn)
+                .await?
+                .ok_or_else(|| DomainError::validation("owner_team_id", "No such team here."))?;
+            let standing =
+                owner_standing(&txn, me, owner.id, Permission::CreateVirtualAccount).await?;
+            authorize_with(self.actor, Operation::CreateVirtualAccount, standing)?;
+            refuse_beyond(
+                &txn,
+                me,
+                &Holdings::of_virtual_account(&txn, account.id).await?,
+                Some(format!(
+                    "Moving {} to {} lets that team's managers use its grants.",
+                    account.name, owner.name
+                )),
+            )
+            .await?;
+        }
+        let mut active: virtual_account::ActiveModel = account.into();
+        active.owner_team_id = Set(changes.owner_team_id.0);
+        active.expires_at = Set(expires_at);
+        active.description = Set(description);
+        active.updated_at = Set(Some(now));
+        let updated = active.update(&txn).await?;
+        let detail = detail(&txn, me, updated).await?;
+        self.finish(txn).await?;
+        tracing::info!(account = %detail.account.id, by = %me.user_id, dry_run = self.rehearse, "virtual account changed");
+        Ok(detail)
     }
 
     /// Deletes a virtual account with its tokens and its collaborator grants.
@@ -247,7 +347,7 @@ impl Scope<'_> {
         virtual_account::Entity::delete_by_id(account.id)
             .exec(&txn)
             .await?;
-        txn.commit().await?;
+        self.finish(txn).await?;
         tracing::info!(account = account.id, by = %me.user_id, "virtual account deleted");
         Ok(())
     }
@@ -277,14 +377,7 @@ impl Scope<'_> {
 
 /// The teams `me` manages.
 async fn managed_teams(db: &impl ConnectionTrait, me: &UserActor) -> DomainResult<Vec<i64>> {
-    Ok(team_member::Entity::find()
-        .filter(team_member::Column::UserId.eq(me.user_id.0))
-        .filter(team_member::Column::Role.eq(TeamMemberRole::Manager.as_str()))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|m| m.team_id)
-        .collect())
+    managed_team_ids(db, me.user_id).await
 }
 
 /// Whether the tenant's Team Manager role holds `permission` (an Admin may edit it).
@@ -391,12 +484,20 @@ async fn summaries(
         .into_iter()
         .map(|t| (t.id, t.name))
         .collect();
-    let creators: BTreeMap<i64, String> = user::Entity::find()
+    let creators: BTreeMap<i64, UserRef> = user::Entity::find()
         .filter(user::Column::Id.is_in(accounts.iter().filter_map(|a| a.created_by)))
         .all(db)
         .await?
         .into_iter()
-        .map(|u| (u.id, u.email))
+        .map(|u| {
+            (
+                u.id,
+                UserRef {
+                    id: UserId(u.id),
+                    email: u.email,
+                },
+            )
+        })
         .collect();
     let now = Utc::now();
     Ok(accounts
@@ -410,7 +511,9 @@ async fn summaries(
             expired: a.expires_at.is_some_and(|at| at <= now),
             expires_at: a.expires_at,
             created_at: a.created_at,
+            updated_at: a.updated_at.unwrap_or(a.created_at),
             created_by: a.created_by.and_then(|u| creators.get(&u).cloned()),
+            description: a.description,
             name: a.name,
         })
         .collect())

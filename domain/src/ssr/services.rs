@@ -204,6 +204,11 @@ impl Services {
         &self.inner.hasher
     }
 
+    /// The console's public URL without a trailing slash.
+    pub fn public_url(&self) -> &str {
+        &self.config().public_url
+    }
+
     pub(crate) fn config(&self) -> &ServicesConfig {
         &self.inner.config
     }

@@ -379,6 +379,7 @@ async fn build(ctx: &TestCtx, scope: &Scope<'_>, rng: &mut StdRng, round: usize)
                 name: name.clone(),
                 owner_team_id: model.teams[owner].id,
                 expires_at: None,
+                description: String::new(),
             })
             .await
             .unwrap();

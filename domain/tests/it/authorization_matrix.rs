@@ -4,10 +4,11 @@
 
 use crate::harness::{TestCtx, db_test};
 use domain::dto::{
-    AccessQuestion, CollaboratorQuery, IdentityProviderInput, IdpPreset, InviteRequest,
-    NewCollaborator, NewResource, NewRole, NewTeam, NewTeamMembers, NewToken, NewVirtualAccount,
-    Provisioning, RoleChanges, SecuritySettings, TeamChanges, TeamMemberRole, TeamQuery,
-    TokenQuery, UserKey, UserQuery, UserStatus, VirtualAccountQuery,
+    AccessQuestion, CollaboratorQuery, GracePeriod, IdentityProviderInput, IdpPreset,
+    InviteRequest, NewCollaborator, NewResource, NewRole, NewTeam, NewTeamMembers, NewToken,
+    NewVirtualAccount, Provisioning, RoleChanges, SecuritySettings, TeamChanges, TeamMemberRole,
+    TeamQuery, TokenQuery, UserKey, UserQuery, UserStatus, VirtualAccountChanges,
+    VirtualAccountQuery,
 };
 use domain::ids::{IdentityProviderId, ResourceId, RoleId, TeamId, UserId, VirtualAccountId};
 use domain::permissions::BuiltinRole;
@@ -390,6 +391,18 @@ const MATRIX: &[(Operation, Kind, Expect)] = &[
     ),
     (Operation::RevokeUserTokens, OtherTenantAdmin, NotFound),
     (Operation::RevokeUserTokens, ResourceCollaborator, Forbidden),
+    (Operation::CreateUserToken, Anonymous, Unauthenticated),
+    (Operation::CreateUserToken, Admin, Allow),
+    (Operation::CreateUserToken, Member, Forbidden),
+    (Operation::CreateUserToken, TeamManager, Forbidden),
+    (Operation::CreateUserToken, CustomRole, Forbidden),
+    (
+        Operation::CreateUserToken,
+        DeactivatedAdmin,
+        Unauthenticated,
+    ),
+    (Operation::CreateUserToken, OtherTenantAdmin, NotFound),
+    (Operation::CreateUserToken, ResourceCollaborator, Forbidden),
     (Operation::ViewSecuritySettings, Anonymous, Unauthenticated),
     (Operation::ViewSecuritySettings, Admin, Allow),
     (Operation::ViewSecuritySettings, Member, Allow),
@@ -593,6 +606,7 @@ const MATRIX: &[(Operation, Kind, Expect)] = &[
     (Operation::CreateOwnToken, VirtualAccountToken, Forbidden),
     (Operation::RevokeOwnToken, VirtualAccountToken, Forbidden),
     (Operation::RevokeUserTokens, VirtualAccountToken, Forbidden),
+    (Operation::CreateUserToken, VirtualAccountToken, Forbidden),
     (
         Operation::ViewSecuritySettings,
         VirtualAccountToken,
@@ -625,6 +639,11 @@ const MATRIX: &[(Operation, Kind, Expect)] = &[
     ),
     (
         Operation::RegenerateVirtualAccountToken,
+        VirtualAccountToken,
+        Forbidden,
+    ),
+    (
+        Operation::UpdateVirtualAccount,
         VirtualAccountToken,
         Forbidden,
     ),
@@ -734,6 +753,22 @@ const MATRIX: &[(Operation, Kind, Expect)] = &[
     ),
     (
         Operation::RegenerateVirtualAccountToken,
+        ResourceCollaborator,
+        Forbidden,
+    ),
+    (Operation::UpdateVirtualAccount, Anonymous, Unauthenticated),
+    (Operation::UpdateVirtualAccount, Admin, Allow),
+    (Operation::UpdateVirtualAccount, Member, Forbidden),
+    (Operation::UpdateVirtualAccount, TeamManager, Forbidden),
+    (Operation::UpdateVirtualAccount, CustomRole, Forbidden),
+    (
+        Operation::UpdateVirtualAccount,
+        DeactivatedAdmin,
+        Unauthenticated,
+    ),
+    (Operation::UpdateVirtualAccount, OtherTenantAdmin, NotFound),
+    (
+        Operation::UpdateVirtualAccount,
         ResourceCollaborator,
         Forbidden,
     ),
@@ -1057,6 +1092,10 @@ async fn perform(
             .revoke_user_tokens(UserKey::Id(fixtures.target))
             .await
             .map(drop),
+        Operation::CreateUserToken => scope
+            .create_user_token(UserKey::Id(fixtures.target), fresh_token())
+            .await
+            .map(drop),
         Operation::ListIdentityProviders => scope.list_identity_providers().await.map(drop),
         Operation::CreateIdentityProvider => scope
             .create_identity_provider(provider_input("matrix-created"))
@@ -1098,7 +1137,18 @@ async fn perform(
             .await
             .map(drop),
         Operation::RegenerateVirtualAccountToken => scope
-            .regenerate_virtual_account_token(fixtures.account, 1)
+            .regenerate_virtual_account_token(fixtures.account, GracePeriod::days(1))
+            .await
+            .map(drop),
+        Operation::UpdateVirtualAccount => scope
+            .update_virtual_account(
+                fixtures.account,
+                VirtualAccountChanges {
+                    owner_team_id: fixtures.team,
+                    expires_at: None,
+                    description: "Changed by the matrix".into(),
+                },
+            )
             .await
             .map(drop),
         Operation::DeleteVirtualAccount => {
@@ -1123,6 +1173,7 @@ fn fresh_account(team: TeamId) -> NewVirtualAccount {
         name: format!("matrix-va-{n}"),
         owner_team_id: team,
         expires_at: None,
+        description: String::new(),
     }
 }
 
@@ -1306,6 +1357,7 @@ db_test!(matrix_holds, |ctx: TestCtx| async move {
             name: "matrix-caller".into(),
             owner_team_id: fixtures.team,
             expires_at: None,
+            description: String::new(),
         })
         .await
         .unwrap();
@@ -1431,6 +1483,42 @@ db_test!(matrix_holds, |ctx: TestCtx| async move {
             classify(&result),
             expected,
             "{operation:?} in a stale session: {result:?}"
+        );
+    }
+    // A plain Member who manages the fixture team: the Member's rows, except that the team is
+    // theirs to list, open and run whatever their tenant role (seed 001's Team Manager).
+    let lead = ctx
+        .add_user(
+            tenant.id,
+            "matrix-lead@example.com",
+            BuiltinRole::Member,
+            UserStatus::Active,
+        )
+        .await;
+    let admin = ctx.actor(admin_id).await;
+    ctx.services
+        .scope(&admin)
+        .add_team_members(
+            fixtures.team,
+            NewTeamMembers {
+                emails: "matrix-lead@example.com".into(),
+                role: TeamMemberRole::Manager,
+            },
+        )
+        .await
+        .unwrap();
+    let lead = ctx.actor(lead).await;
+    let scope = ctx.services.scope(&lead);
+    for (operation, _, expected) in MATRIX.iter().filter(|(_, k, _)| *k == Member) {
+        let expected = match operation {
+            Operation::ListTeams | Operation::ViewTeam | Operation::ManageTeamMembers => Allow,
+            _ => *expected,
+        };
+        let result = perform(&ctx, &scope, &fixtures, *operation).await;
+        assert_eq!(
+            classify(&result),
+            expected,
+            "{operation:?} as a Member managing the team: {result:?}"
         );
     }
 });

@@ -6,8 +6,8 @@ use crate::harness::{TestCtx, db_test};
 use crate::resources::create;
 use crate::sso_sign_in::{ISSUER, identity};
 use domain::dto::{
-    IdentityProviderInput, IdpPreset, InviteRequest, LinkDelivery, NewCollaborator, NewRole,
-    NewTeam, NewTeamMembers, NewVirtualAccount, Provisioning, SsoFailure, TeamChanges,
+    GracePeriod, IdentityProviderInput, IdpPreset, InviteRequest, LinkDelivery, NewCollaborator,
+    NewRole, NewTeam, NewTeamMembers, NewVirtualAccount, Provisioning, SsoFailure, TeamChanges,
     TeamMappingRule, TeamMemberRole, UserStatus,
 };
 use domain::entities::{role, user_identity};
@@ -442,6 +442,7 @@ db_test!(
                 name: "deployer".into(),
                 owner_team_id: ops,
                 expires_at: None,
+                description: String::new(),
             })
             .await
             .unwrap()
@@ -533,7 +534,38 @@ db_test!(
             m.starts_with("The token of deployer carries its grants."),
             "{m}"
         );
-        forbidden(as_runner.regenerate_virtual_account_token(account, 0).await);
+        forbidden(
+            as_runner
+                .regenerate_virtual_account_token(account, GracePeriod::days(0))
+                .await,
+        );
+        // Nor keep its grants working longer: a later expiry, or none, hands them out again.
+        let soon = chrono::Utc::now() + chrono::Duration::days(1);
+        let expiring = |expires_at| domain::dto::VirtualAccountChanges {
+            owner_team_id: ops,
+            expires_at,
+            description: String::new(),
+        };
+        scope
+            .update_virtual_account(account, expiring(Some(soon)))
+            .await
+            .unwrap();
+        for later in [None, Some(soon + chrono::Duration::days(30))] {
+            let m = forbidden(
+                as_runner
+                    .update_virtual_account(account, expiring(later))
+                    .await,
+            );
+            assert!(
+                m.starts_with("A later expiry keeps the grants of deployer working longer."),
+                "{m}"
+            );
+        }
+        // Sooner hands out nothing.
+        as_runner
+            .update_virtual_account(account, expiring(Some(soon - chrono::Duration::hours(1))))
+            .await
+            .unwrap();
         // The Admin may.
         scope.virtual_account_token(account).await.unwrap();
 

@@ -155,8 +155,8 @@ impl TestCtx {
             .expect("default tenant")
     }
 
-    /// Inserts a user directly (there is no invite operation yet), with a password so they can
-    /// sign in.
+    /// Inserts a user directly (quicker than inviting one and setting a password), with a
+    /// password so they can sign in.
     pub async fn add_user(
         &self,
         tenant_id: i64,

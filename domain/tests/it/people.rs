@@ -65,7 +65,7 @@ db_test!(
             .unwrap()
             .unwrap();
         assert_eq!(alice.password_hash, None);
-        assert_eq!(alice.role_managed_by, RoleManagedBy::Manual.as_str());
+        assert_eq!(alice.role_managed_by, RoleManagedBy::Initial.as_str());
 
         // Without the box checked: no link (they will use SSO).
         let sso = scope

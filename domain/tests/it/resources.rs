@@ -534,3 +534,50 @@ db_test!(
         ));
     }
 );
+
+db_test!(
+    list_workspaces_lists_and_reads_every_workspace,
+    |ctx: TestCtx| async move {
+        // Seed 001: workspace:ListWorkspaces "allows listing and viewing all workspaces".
+        let (admin, _member) = ctx.admin_and_member().await;
+        let scope = ctx.services.scope(&admin);
+        scope
+            .create_role(domain::dto::NewRole {
+                resource_type: None,
+                name: "workspace-lister".into(),
+                display_name: "Workspace lister".into(),
+                description: "Sees every workspace".into(),
+                permissions: vec!["workspace:ListWorkspaces".into()],
+            })
+            .await
+            .unwrap();
+        let tenant = ctx.default_tenant().await;
+        let lister = ctx
+            .add_user_with_role(
+                tenant.id,
+                "lister@example.com",
+                "workspace-lister",
+                UserStatus::Active,
+            )
+            .await;
+        let cluster = create(&scope, ResourceType::Cluster, "prod", None).await;
+        let serving = create(&scope, ResourceType::Workspace, "serving", Some(cluster)).await;
+        create(&scope, ResourceType::Workspace, "training", Some(cluster)).await;
+
+        let lister = ctx.actor(lister).await;
+        let theirs = ctx.services.scope(&lister);
+        let listed = theirs.list_resources(None).await.unwrap();
+        let names: Vec<_> = listed.iter().map(|r| r.name.as_str()).collect();
+        assert_eq!(
+            names,
+            ["serving", "training"],
+            "workspaces, not the cluster"
+        );
+        let page = theirs.get_resource(serving).await.unwrap();
+        assert!(!page.can_manage, "listing is not managing");
+        assert!(matches!(
+            theirs.get_resource(cluster).await,
+            Err(DomainError::Forbidden(_))
+        ));
+    }
+);

@@ -275,3 +275,28 @@ db_test!(deleting_roles, |ctx: TestCtx| async move {
             .all(|r| r.name != "held")
     );
 });
+
+db_test!(
+    role_names_take_either_case_and_are_unique_without_it,
+    |ctx: TestCtx| async move {
+        let admin = ctx.actor(ctx.with_admin().await).await;
+        let scope = ctx.services.scope(&admin);
+        let created = scope
+            .create_role(new_role("MLOps-Deployer", &["user:ListUsers"]))
+            .await
+            .unwrap();
+        assert_eq!(created.name, "MLOps-Deployer");
+        for clash in ["mlops-deployer", "MLOPS-DEPLOYER", "Tenant-Admin"] {
+            match scope
+                .create_role(new_role(clash, &["user:ListUsers"]))
+                .await
+            {
+                Err(DomainError::Validation(e)) => {
+                    assert_eq!(e.field, "name");
+                    assert!(e.message.contains("already exists"), "{}", e.message);
+                }
+                other => panic!("{clash}: expected a clash, got {other:?}"),
+            }
+        }
+    }
+);

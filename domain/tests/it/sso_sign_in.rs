@@ -196,6 +196,58 @@ db_test!(
 );
 
 db_test!(
+    an_invited_users_role_follows_the_mapping_until_set_by_hand,
+    |ctx: TestCtx| async move {
+        // Seed 002: invitations are `initial`, so group mapping applies at the first and later
+        // sign-ins; a change by hand (`manual`) is never undone.
+        let (admin, idp) = setup(&ctx, Provisioning::InviteOnly).await;
+        let scope = ctx.services.scope(&admin);
+        let auth = ctx.services.auth();
+        let invite = |email: &str| domain::dto::InviteRequest {
+            emails: email.into(),
+            role_id: domain::ids::RoleId(0),
+            send_password_email: false,
+        };
+        let member_role = ctx.role_id("tenant-member").await;
+        for email in ["fay@example.com", "gus@example.com"] {
+            scope
+                .invite_users(domain::dto::InviteRequest {
+                    role_id: member_role,
+                    ..invite(email)
+                })
+                .await
+                .unwrap();
+            assert_eq!(
+                row(&ctx, &admin, email).await.role_managed_by,
+                RoleManagedBy::Initial
+            );
+        }
+        auth.complete_sso(
+            idp,
+            identity("fay", "fay@example.com", &["latchkey-admins"]),
+        )
+        .await
+        .unwrap();
+        let fay = row(&ctx, &admin, "fay@example.com").await;
+        assert_eq!(fay.user.role_name, BuiltinRole::Admin.name());
+        assert_eq!(fay.role_managed_by, RoleManagedBy::Group);
+
+        // Set by hand before the first sign-in: the mapping leaves it alone.
+        let gus = ctx.user_id("gus@example.com").await;
+        scope.change_user_role(gus, member_role).await.unwrap();
+        auth.complete_sso(
+            idp,
+            identity("gus", "gus@example.com", &["latchkey-admins"]),
+        )
+        .await
+        .unwrap();
+        let gus = row(&ctx, &admin, "gus@example.com").await;
+        assert_eq!(gus.user.role_name, BuiltinRole::Member.name());
+        assert_eq!(gus.role_managed_by, RoleManagedBy::Manual);
+    }
+);
+
+db_test!(
     unverified_foreign_and_deactivated_identities_are_refused,
     |ctx: TestCtx| async move {
         let (admin, idp) = setup(&ctx, Provisioning::JustInTime).await;

@@ -3,7 +3,8 @@
 use crate::harness::{TestCtx, db_test};
 use domain::DomainError;
 use domain::dto::{
-    NewRole, NewTeam, NewTeamMembers, TeamChanges, TeamMemberRole, TeamQuery, UserQuery, UserStatus,
+    NewRole, NewTeam, NewTeamMembers, TeamChanges, TeamManifest, TeamMemberRole, TeamQuery,
+    UserQuery, UserStatus,
 };
 use domain::ids::TeamId;
 use domain::permissions::{BuiltinRole, Permission};
@@ -26,6 +27,34 @@ fn members(emails: &str, role: TeamMemberRole) -> NewTeamMembers {
 
 async fn create(scope: &Scope<'_>, name: &str) -> TeamId {
     scope.create_team(team(name)).await.unwrap().team.id
+}
+
+/// runner@example.com, holding a custom role that may read, create and run every team
+/// (team:ReadTeam, CreateTeam, ManageTeam) and nothing else.
+async fn team_runner(ctx: &TestCtx, admin: &Scope<'_>) -> Actor {
+    admin
+        .create_role(NewRole {
+            resource_type: None,
+            name: "team-admin".into(),
+            display_name: "Team admin".into(),
+            description: "Runs teams".into(),
+            permissions: ["team:ReadTeam", "team:CreateTeam", "team:ManageTeam"]
+                .map(String::from)
+                .to_vec(),
+        })
+        .await
+        .unwrap();
+    let tenant = ctx.default_tenant().await;
+    ctx.actor(
+        ctx.add_user_with_role(
+            tenant.id,
+            "runner@example.com",
+            "team-admin",
+            UserStatus::Active,
+        )
+        .await,
+    )
+    .await
 }
 
 fn field_of(result: Result<impl std::fmt::Debug, DomainError>) -> String {
@@ -215,6 +244,37 @@ db_test!(members_and_managers, |ctx: TestCtx| async move {
         as_lead.remove_team_member(ml, member).await,
         Err(DomainError::NotFound(_))
     ));
+    // Without team:ReadTeam, the manager sees their own team (and only it): in the list, on
+    // its page, and among the teams they manage.
+    assert!(
+        !lead
+            .user()
+            .unwrap()
+            .permissions
+            .contains(&Permission::ReadTeam)
+    );
+    assert_eq!(
+        as_lead.get_team(ml).await.unwrap().team.name,
+        "ml-engineers"
+    );
+    let listed = as_lead.list_teams(TeamQuery::default()).await.unwrap();
+    let names: Vec<_> = listed.items.iter().map(|t| t.name.as_str()).collect();
+    assert_eq!((names, listed.total), (vec!["ml-engineers"], 1));
+    let mine = as_lead.current_user().await.unwrap().managed_teams;
+    assert_eq!(mine.len(), 1);
+    assert!(matches!(
+        as_lead.get_team(other).await,
+        Err(DomainError::Forbidden(message)) if message.contains("team:ReadTeam")
+    ));
+    // A plain member of a team, not its manager, is not let in.
+    let as_dev_member = ctx.actor(member).await;
+    assert!(matches!(
+        ctx.services
+            .scope(&as_dev_member)
+            .list_teams(TeamQuery::default())
+            .await,
+        Err(DomainError::Forbidden(_))
+    ));
 
     // Another tenant's Admin sees none of it.
     let outsider = ctx.outsider_admin().await;
@@ -307,31 +367,8 @@ db_test!(members_inherit_the_team_role, |ctx: TestCtx| async move {
 
 db_test!(teams_do_not_escalate, |ctx: TestCtx| async move {
     let (admin, member) = ctx.admin_and_member().await;
-    let tenant = ctx.default_tenant().await;
     let scope = ctx.services.scope(&admin);
-    scope
-        .create_role(NewRole {
-            resource_type: None,
-            name: "team-admin".into(),
-            display_name: "Team admin".into(),
-            description: "Runs teams".into(),
-            permissions: ["team:ReadTeam", "team:CreateTeam", "team:ManageTeam"]
-                .map(String::from)
-                .to_vec(),
-        })
-        .await
-        .unwrap();
-    let runner: Actor = ctx
-        .actor(
-            ctx.add_user_with_role(
-                tenant.id,
-                "runner@example.com",
-                "team-admin",
-                UserStatus::Active,
-            )
-            .await,
-        )
-        .await;
+    let runner: Actor = team_runner(&ctx, &scope).await;
     let as_runner = ctx.services.scope(&runner);
     let admin_role = ctx.role_id("tenant-admin").await;
     let member_role = ctx.role_id("tenant-member").await;
@@ -385,3 +422,195 @@ db_test!(teams_do_not_escalate, |ctx: TestCtx| async move {
         .unwrap();
     assert!(ctx.actor(member).await.user().unwrap().is_admin);
 });
+
+fn manifest(name: &str, members: &[&str], managers: &[&str]) -> TeamManifest {
+    TeamManifest {
+        name: name.into(),
+        description: Some(format!("The {name} team")),
+        members: members.iter().map(|m| m.to_string()).collect(),
+        managers: Some(managers.iter().map(|m| m.to_string()).collect()),
+    }
+}
+
+db_test!(
+    a_team_manifest_creates_then_brings_the_team_to_match,
+    |ctx: TestCtx| async move {
+        let (admin, _member) = ctx.admin_and_member().await;
+        let tenant = ctx.default_tenant().await;
+        for email in ["a@example.com", "b@example.com"] {
+            ctx.add_user(tenant.id, email, BuiltinRole::Member, UserStatus::Active)
+                .await;
+        }
+        let scope = ctx.services.scope(&admin);
+
+        // A rehearsal decides everything and writes nothing.
+        let rehearsed = scope
+            .rehearsal()
+            .apply_team(manifest("platform", &["a@example.com"], &["m@example.com"]))
+            .await
+            .unwrap();
+        assert!(rehearsed.created);
+        assert_eq!(
+            rehearsed.team.team.members,
+            ["a@example.com", "m@example.com"]
+        );
+        assert_eq!(
+            scope.list_teams(TeamQuery::default()).await.unwrap().total,
+            0
+        );
+
+        let created = scope
+            .apply_team(manifest("platform", &["a@example.com"], &["m@example.com"]))
+            .await
+            .unwrap();
+        assert!(created.created);
+        assert_eq!(created.team.team.managers, ["m@example.com"]);
+        assert_eq!(
+            created.team.team.created_by.map(|u| u.email),
+            Some("admin@example.com".to_string())
+        );
+
+        // Without a managers list the managers stay (a manifest naming members only).
+        let kept = scope
+            .apply_team(TeamManifest {
+                managers: None,
+                ..manifest("platform", &["a@example.com"], &[])
+            })
+            .await
+            .unwrap();
+        assert_eq!(kept.team.team.managers, ["m@example.com"]);
+        assert_eq!(kept.team.team.members, ["a@example.com", "m@example.com"]);
+
+        // Again, different: b joins, a leaves, m steps down to member, the description stays
+        // when the manifest leaves it out.
+        let updated = scope
+            .apply_team(TeamManifest {
+                description: None,
+                ..manifest("platform", &["b@example.com", "m@example.com"], &[])
+            })
+            .await
+            .unwrap();
+        assert!(!updated.created);
+        assert_eq!(updated.team.team.id, created.team.team.id);
+        assert_eq!(
+            updated.team.team.members,
+            ["b@example.com", "m@example.com"]
+        );
+        assert!(updated.team.team.managers.is_empty());
+        assert_eq!(updated.team.team.description, "The platform team");
+
+        // An unknown address changes nothing, and says which.
+        match scope
+            .apply_team(manifest("platform", &["nobody@example.com"], &[]))
+            .await
+        {
+            Err(DomainError::Validation(err)) => {
+                assert_eq!(err.field, "members");
+                assert!(
+                    err.message.contains("nobody@example.com"),
+                    "{}",
+                    err.message
+                );
+            }
+            other => panic!("expected a validation error, got {other:?}"),
+        }
+        assert_eq!(
+            field_of(
+                scope
+                    .apply_team(manifest("platform", &[], &["nobody@example.com"]))
+                    .await
+            ),
+            "managers"
+        );
+        let after = scope.get_team(created.team.team.id).await.unwrap();
+        assert_eq!(after.team.members, ["b@example.com", "m@example.com"]);
+    }
+);
+
+db_test!(
+    a_team_manifest_is_decided_as_the_console_decides,
+    |ctx: TestCtx| async move {
+        let (admin, member) = ctx.admin_and_member().await;
+        let tenant = ctx.default_tenant().await;
+        ctx.add_user(
+            tenant.id,
+            "x@example.com",
+            BuiltinRole::Member,
+            UserStatus::Active,
+        )
+        .await;
+        let scope = ctx.services.scope(&admin);
+        let admin_role = ctx.role_id("tenant-admin").await;
+        scope
+            .apply_team(manifest("crew", &[], &["m@example.com"]))
+            .await
+            .unwrap();
+        let admins = scope
+            .create_team(NewTeam {
+                role_id: Some(admin_role),
+                ..team("admins")
+            })
+            .await
+            .unwrap()
+            .team
+            .id;
+        scope
+            .add_team_members(
+                admins,
+                members("admin@example.com", TeamMemberRole::Manager),
+            )
+            .await
+            .unwrap();
+        let as_member_actor = ctx.actor(member).await;
+        let as_member = ctx.services.scope(&as_member_actor);
+
+        // A plain Member creates no team...
+        assert!(matches!(
+            as_member.apply_team(manifest("own", &[], &[])).await,
+            Err(DomainError::Forbidden(_))
+        ));
+        // ...but, as its manager, runs the members of the team they manage...
+        let crew = as_member
+            .apply_team(manifest("crew", &["x@example.com"], &["m@example.com"]))
+            .await
+            .unwrap();
+        assert_eq!(crew.team.team.members, ["m@example.com", "x@example.com"]);
+        // ...and not its description, which needs team:ManageTeam.
+        assert!(matches!(
+            as_member
+                .apply_team(TeamManifest {
+                    description: Some("Ours now".into()),
+                    ..manifest("crew", &["x@example.com"], &["m@example.com"])
+                })
+                .await,
+            Err(DomainError::Forbidden(_))
+        ));
+        // A team they do not manage is refused, even a manifest that changes nothing.
+        assert!(matches!(
+            as_member
+                .apply_team(TeamManifest {
+                    description: None,
+                    ..manifest("admins", &[], &["admin@example.com"])
+                })
+                .await,
+            Err(DomainError::Forbidden(_))
+        ));
+        // Someone who may run every team (team:ManageTeam) still adds nobody to the Admin team:
+        // joining hands out the Admin role, which only an Admin gives.
+        let runner = team_runner(&ctx, &scope).await;
+        let refused = ctx
+            .services
+            .scope(&runner)
+            .apply_team(TeamManifest {
+                description: None,
+                ..manifest("admins", &["x@example.com"], &["admin@example.com"])
+            })
+            .await;
+        assert!(
+            matches!(&refused, Err(DomainError::Forbidden(message)) if message.starts_with("Members of admins get its role")),
+            "{refused:?}"
+        );
+        let admins_now = scope.get_team(admins).await.unwrap();
+        assert_eq!(admins_now.team.members, ["admin@example.com"]);
+    }
+);

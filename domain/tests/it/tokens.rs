@@ -455,7 +455,7 @@ db_test!(
         assert_eq!(authenticate(&ctx, &issued.value).await, None);
         assert!(matches!(
             system
-                .create_token_for("nobody@example.com", named("nope"))
+                .create_token_for("nobody@example.com", named("nope-x"))
                 .await,
             Err(DomainError::NotFound(_))
         ));
@@ -466,9 +466,184 @@ db_test!(
             .unwrap();
         assert!(matches!(
             system
-                .create_token_for("m@example.com", named("nope"))
+                .create_token_for("m@example.com", named("nope-x"))
                 .await,
             Err(DomainError::Conflict(_))
+        ));
+    }
+);
+
+db_test!(
+    a_lower_maximum_age_applies_to_the_tokens_that_exist,
+    |ctx: TestCtx| async move {
+        let (admin, member_id) = ctx.admin_and_member().await;
+        let member = ctx.actor(member_id).await;
+        let scope = ctx.services.scope(&member);
+        let forever = scope.create_own_token(named("forever")).await.unwrap();
+        let old = scope.create_own_token(named("old")).await.unwrap();
+        let soon = scope
+            .create_own_token(NewToken {
+                name: "soon".into(),
+                expires_at: Some(Utc::now() + Duration::days(5)),
+            })
+            .await
+            .unwrap();
+        let revoked = scope.create_own_token(named("revoked")).await.unwrap();
+        scope.revoke_own_token(revoked.token.id).await.unwrap();
+        // "old" was made 40 days ago.
+        token::Entity::update_many()
+            .col_expr(
+                token::Column::CreatedAt,
+                Expr::value(Utc::now() - Duration::days(40)),
+            )
+            .filter(token::Column::Id.eq(old.token.id.0))
+            .exec(&ctx.db)
+            .await
+            .unwrap();
+
+        let admin_scope = ctx.services.scope(&admin);
+        let limit = SecuritySettings {
+            pat_max_age_days: Some(30),
+            ..SecuritySettings::default()
+        };
+        // Said before saving, and nothing changes by asking.
+        let impact = admin_scope.security_settings_impact(limit).await.unwrap();
+        assert_eq!((impact.tokens_ended, impact.tokens_shortened), (1, 1));
+        assert!(authenticate(&ctx, &old.value).await.is_some());
+        assert!(matches!(
+            scope.security_settings_impact(limit).await,
+            Err(DomainError::Forbidden(_))
+        ));
+
+        admin_scope.update_security_settings(limit).await.unwrap();
+        assert!(
+            authenticate(&ctx, &old.value).await.is_none(),
+            "older than the limit: ended"
+        );
+        assert!(authenticate(&ctx, &forever.value).await.is_some());
+        let forever_row = row(&ctx, forever.token.id).await;
+        assert_eq!(
+            forever_row.expires_at,
+            Some(forever_row.created_at + Duration::days(30)),
+            "a token without expiry now expires at the limit"
+        );
+        assert_eq!(
+            row(&ctx, soon.token.id).await.expires_at,
+            soon.token.expires_at,
+            "a token within the limit keeps its expiry"
+        );
+        let listed = scope.list_own_tokens(TokenQuery::default()).await.unwrap();
+        let status = |name: &str| {
+            listed
+                .page
+                .items
+                .iter()
+                .find(|t| t.name == name)
+                .map(|t| t.status)
+        };
+        assert_eq!(status("old"), Some(TokenStatus::Expired));
+        assert_eq!(status("revoked"), Some(TokenStatus::Revoked));
+        // Saving again changes nothing more.
+        let again = admin_scope.security_settings_impact(limit).await.unwrap();
+        assert!(again.is_empty(), "{again:?}");
+    }
+);
+
+db_test!(
+    a_token_for_another_user_acts_as_them_and_follows_the_acting_on_rule,
+    |ctx: TestCtx| async move {
+        let (admin, member_id) = ctx.admin_and_member().await;
+        let tenant = ctx.default_tenant().await;
+        let scope = ctx.services.scope(&admin);
+
+        let (owner, issued) = scope
+            .create_user_token(UserKey::Email("M@example.com".into()), named("ci-build"))
+            .await
+            .unwrap();
+        assert_eq!(owner.id, member_id);
+        assert_eq!(owner.email, "m@example.com");
+        let acting = authenticate(&ctx, &issued.value)
+            .await
+            .expect("a valid token");
+        assert_eq!(acting.user().map(|u| u.user_id), Some(member_id));
+        // It is the member's token: it lists among theirs, not the Admin's.
+        let theirs = ctx
+            .services
+            .scope(&ctx.actor(member_id).await)
+            .list_own_tokens(TokenQuery::default())
+            .await
+            .unwrap();
+        assert_eq!(theirs.page.total, 1);
+        assert_eq!(
+            scope
+                .list_own_tokens(TokenQuery::default())
+                .await
+                .unwrap()
+                .page
+                .total,
+            0
+        );
+
+        // A user manager who is not an Admin mints nothing, not even for a Member: the token
+        // would carry whatever its owner comes to hold.
+        let manager = ctx
+            .add_user(
+                tenant.id,
+                "um@example.com",
+                BuiltinRole::Member,
+                domain::dto::UserStatus::Active,
+            )
+            .await;
+        let custom = scope
+            .create_role(domain::dto::NewRole {
+                resource_type: None,
+                name: "user-manager".into(),
+                display_name: "User manager".into(),
+                description: "Manages users".into(),
+                permissions: ["user:ListUsers", "user:ManageUsers"]
+                    .map(String::from)
+                    .to_vec(),
+            })
+            .await
+            .unwrap();
+        scope.change_user_role(manager, custom.id).await.unwrap();
+        let as_manager_actor = ctx.actor(manager).await;
+        let as_manager = ctx.services.scope(&as_manager_actor);
+        for target in ["admin@example.com", "m@example.com"] {
+            assert!(matches!(
+                as_manager
+                    .create_user_token(UserKey::Email(target.into()), named("sneaky"))
+                    .await,
+                Err(DomainError::Forbidden(message)) if message.starts_with("Only an Admin")
+            ));
+        }
+        // A plain Member mints nothing for anyone.
+        let as_member_actor = ctx.actor(member_id).await;
+        let as_member = ctx.services.scope(&as_member_actor);
+        assert!(matches!(
+            as_member
+                .create_user_token(UserKey::Id(manager), named("nope-x"))
+                .await,
+            Err(DomainError::Forbidden(_))
+        ));
+        // A deactivated user gets no token: it would not work.
+        scope.deactivate_user(UserKey::Id(member_id)).await.unwrap();
+        match scope
+            .create_user_token(UserKey::Id(member_id), named("later"))
+            .await
+        {
+            Err(DomainError::Validation(err)) => assert_eq!(err.field, "email"),
+            other => panic!("expected a validation error, got {other:?}"),
+        }
+        // Someone else's address in another tenant is not found.
+        assert!(matches!(
+            scope
+                .create_user_token(
+                    UserKey::Email("nobody@example.com".into()),
+                    named("x-token")
+                )
+                .await,
+            Err(DomainError::NotFound(_))
         ));
     }
 );

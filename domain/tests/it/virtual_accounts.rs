@@ -4,8 +4,9 @@
 use crate::harness::{TestCtx, db_test};
 use chrono::{Duration, Utc};
 use domain::dto::{
-    AccessQuestion, NewCollaborator, NewResource, NewTeam, NewTeamMembers, NewVirtualAccount,
-    RoleChanges, TeamMemberRole, TokenStatus, VirtualAccountQuery,
+    AccessQuestion, GracePeriod, NewCollaborator, NewResource, NewTeam, NewTeamMembers,
+    NewVirtualAccount, RoleChanges, TeamMemberRole, TokenStatus, VirtualAccountChanges,
+    VirtualAccountQuery,
 };
 use domain::entities::{token, virtual_account};
 use domain::ids::{ResourceId, TeamId};
@@ -42,6 +43,7 @@ fn account(name: &str, team: TeamId) -> NewVirtualAccount {
         name: name.into(),
         owner_team_id: team,
         expires_at: None,
+        description: String::new(),
     }
 }
 
@@ -177,7 +179,10 @@ db_test!(
         let id = created.detail.account.id;
         let old = created.token;
 
-        let regenerated = scope.regenerate_virtual_account_token(id, 2).await.unwrap();
+        let regenerated = scope
+            .regenerate_virtual_account_token(id, GracePeriod::days(2))
+            .await
+            .unwrap();
         let until = regenerated.previous_valid_until.expect("a grace period");
         assert!(until > Utc::now() + Duration::days(2) - Duration::minutes(1));
         assert_ne!(regenerated.token, old);
@@ -207,14 +212,20 @@ db_test!(
         assert!(authenticate(&ctx, &regenerated.token).await.is_some());
 
         // No grace period: the replaced token stops at once.
-        let third = scope.regenerate_virtual_account_token(id, 0).await.unwrap();
+        let third = scope
+            .regenerate_virtual_account_token(id, GracePeriod::days(0))
+            .await
+            .unwrap();
         assert_eq!(third.previous_valid_until, None);
         assert_eq!(authenticate(&ctx, &regenerated.token).await, None);
         assert!(authenticate(&ctx, &third.token).await.is_some());
         let page = scope.get_virtual_account(id).await.unwrap();
         assert_eq!(page.tokens[1].status, TokenStatus::Revoked);
 
-        match scope.regenerate_virtual_account_token(id, 31).await {
+        match scope
+            .regenerate_virtual_account_token(id, GracePeriod::days(31))
+            .await
+        {
             Err(DomainError::Validation(error)) => assert_eq!(error.field, "grace_period_days"),
             other => panic!("{other:?}"),
         }
@@ -367,7 +378,7 @@ db_test!(
             created.token
         );
         as_lead
-            .regenerate_virtual_account_token(id, 1)
+            .regenerate_virtual_account_token(id, GracePeriod::days(1))
             .await
             .unwrap();
         assert!(matches!(
@@ -402,5 +413,148 @@ db_test!(
             .await
             .unwrap();
         assert_eq!(everything.total, 2);
+    }
+);
+
+db_test!(
+    an_account_is_edited_and_moved_only_by_whoever_holds_its_grants,
+    |ctx: TestCtx| async move {
+        let (admin, _) = ctx.admin_and_member().await;
+        let platform = team(&ctx, &admin, "platform").await;
+        let data = team(&ctx, &admin, "data").await;
+        let scope = ctx.services.scope(&admin);
+        let created = scope
+            .create_virtual_account(NewVirtualAccount {
+                description: "  Deploys the serving stack  ".into(),
+                ..account("deployer", platform)
+            })
+            .await
+            .unwrap();
+        let id = created.detail.account.id;
+        assert_eq!(
+            created.detail.account.description,
+            "Deploys the serving stack"
+        );
+        let (_, workspace) = cluster_and_workspace(&ctx, &admin).await;
+        scope
+            .add_collaborator(NewCollaborator {
+                resource_id: workspace,
+                subject: "virtualaccount:deployer".into(),
+                role_id: ctx.role_id("workspace-admin").await,
+            })
+            .await
+            .unwrap();
+
+        // The Admin changes all three; the name stays.
+        let later = Utc::now() + Duration::days(60);
+        let changed = scope
+            .update_virtual_account(
+                id,
+                VirtualAccountChanges {
+                    owner_team_id: data,
+                    expires_at: Some(later),
+                    description: "Now the data team's".into(),
+                },
+            )
+            .await
+            .unwrap();
+        assert_eq!(changed.account.owner_team.name, "data");
+        assert_eq!(changed.account.name, "deployer");
+        assert!(changed.account.updated_at > changed.account.created_at);
+        assert!(
+            authenticate(&ctx, &created.token).await.is_some(),
+            "its token still works"
+        );
+        let past = VirtualAccountChanges {
+            owner_team_id: data,
+            expires_at: Some(Utc::now() - Duration::hours(1)),
+            description: String::new(),
+        };
+        match scope.update_virtual_account(id, past).await {
+            Err(DomainError::Validation(e)) => assert_eq!(e.field, "expires_at"),
+            other => panic!("{other:?}"),
+        }
+        let nowhere = VirtualAccountChanges {
+            owner_team_id: TeamId(0),
+            expires_at: None,
+            description: String::new(),
+        };
+        match scope.update_virtual_account(id, nowhere).await {
+            Err(DomainError::Validation(e)) => assert_eq!(e.field, "owner_team_id"),
+            other => panic!("{other:?}"),
+        }
+
+        // Someone who manages and creates accounts, but lacks Workspace Admin on the account's
+        // workspace, may describe it but not move it (its new team's managers would get its
+        // grants).
+        scope
+            .create_role(domain::dto::NewRole {
+                resource_type: None,
+                name: "account-keeper".into(),
+                display_name: "Account keeper".into(),
+                description: "Looks after virtual accounts".into(),
+                permissions: [
+                    "virtual-account:ReadVirtualAccount",
+                    "virtual-account:CreateVirtualAccount",
+                    "virtual-account:ManageVirtualAccount",
+                ]
+                .map(String::from)
+                .to_vec(),
+            })
+            .await
+            .unwrap();
+        let tenant = ctx.default_tenant().await;
+        let keeper = ctx
+            .add_user_with_role(
+                tenant.id,
+                "keeper@example.com",
+                "account-keeper",
+                domain::dto::UserStatus::Active,
+            )
+            .await;
+        let keeper = ctx.actor(keeper).await;
+        let theirs = ctx.services.scope(&keeper);
+        theirs
+            .update_virtual_account(
+                id,
+                VirtualAccountChanges {
+                    owner_team_id: data,
+                    expires_at: Some(later),
+                    description: "Described by the keeper".into(),
+                },
+            )
+            .await
+            .unwrap();
+        match theirs
+            .update_virtual_account(
+                id,
+                VirtualAccountChanges {
+                    owner_team_id: platform,
+                    expires_at: Some(later),
+                    description: String::new(),
+                },
+            )
+            .await
+        {
+            Err(DomainError::Forbidden(message)) => {
+                assert!(message.contains("Moving deployer"), "{message}")
+            }
+            other => panic!("expected a refusal, got {other:?}"),
+        }
+        let member = ctx.actor(ctx.user_id("m@example.com").await).await;
+        assert!(matches!(
+            ctx.services
+                .scope(&member)
+                .update_virtual_account(
+                    id,
+                    VirtualAccountChanges {
+                        owner_team_id: data,
+                        expires_at: None,
+                        description: String::new(),
+                    }
+                )
+                .await,
+            Err(DomainError::Forbidden(_))
+        ));
     }
 );

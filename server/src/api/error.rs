@@ -13,16 +13,26 @@ pub struct ApiError {
     body: ErrorBody,
 }
 
-/// Every error: a stable `code`, a sentence for people, and the input field it is about.
+/// Every error: a stable `code`, a sentence for people, the HTTP status again (clients such as
+/// TrueFoundry's SDK read it from the body), the input field it is about, and for a refusal on
+/// the access-control endpoints the precise reason behind seed 004's general sentence.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
 pub struct ErrorBody {
     /// `invalid_request`, `unauthenticated`, `forbidden`, `not_found`, `conflict`, ...
     #[schema(value_type = String)]
     code: &'static str,
     message: String,
+    status_code: u16,
     #[serde(skip_serializing_if = "Option::is_none")]
     field: Option<String>,
+    /// The permission that was missing, in words (`message` is seed 004's sentence).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reason: Option<String>,
 }
+
+/// Seed 004's answer to a refusal on roles, teams, members and collaborators.
+pub const CANNOT_MANAGE_ACCESS_CONTROL: &str = "Cannot manage access control. Check your API key permissions \u{2014} admin access may be required.";
 
 impl ApiError {
     pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
@@ -31,8 +41,27 @@ impl ApiError {
             body: ErrorBody {
                 code,
                 message: message.into(),
+                status_code: status.as_u16(),
                 field: None,
+                reason: None,
             },
+        }
+    }
+
+    /// `error` as the access-control endpoints answer it: a refusal says seed 004's sentence,
+    /// with the missing permission kept in `reason`.
+    pub fn access_control(error: DomainError) -> Self {
+        match error {
+            DomainError::Forbidden(reason) => {
+                let mut refused = ApiError::new(
+                    StatusCode::FORBIDDEN,
+                    "forbidden",
+                    CANNOT_MANAGE_ACCESS_CONTROL,
+                );
+                refused.body.reason = Some(reason);
+                refused
+            }
+            other => ApiError::from(other),
         }
     }
 
@@ -50,14 +79,18 @@ impl ApiError {
     /// `error`, with the domain's field names turned into those this endpoint's callers send
     /// (`expires_at` is `expirationDate`): each pair is (domain name, API name).
     pub fn naming_fields(error: DomainError, names: &[(&str, &str)]) -> Self {
-        let mut error = ApiError::from(error);
+        ApiError::from(error).with_field_names(names)
+    }
+
+    /// This error with the domain's field name turned into the API's (see `naming_fields`).
+    pub fn with_field_names(mut self, names: &[(&str, &str)]) -> Self {
         if let Some((_, to)) = names
             .iter()
-            .find(|(from, _)| error.body.field.as_deref() == Some(*from))
+            .find(|(from, _)| self.body.field.as_deref() == Some(*from))
         {
-            error.body.field = Some((*to).to_string());
+            self.body.field = Some((*to).to_string());
         }
-        error
+        self
     }
 }
 
@@ -150,6 +183,15 @@ impl IntoResponse for ApiError {
 }
 
 /// Any path under the API prefix that names no endpoint.
+/// A path of the API asked with a method it does not take.
+pub async fn method_not_allowed(method: axum::http::Method) -> ApiError {
+    ApiError::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "method_not_allowed",
+        format!("This endpoint does not take {method}. The OpenAPI document lists what it takes."),
+    )
+}
+
 pub async fn unknown_endpoint() -> ApiError {
     ApiError::new(
         StatusCode::NOT_FOUND,

@@ -3,8 +3,8 @@
 
 use crate::api::ApiError;
 use app::ssr::CurrentActor;
-use axum::extract::rejection::{JsonRejection, QueryRejection};
-use axum::extract::{FromRequest, FromRequestParts, Query, Request};
+use axum::extract::rejection::{JsonRejection, PathRejection};
+use axum::extract::{FromRequest, FromRequestParts, Path, Request};
 use axum::http::StatusCode;
 use axum::http::request::Parts;
 use domain::{Actor, Scope, Services};
@@ -21,6 +21,11 @@ pub struct Caller {
 impl Caller {
     pub fn scope(&self) -> Scope<'_> {
         self.services.scope(&self.actor)
+    }
+
+    /// The console's public URL without a trailing slash.
+    pub fn public_url(&self) -> &str {
+        self.services.public_url()
     }
 }
 
@@ -60,26 +65,58 @@ fn json_rejection(rejection: &JsonRejection) -> ApiError {
     ApiError::new(status, "invalid_request", rejection.body_text())
 }
 
-/// A query string; a malformed one is a 400 that says what was wrong.
+/// A query string; a malformed one is a 400 that says what was wrong. A key may repeat for a
+/// list field (`Vec<String>`): TrueFoundry's SDK sends lists that way.
 pub struct ApiQuery<T>(pub T);
 
 impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
     type Rejection = ApiError;
 
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        let raw = parts.uri.query().unwrap_or_default();
+        serde_html_form::from_str(raw).map(ApiQuery).map_err(|e| {
+            ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "invalid_request",
+                format!("Failed to deserialize query string: {e}"),
+            )
+        })
+    }
+}
+
+/// Path parameters; one that does not parse (`/roles/role-abc`) is a 400 in the API's JSON
+/// shape, saying which part of the path was wrong.
+pub struct ApiPath<T>(pub T);
+
+impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for ApiPath<T> {
+    type Rejection = ApiError;
+
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        match Query::<T>::from_request_parts(parts, state).await {
-            Ok(Query(value)) => Ok(ApiQuery(value)),
-            Err(rejection) => Err(query_rejection(&rejection)),
+        match Path::<T>::from_request_parts(parts, state).await {
+            Ok(Path(value)) => Ok(ApiPath(value)),
+            Err(rejection) => Err(path_rejection(&rejection)),
         }
     }
 }
 
-fn query_rejection(rejection: &QueryRejection) -> ApiError {
-    ApiError::new(
-        StatusCode::BAD_REQUEST,
-        "invalid_request",
-        rejection.body_text(),
-    )
+fn path_rejection(rejection: &PathRejection) -> ApiError {
+    use axum::extract::path::ErrorKind;
+    let not_a_number = |key: &str, value: &str| {
+        ApiError::invalid(
+            key,
+            format!(
+                "The {key} in the path must be a number, not \"{value}\". List first to find the correct ID."
+            ),
+        )
+    };
+    if let PathRejection::FailedToDeserializePathParams(failed) = rejection {
+        match failed.kind() {
+            ErrorKind::ParseErrorAtKey { key, value, .. } => return not_a_number(key, value),
+            ErrorKind::ParseError { value, .. } => return not_a_number("id", value),
+            _ => {}
+        }
+    }
+    ApiError::invalid("path", rejection.body_text())
 }
 
 /// `?limit=&offset=` of every list endpoint.

@@ -3,10 +3,9 @@
 
 use crate::api::ApiError;
 use crate::api::error::ErrorBody;
-use crate::api::extract::{ApiJson, ApiQuery, Caller, Paging};
-use crate::api::shapes::{DataResponse, ListResponse, page_of};
+use crate::api::extract::{ApiJson, ApiPath, ApiQuery, Caller, Paging};
+use crate::api::shapes::{DataResponse, Empty, ListResponse, page_of};
 use axum::Json;
-use axum::extract::Path;
 use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
 use domain::DomainError;
@@ -36,7 +35,8 @@ pub struct TeamRuleJson {
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct IdentityProviderJson {
-    #[schema(value_type = i64)]
+    #[schema(value_type = String)]
+    #[serde(serialize_with = "crate::api::ids::string")]
     id: IdentityProviderId,
     slug: String,
     /// `okta`, `google`, `azure-ad`, `keycloak` or `generic`.
@@ -240,12 +240,12 @@ pub async fn list(
     get,
     path = "/identity-providers/{id}",
     tag = "identity-providers",
-    params(("id" = i64, Path, description = "Identity provider id")),
+    params(("id" = String, Path, description = "Identity provider id")),
     responses((status = 200, body = DataResponse<IdentityProviderJson>), (status = "4XX", description = "Refused: 401 no valid token, 403 not allowed, 404 not found (or another tenant's)", body = ErrorBody))
 )]
 pub async fn get(
     caller: Caller,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> Result<Json<DataResponse<IdentityProviderJson>>, ApiError> {
     let found = caller
         .scope()
@@ -285,13 +285,13 @@ pub async fn create(
     patch,
     path = "/identity-providers/{id}",
     tag = "identity-providers",
-    params(("id" = i64, Path, description = "Identity provider id")),
+    params(("id" = String, Path, description = "Identity provider id")),
     request_body = IdentityProviderBody,
     responses((status = 200, body = DataResponse<IdentityProviderJson>), (status = "4XX", description = "Refused: 400 names the field, 401 no valid token, 403 not allowed, 404 not found (or another tenant's)", body = ErrorBody))
 )]
 pub async fn update(
     caller: Caller,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
     ApiJson(body): ApiJson<IdentityProviderBody>,
 ) -> Result<Json<DataResponse<IdentityProviderJson>>, ApiError> {
     let updated = caller
@@ -309,13 +309,13 @@ pub async fn update(
     delete,
     path = "/identity-providers/{id}",
     tag = "identity-providers",
-    params(("id" = i64, Path, description = "Identity provider id")),
-    responses((status = 204, description = "Deleted"), (status = "4XX", description = "Refused: 401 no valid token, 403 not allowed, 404 not found (or another tenant's)", body = ErrorBody))
+    params(("id" = String, Path, description = "Identity provider id")),
+    responses((status = 200, description = "Deleted: `{}`", body = Empty), (status = "4XX", description = "Refused: 401 no valid token, 403 not allowed, 404 not found (or another tenant's)", body = ErrorBody))
 )]
-pub async fn delete(caller: Caller, Path(id): Path<i64>) -> Result<StatusCode, ApiError> {
+pub async fn delete(caller: Caller, ApiPath(id): ApiPath<i64>) -> Result<Json<Empty>, ApiError> {
     caller
         .scope()
         .delete_identity_provider(IdentityProviderId(id))
         .await?;
-    Ok(StatusCode::NO_CONTENT)
+    Ok(Json(Empty {}))
 }

@@ -2,7 +2,10 @@
 //! attributes and their JSON shapes (so it cannot drift from the code), served as JSON, and a
 //! readable reference page rendered from the same document.
 
-use crate::api::{identity_providers, resources, roles, teams, tokens, users, virtual_accounts};
+use crate::api::{
+    identity_providers, manifests, resources, roles, session, teams, tokens, users,
+    virtual_accounts,
+};
 use crate::html::escaped;
 use axum::Json;
 use axum::response::Html;
@@ -21,13 +24,20 @@ use utoipa::{Modify, OpenApi};
     modifiers(&BearerAuth),
     paths(
         roles::list, roles::create, roles::delete,
-        teams::list, teams::get, teams::create, teams::delete, teams::add_member, teams::remove_member,
+        teams::list, teams::list_for_user, teams::get, teams::create, teams::create_or_update, teams::delete,
+        teams::add_member, teams::remove_member, teams::change_member_role,
+        teams::list_members, teams::list_managers, teams::permissions,
         resources::list_collaborators, resources::add_collaborator, resources::remove_collaborator,
         resources::list, resources::create, resources::get, resources::delete, resources::check,
-        users::list, users::register, users::change_roles, users::deactivate, users::activate, users::delete,
-        tokens::list, tokens::create, tokens::revoke, tokens::revoke_all,
-        virtual_accounts::list, virtual_accounts::create, virtual_accounts::get,
-        virtual_accounts::delete, virtual_accounts::token, virtual_accounts::regenerate_token,
+        users::list, users::get, users::register, users::invite_user, users::change_password,
+        users::change_roles, users::deactivate, users::activate, users::delete,
+        session::info, session::teams, session::resources, session::permissions,
+        tokens::list, tokens::create, tokens::create_for_user, tokens::revoke, tokens::revoke_all,
+        virtual_accounts::list, virtual_accounts::create, virtual_accounts::create_or_update,
+        virtual_accounts::exists, virtual_accounts::get,
+        virtual_accounts::update, virtual_accounts::delete, virtual_accounts::token, virtual_accounts::regenerate_token,
+        virtual_accounts::sync_to_secret_store, virtual_accounts::delete_jwt,
+        manifests::apply, manifests::delete,
         identity_providers::list, identity_providers::get, identity_providers::create,
         identity_providers::update, identity_providers::delete,
     ),
@@ -41,6 +51,7 @@ use utoipa::{Modify, OpenApi};
         (name = "personal-access-tokens", description = "The caller's own tokens"),
         (name = "virtual-accounts", description = "API callers owned by a team"),
         (name = "identity-providers", description = "OIDC single sign-on providers and their group mapping rules"),
+        (name = "manifests", description = "Configuration as code: apply or delete a team or virtual-account manifest"),
     )
 )]
 struct ApiDoc;

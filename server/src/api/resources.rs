@@ -2,10 +2,9 @@
 
 use crate::api::ApiError;
 use crate::api::error::ErrorBody;
-use crate::api::extract::{ApiJson, ApiQuery, Caller, Paging};
-use crate::api::shapes::{DataResponse, ListResponse, page_of};
+use crate::api::extract::{ApiJson, ApiPath, ApiQuery, Caller, Paging};
+use crate::api::shapes::{DataResponse, Empty, ListResponse, page_of};
 use axum::Json;
-use axum::extract::Path;
 use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
 use domain::DomainError;
@@ -20,13 +19,15 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ResourceJson {
-    #[schema(value_type = i64)]
+    #[schema(value_type = String)]
+    #[serde(serialize_with = "crate::api::ids::string")]
     id: ResourceId,
     #[schema(value_type = String)]
     resource_type: ResourceType,
     name: String,
     /// A workspace's cluster.
-    #[schema(value_type = Option<i64>)]
+    #[schema(value_type = Option<String>)]
+    #[serde(serialize_with = "crate::api::ids::optional_string")]
     parent_id: Option<ResourceId>,
     created_by: Option<String>,
     created_at: DateTime<Utc>,
@@ -48,10 +49,12 @@ impl From<ResourceSummary> for ResourceJson {
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct CollaboratorJson {
-    #[schema(value_type = i64)]
+    #[schema(value_type = String)]
+    #[serde(serialize_with = "crate::api::ids::string")]
     id: CollaboratorId,
     subject: String,
-    #[schema(value_type = i64)]
+    #[schema(value_type = String)]
+    #[serde(serialize_with = "crate::api::ids::string")]
     role_id: RoleId,
     /// The role's name, e.g. `workspace-admin`.
     role: String,
@@ -125,6 +128,7 @@ pub struct CreateResource {
     #[schema(value_type = String)]
     resource_type: ResourceType,
     name: String,
+    #[serde(default, deserialize_with = "crate::api::ids::optional_id")]
     parent_id: Option<i64>,
 }
 
@@ -162,12 +166,12 @@ pub async fn create(
     get,
     path = "/resources/{id}",
     tag = "resources",
-    params(("id" = i64, Path, description = "Resource id")),
+    params(("id" = String, Path, description = "Resource id")),
     responses((status = 200, body = DataResponse<ResourceDetailJson>), (status = "4XX", description = "Refused: 400 names the field, 401 no valid token, 403 not allowed, 404 not found (or another tenant's), 409 conflict", body = ErrorBody))
 )]
 pub async fn get(
     caller: Caller,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> Result<Json<DataResponse<ResourceDetailJson>>, ApiError> {
     let detail = caller.scope().get_resource(ResourceId(id)).await?;
     Ok(Json(DataResponse {
@@ -180,12 +184,12 @@ pub async fn get(
     delete,
     path = "/resources/{id}",
     tag = "resources",
-    params(("id" = i64, Path, description = "Resource id")),
-    responses((status = 204, description = "Deleted"), (status = "4XX", description = "Refused: 400 names the field, 401 no valid token, 403 not allowed, 404 not found (or another tenant's), 409 conflict", body = ErrorBody))
+    params(("id" = String, Path, description = "Resource id")),
+    responses((status = 200, description = "Deleted: `{}`", body = Empty), (status = "4XX", description = "Refused: 400 names the field, 401 no valid token, 403 not allowed, 404 not found (or another tenant's), 409 conflict", body = ErrorBody))
 )]
-pub async fn delete(caller: Caller, Path(id): Path<i64>) -> Result<StatusCode, ApiError> {
+pub async fn delete(caller: Caller, ApiPath(id): ApiPath<i64>) -> Result<Json<Empty>, ApiError> {
     caller.scope().delete_resource(ResourceId(id)).await?;
-    Ok(StatusCode::NO_CONTENT)
+    Ok(Json(Empty {}))
 }
 
 /// A resource named by type and id, as seed 004's calls name them.
@@ -195,12 +199,13 @@ struct ResourceKey {
 }
 
 /// The resource, when it exists in the caller's tenant and has that type (else seed 004's
-/// "Resource not found").
+/// "Resource not found"), for the collaborator endpoints: a refusal answers as they do.
 async fn resource_of(caller: &Caller, key: &ResourceKey) -> Result<ResourceDetail, ApiError> {
     let detail = caller
         .scope()
         .get_resource(ResourceId(key.resource_id))
-        .await?;
+        .await
+        .map_err(ApiError::access_control)?;
     if detail.resource.resource_type != key.resource_type {
         return Err(DomainError::NotFound("resource".into()).into());
     }
@@ -240,7 +245,8 @@ pub async fn list_collaborators(
                 offset: query.offset,
             },
         )
-        .await?;
+        .await
+        .map_err(ApiError::access_control)?;
     Ok(Json(ListResponse::from_page(page)))
 }
 
@@ -249,8 +255,10 @@ pub async fn list_collaborators(
 pub struct AddCollaborator {
     #[schema(value_type = String)]
     resource_type: ResourceType,
+    #[serde(deserialize_with = "crate::api::ids::id")]
     resource_id: i64,
     subject: String,
+    #[serde(deserialize_with = "crate::api::ids::id")]
     role_id: i64,
 }
 
@@ -278,7 +286,8 @@ pub async fn add_collaborator(
             subject: body.subject,
             role_id: RoleId(body.role_id),
         })
-        .await?;
+        .await
+        .map_err(ApiError::access_control)?;
     Ok((
         StatusCode::CREATED,
         Json(DataResponse {
@@ -292,6 +301,7 @@ pub async fn add_collaborator(
 pub struct RemoveCollaborator {
     #[schema(value_type = String)]
     resource_type: ResourceType,
+    #[serde(deserialize_with = "crate::api::ids::id")]
     resource_id: i64,
     subject: String,
 }
@@ -317,7 +327,8 @@ pub async fn remove_collaborator(
     let detail = caller
         .scope()
         .remove_subject_grants(ResourceId(body.resource_id), &body.subject)
-        .await?;
+        .await
+        .map_err(ApiError::access_control)?;
     Ok(Json(DataResponse {
         data: detail.into(),
     }))

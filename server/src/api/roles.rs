@@ -2,10 +2,9 @@
 
 use crate::api::ApiError;
 use crate::api::error::ErrorBody;
-use crate::api::extract::{ApiJson, ApiQuery, Caller, Paging};
-use crate::api::shapes::{DataResponse, ListResponse, page_of};
+use crate::api::extract::{ApiJson, ApiPath, ApiQuery, Caller, Paging};
+use crate::api::shapes::{DataResponse, Empty, ListResponse, page_of};
 use axum::Json;
-use axum::extract::Path;
 use axum::http::StatusCode;
 use domain::dto::{NewRole, RoleSummary};
 use domain::ids::RoleId;
@@ -15,7 +14,8 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct RoleJson {
-    #[schema(value_type = i64)]
+    #[schema(value_type = String)]
+    #[serde(serialize_with = "crate::api::ids::string")]
     id: RoleId,
     name: String,
     display_name: String,
@@ -44,7 +44,9 @@ impl From<RoleSummary> for RoleJson {
     }
 }
 
-/// `GET /roles?limit&offset` (role:ListRoles).
+/// `GET /roles?limit&offset` (role:ListRoles). Without paging parameters, every role: a
+/// tenant rarely has more than a few hundred, and scripts (TrueFoundry's SDK among them) read
+/// the list in one call.
 #[utoipa::path(
     get,
     path = "/roles",
@@ -56,7 +58,19 @@ pub async fn list(
     caller: Caller,
     ApiQuery(paging): ApiQuery<Paging>,
 ) -> Result<Json<ListResponse<RoleJson>>, ApiError> {
-    let roles = caller.scope().list_roles().await?;
+    let roles = caller
+        .scope()
+        .list_roles()
+        .await
+        .map_err(ApiError::access_control)?;
+    if paging.limit.is_none() && paging.offset.is_none() {
+        return Ok(Json(ListResponse::from_page(domain::dto::Page {
+            total: roles.len() as u64,
+            limit: roles.len() as u64,
+            offset: 0,
+            items: roles,
+        })));
+    }
     Ok(Json(ListResponse::from_page(page_of(roles, &paging)?)))
 }
 
@@ -95,13 +109,10 @@ pub async fn create(
         })
         .await
         .map_err(|e| {
-            ApiError::naming_fields(
-                e,
-                &[
-                    ("display_name", "displayName"),
-                    ("resource_type", "resourceType"),
-                ],
-            )
+            ApiError::access_control(e).with_field_names(&[
+                ("display_name", "displayName"),
+                ("resource_type", "resourceType"),
+            ])
         })?;
     Ok((
         StatusCode::CREATED,
@@ -116,10 +127,14 @@ pub async fn create(
     delete,
     path = "/roles/{id}",
     tag = "roles",
-    params(("id" = i64, Path, description = "Role id")),
-    responses((status = 204, description = "Deleted"), (status = "4XX", description = "Refused: 400 names the field, 401 no valid token, 403 not allowed, 404 not found (or another tenant's), 409 conflict", body = ErrorBody))
+    params(("id" = String, Path, description = "Role id")),
+    responses((status = 200, description = "Deleted: `{}`", body = Empty), (status = "4XX", description = "Refused: 400 names the field, 401 no valid token, 403 not allowed, 404 not found (or another tenant's), 409 conflict", body = ErrorBody))
 )]
-pub async fn delete(caller: Caller, Path(id): Path<i64>) -> Result<StatusCode, ApiError> {
-    caller.scope().delete_role(RoleId(id)).await?;
-    Ok(StatusCode::NO_CONTENT)
+pub async fn delete(caller: Caller, ApiPath(id): ApiPath<i64>) -> Result<Json<Empty>, ApiError> {
+    caller
+        .scope()
+        .delete_role(RoleId(id))
+        .await
+        .map_err(ApiError::access_control)?;
+    Ok(Json(Empty {}))
 }

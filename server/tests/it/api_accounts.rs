@@ -1,7 +1,7 @@
 //! The REST API for virtual accounts, users and resources: a virtual account's token acting
 //! through its grants, regeneration with a grace period, and user administration by email.
 
-use crate::harness::{ADMIN_EMAIL, TestApp, admin_token, call, json_of};
+use crate::harness::{ADMIN_EMAIL, TestApp, admin_token, call, id_of, json_of};
 use axum::http::StatusCode;
 use serde_json::{Value, json};
 
@@ -35,17 +35,17 @@ async fn a_virtual_account_calls_the_api_with_its_grants_only() {
     let first = account["token"].as_str().expect("token").to_string();
     assert!(first.starts_with("lk_va_"));
     assert_eq!(account["data"]["subject"], "virtualaccount:ci-bot");
-    let id = account["data"]["id"].as_i64().expect("id");
+    let id = id_of(&account["data"]["id"]);
 
-    let cluster = created(
-        &app,
-        &admin,
-        "/api/svc/v1/resources",
-        json!({ "resourceType": "cluster", "name": "prod" }),
-    )
-    .await["data"]["id"]
-        .as_i64()
-        .expect("cluster");
+    let cluster = id_of(
+        &created(
+            &app,
+            &admin,
+            "/api/svc/v1/resources",
+            json!({ "resourceType": "cluster", "name": "prod" }),
+        )
+        .await["data"]["id"],
+    );
     let workspace = created(
         &app,
         &admin,
@@ -53,8 +53,7 @@ async fn a_virtual_account_calls_the_api_with_its_grants_only() {
         json!({ "resourceType": "workspace", "name": "serving", "parentId": cluster }),
     )
     .await["data"]["id"]
-        .as_i64()
-        .expect("workspace");
+        .clone();
     let roles = json_of(
         call(
             &app,
@@ -73,13 +72,20 @@ async fn a_virtual_account_calls_the_api_with_its_grants_only() {
         .find(|r| r["name"] == "workspace-viewer")
         .expect("workspace-viewer")["id"]
         .clone();
-    created(
+    // Seed 004 names a virtual account `serviceaccount:`; the grant is the account's.
+    let grant = created(
         &app,
         &admin,
         "/api/svc/v1/collaborators",
-        json!({ "resourceType": "workspace", "resourceId": workspace, "subject": "virtualaccount:ci-bot", "roleId": viewer }),
+        json!({ "resourceType": "workspace", "resourceId": workspace, "subject": "serviceaccount:ci-bot", "roleId": viewer }),
     )
     .await;
+    assert!(
+        grant["data"]["collaborators"]
+            .as_array()
+            .is_some_and(|all| all.iter().any(|c| c["subject"] == "virtualaccount:ci-bot")),
+        "{grant}"
+    );
 
     // The account sees the workspace it was granted, and nothing else.
     let listed =
@@ -103,6 +109,37 @@ async fn a_virtual_account_calls_the_api_with_its_grants_only() {
             .unwrap()
             .contains("only act on the resources granted to it")
     );
+
+    // Its settings are edited with PUT (the owner team's id as a string, as seed 004 writes
+    // ids); the name stays.
+    let edited = call(
+        &app,
+        "PUT",
+        &format!("/api/svc/v1/virtual-accounts/{id}"),
+        Some(&admin),
+        Some(json!({
+            "ownerTeamId": team.to_string().trim_matches('"'),
+            "expirationDate": "2099-12-31T23:59:59Z",
+            "description": "Reads the serving workspace",
+        })),
+    )
+    .await;
+    assert_eq!(edited.status(), StatusCode::OK);
+    let edited = json_of(edited).await;
+    assert_eq!(
+        edited["data"]["description"], "Reads the serving workspace",
+        "{edited}"
+    );
+    assert_eq!(edited["data"]["name"], "ci-bot");
+    let unknown_field = call(
+        &app,
+        "PUT",
+        &format!("/api/svc/v1/virtual-accounts/{id}"),
+        Some(&admin),
+        Some(json!({ "ownerTeamId": team, "name": "renamed" })),
+    )
+    .await;
+    assert_eq!(unknown_field.status(), StatusCode::BAD_REQUEST);
 
     // Its managers read the token again, and regenerate it with a grace period.
     let shown = json_of(
@@ -186,7 +223,7 @@ async fn a_virtual_account_calls_the_api_with_its_grants_only() {
         None,
     )
     .await;
-    assert_eq!(deleted.status(), StatusCode::NO_CONTENT);
+    assert_eq!(deleted.status(), StatusCode::OK);
     let after = call(&app, "GET", "/api/svc/v1/resources", Some(&second), None).await;
     assert_eq!(after.status(), StatusCode::UNAUTHORIZED);
 }
@@ -205,7 +242,7 @@ async fn users_are_registered_changed_and_deleted_by_email() {
     assert_eq!(registered["data"]["email"], "grace@example.com");
     // No SMTP here: the one-time link comes back, once.
     assert_eq!(registered["data"]["setPassword"], "shown");
-    let id = registered["data"]["id"].as_i64().expect("id");
+    let id = id_of(&registered["data"]["id"]);
     let again = call(
         &app,
         "POST",
@@ -302,7 +339,7 @@ async fn users_are_registered_changed_and_deleted_by_email() {
         None,
     )
     .await;
-    assert_eq!(deleted.status(), StatusCode::NO_CONTENT);
+    assert_eq!(deleted.status(), StatusCode::OK);
     let users = json_of(call(&app, "GET", "/api/svc/v1/users", Some(&admin), None).await).await;
     assert_eq!(users["pagination"]["total"], 1);
 }

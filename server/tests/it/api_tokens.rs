@@ -2,7 +2,8 @@
 //! the JSON errors, through the whole router.
 
 use crate::harness::{
-    ADMIN_EMAIL, ADMIN_PASSWORD, TestApp, admin_token, body_text, call, json_of, session_cookie,
+    ADMIN_EMAIL, ADMIN_PASSWORD, TestApp, admin_token, body_text, call, id_of, json_of,
+    session_cookie,
 };
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
@@ -44,7 +45,7 @@ async fn a_token_opens_the_api_until_it_is_revoked() {
     let created = json_of(created).await;
     assert_eq!(created["data"]["name"], "second");
     assert_eq!(created["data"]["status"], "active");
-    let second_id = created["data"]["id"].as_i64().expect("id");
+    let second_id = id_of(&created["data"]["id"]);
 
     let listed = json_of(
         call(

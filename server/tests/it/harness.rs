@@ -18,6 +18,8 @@ pub const ADMIN_PASSWORD: &str = "correct horse battery";
 pub struct TestApp {
     pub router: Router,
     pub db: DatabaseConnection,
+    /// The services behind the router, for arranging what a test needs (a user's token).
+    pub services: Services,
     pub setup_token: String,
 }
 
@@ -75,6 +77,7 @@ impl TestApp {
         TestApp {
             router,
             db,
+            services,
             setup_token,
         }
     }
@@ -254,6 +257,40 @@ pub async fn call_with_cookie(
         .body(Body::from(body.to_string()))
         .expect("request");
     app.send(request).await
+}
+
+/// The status and JSON body of an API call with a token; the test fails when the answer is
+/// not JSON (every answer of the API, errors included, is).
+pub async fn answer(
+    app: &TestApp,
+    method: &str,
+    path: &str,
+    token: &str,
+    body: Option<Value>,
+) -> (StatusCode, Value) {
+    let response = call(app, method, path, Some(token), body).await;
+    let status = response.status();
+    let content_type = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string();
+    assert!(
+        content_type.starts_with("application/json"),
+        "{method} {path}: {status} answered {content_type}"
+    );
+    (status, json_of(response).await)
+}
+
+/// An id from an answer: the API writes every id as a string of digits (TrueFoundry's SDK
+/// requires it), so a number here fails the test.
+pub fn id_of(value: &Value) -> i64 {
+    value
+        .as_str()
+        .unwrap_or_else(|| panic!("an id is a JSON string, not {value}"))
+        .parse()
+        .unwrap_or_else(|_| panic!("an id is digits, not {value}"))
 }
 
 /// The body as JSON (the test fails on anything else).

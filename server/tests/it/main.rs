@@ -8,7 +8,10 @@ mod harness;
 
 mod api_accounts;
 mod api_identity_providers;
+mod api_seed_words;
+mod api_teams;
 mod api_tokens;
+mod api_truefoundry;
 mod auth_flow;
 mod config;
 mod guards;

@@ -12,6 +12,6 @@ pub async fn regenerate_virtual_account_token(
     let request = crate::ssr::RequestContext::extract().await?;
     Ok(request
         .scope()
-        .regenerate_virtual_account_token(id, grace_period_days)
+        .regenerate_virtual_account_token(id, domain::dto::GracePeriod::days(grace_period_days))
         .await?)
 }

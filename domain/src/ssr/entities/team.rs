@@ -15,6 +15,9 @@ pub struct Model {
     pub managed_by: String,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    /// The user who created it; `None` before creators were recorded. A deleted user's id
+    /// names nobody.
+    pub created_by: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

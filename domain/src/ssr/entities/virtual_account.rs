@@ -13,6 +13,10 @@ pub struct Model {
     pub expires_at: Option<DateTimeUtc>,
     pub created_by: Option<i64>,
     pub created_at: DateTimeUtc,
+    /// Free text, at most 500 characters; empty when none was given.
+    pub description: String,
+    /// When the account was last edited; `None` until then.
+    pub updated_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
