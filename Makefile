@@ -8,24 +8,23 @@ TOOLS_DIR ?= $(HOME)/.cache/latchkey/tools
 export PATH := $(HOME)/.cargo/bin:$(TOOLS_DIR)/node_modules/.bin:$(PATH)
 SITE_DIR := $(CURDIR)/target/site
 
-.PHONY: run build test fmt-check clippy cargo-test e2e tools clean
+.PHONY: run dev build test fmt-check clippy cargo-test e2e tools clean
 
 ## Build and serve the console on http://127.0.0.1:3000 (SQLite in ./data, migrations at start).
+## The debug server shares its compiled dependencies with `cargo test`.
 run:
-	scripts/ensure-tools.sh build
-	cargo leptos serve
+	scripts/build-site.sh site
+	@echo "make run: compiling and starting the server (first time about 5 min)"
+	LEPTOS_SITE_ROOT=$(SITE_DIR) cargo run --package server --bin latchkey -- serve
 
-## A self-contained release binary at dist/latchkey, with the site embedded.
+## Optional: a live-reload loop with cargo-leptos (installs it the first time: about 20 min).
+dev:
+	scripts/ensure-tools.sh dev
+	cargo leptos watch
+
+## A self-contained release binary at dist/latchkey, with the site embedded (scripts/build-site.sh).
 build:
-	scripts/ensure-tools.sh release
-	cargo leptos build --release
-	# LEPTOS_OUTPUT_NAME as cargo-leptos sets it: Leptos reads it at compile time to name the
-	# wasm file in the page (without it the page asks for latchkey_bg.wasm).
-	LEPTOS_OUTPUT_NAME=latchkey LATCHKEY_EMBED_SITE_DIR=$(SITE_DIR) \
-		cargo build --release --package server --bin latchkey --features embed-assets
-	mkdir -p dist
-	cp $(CARGO_TARGET_DIR)/release/latchkey dist/latchkey
-	@echo "built dist/latchkey"
+	scripts/build-site.sh release
 
 ## Every check: formatting, clippy, cargo tests (SQLite; PostgreSQL too when
 ## LATCHKEY_TEST_POSTGRES_URL is set), then Playwright against dist/latchkey.

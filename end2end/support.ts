@@ -29,6 +29,16 @@ export async function signIn(page: Page, who: { email: string; password: string 
   await hydrated(page);
 }
 
+/** Opens the invitation mailed to `who`, sets their password and lands signed in. */
+export async function acceptInvitation(page: Page, who: { email: string; password: string }) {
+  await page.goto(linkIn(await waitForMail(who.email, /^You are invited/)));
+  await hydrated(page);
+  await page.getByLabel('New password', { exact: true }).fill(who.password);
+  await page.getByLabel('New password, again').fill(who.password);
+  await page.getByRole('button', { name: 'Set password and sign in' }).click();
+  await expect(page).toHaveURL(/\/access\/users$/);
+}
+
 /** A page in a fresh browser context: its own cookies, so another person can sign in. */
 export async function newPage(browser: Browser) {
   const context = await browser.newContext();

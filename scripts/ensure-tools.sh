@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the build and tests need when it is missing, and reuses what is there.
-#   scripts/ensure-tools.sh build   wasm target, cargo-leptos, wasm-bindgen-cli
+#   scripts/ensure-tools.sh build   wasm target, wasm-bindgen-cli (what scripts/build-site.sh needs)
 #   scripts/ensure-tools.sh release the above plus wasm-opt (npm binaryen)
+#   scripts/ensure-tools.sh dev     the above plus cargo-leptos, for `make dev` only (optional)
 #   scripts/ensure-tools.sh e2e     chromium and the end2end npm packages, the mailbox and the SDK
 #   scripts/ensure-tools.sh mail    a Python venv with aiosmtpd for scripts/mailbox.py (tests)
 #   scripts/ensure-tools.sh sdk     a Python venv with TrueFoundry's SDK, for end2end/sdk (tests)
@@ -22,14 +23,10 @@ ensure_build() {
     say "adding the wasm32-unknown-unknown target"
     rustup target add wasm32-unknown-unknown
   fi
-  if ! cargo leptos --version 2>/dev/null | grep -q " $CARGO_LEPTOS_VERSION"; then
-    say "installing cargo-leptos $CARGO_LEPTOS_VERSION (slow: about 25 minutes on 2 cores)"
-    cargo install cargo-leptos --version "$CARGO_LEPTOS_VERSION" --locked
-  fi
   if ! wasm-bindgen --version 2>/dev/null | grep -q " $WASM_BINDGEN_VERSION"; then
     # Exactly the lockfile's version: the CLI and the crate must agree. Not --locked: the
     # crate's own lockfile pins dependencies this toolchain cannot build.
-    say "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION"
+    say "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION (once; about 3 minutes on 2 cores)"
     cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --force
   fi
 }
@@ -40,6 +37,16 @@ ensure_release() {
     say "installing wasm-opt (npm binaryen $BINARYEN_VERSION) into $TOOLS_DIR"
     mkdir -p "$TOOLS_DIR"
     npm install --silent --no-audit --no-fund --prefix "$TOOLS_DIR" "binaryen@$BINARYEN_VERSION"
+  fi
+}
+
+# cargo-leptos is not on the required path (scripts/build-site.sh does its steps); `make dev`
+# uses it for the live-reload loop.
+ensure_dev() {
+  ensure_release
+  if ! cargo leptos --version 2>/dev/null | grep -q " $CARGO_LEPTOS_VERSION"; then
+    say "installing cargo-leptos $CARGO_LEPTOS_VERSION (once; slow: about 20 minutes on 2 cores)"
+    cargo install cargo-leptos --version "$CARGO_LEPTOS_VERSION" --locked
   fi
 }
 
@@ -81,6 +88,7 @@ ensure_e2e() {
 case "${1:-build}" in
   build) ensure_build ;;
   release) ensure_release ;;
+  dev) ensure_dev ;;
   e2e) ensure_e2e ;;
   mail) ensure_mail ;;
   sdk) ensure_sdk ;;

@@ -1,5 +1,5 @@
 import { Browser, expect, Page, test } from '@playwright/test';
-import { ADMIN, baseUrl, hydrated, linkIn, newPage, serverLog, signIn, waitForMail } from '../support';
+import { acceptInvitation, ADMIN, baseUrl, hydrated, newPage, serverLog, signIn } from '../support';
 
 // Single sign-on against a real OpenID Provider (oidc-provider, started by global-setup.ts;
 // end2end/oidc-idp.mjs holds its accounts and clients). Runs after seed-api.spec.ts and before
@@ -234,12 +234,7 @@ test.describe.serial('single sign-on with OpenID Connect', () => {
     await admin.getByRole('button', { name: 'Invite' }).click();
     await expect(admin.getByText('A link to set their password is on its way by email.')).toBeVisible();
     const pia = await newPage(browser);
-    await pia.goto(linkIn(await waitForMail(PIA.email, /^You are invited/)));
-    await hydrated(pia);
-    await pia.getByLabel('New password', { exact: true }).fill(PIA.password);
-    await pia.getByLabel('New password, again').fill(PIA.password);
-    await pia.getByRole('button', { name: 'Set password and sign in' }).click();
-    await expect(pia).toHaveURL(/\/access\/users$/);
+    await acceptInvitation(pia, PIA);
 
     await admin.goto(`${baseUrl()}/settings/security`);
     await hydrated(admin);

@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { ADMIN, baseUrl, hydrated, linkIn, newPage, signIn, waitForMail } from '../support';
+import { acceptInvitation, ADMIN, baseUrl, hydrated, newPage, signIn } from '../support';
 
 // Runs after people.spec.ts, which left hopper@example.com (a user without a password).
 const TURING = { email: 'turing@example.com', password: 'universal-machine-1936' };
@@ -61,12 +61,7 @@ test.describe.serial('teams: members, managers and the role members inherit', ()
 
   test('the manager runs the membership without team:ManageTeam; deleting the team takes it all away', async ({ browser }) => {
     const turing = await newPage(browser);
-    await turing.goto(linkIn(await waitForMail(TURING.email, /^You are invited/)));
-    await hydrated(turing);
-    await turing.getByLabel('New password', { exact: true }).fill(TURING.password);
-    await turing.getByLabel('New password, again').fill(TURING.password);
-    await turing.getByRole('button', { name: 'Set password and sign in' }).click();
-    await expect(turing).toHaveURL(/\/access\/users$/);
+    await acceptInvitation(turing, TURING);
 
     // A Member sees Teams only through the team's role.
     await turing.getByRole('link', { name: 'Teams' }).click();

@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { ADMIN, baseUrl, hydrated, linkIn, newPage, signIn, waitForMail } from '../support';
+import { acceptInvitation, ADMIN, baseUrl, hydrated, newPage, signIn } from '../support';
 
 // Runs last (files run in name order): teams.spec.ts has deleted its ml-engineers team.
 const NOETHER = { email: 'noether@example.com', password: 'symmetry-and-conservation' };
@@ -14,12 +14,7 @@ test('a team granted Workspace Viewer: the member sees the workspace, Check acce
   await expect(admin.getByText('A link to set their password is on its way by email.')).toBeVisible();
 
   const noether = await newPage(browser);
-  await noether.goto(linkIn(await waitForMail(NOETHER.email, /^You are invited/)));
-  await hydrated(noether);
-  await noether.getByLabel('New password', { exact: true }).fill(NOETHER.password);
-  await noether.getByLabel('New password, again').fill(NOETHER.password);
-  await noether.getByRole('button', { name: 'Set password and sign in' }).click();
-  await expect(noether).toHaveURL(/\/access\/users$/);
+  await acceptInvitation(noether, NOETHER);
 
   // The admin records a cluster and a workspace in it.
   await admin.getByRole('link', { name: 'Resources' }).click();

@@ -1,10 +1,11 @@
 //! Request guards that sit in front of every route.
 
-use app::ssr::CurrentActor;
+use app::ssr::{CurrentActor, SignedInUser};
 use axum::extract::{FromRequestParts, Request, State};
 use axum::http::{Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
+use domain::Services;
 use url::Url;
 
 /// The origin browsers must send with state-changing requests.
@@ -90,8 +91,21 @@ pub async fn page_guard(request: Request, next: Next) -> Response {
         Ok(CurrentActor(actor)) => actor,
         Err(rejection) => return rejection.into_response(),
     };
-    let request = Request::from_parts(parts, body);
     let signed_in = actor.is_active_user();
+    if is_console_page && signed_in {
+        // The shell renders from this value without a loading boundary of its own.
+        let services = parts.extensions.get::<Services>().cloned();
+        if let Some(services) = services {
+            match services.scope(&actor).current_user().await {
+                Ok(user) => {
+                    parts.extensions.insert(SignedInUser(user));
+                }
+                // The shell loads it again in the browser and shows what went wrong.
+                Err(e) => tracing::warn!(error = %e, "could not load the signed-in user"),
+            }
+        }
+    }
+    let request = Request::from_parts(parts, body);
     if is_login && signed_in {
         return Redirect::to("/access/users").into_response();
     }

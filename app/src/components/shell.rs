@@ -3,6 +3,7 @@ use crate::server_fns::auth::{SignOut, get_current_user};
 use domain::dto::CurrentUser;
 use domain::permissions::Permission;
 use leptos::prelude::*;
+use leptos::server::SharedValue;
 use leptos_router::components::{A, Outlet};
 use leptos_router::hooks::use_location;
 
@@ -10,8 +11,13 @@ use leptos_router::hooks::use_location;
 /// navigation, listing only pages the user can use.
 #[component]
 pub fn ConsoleShell() -> impl IntoView {
-    let loaded = Resource::new(|| (), |_| get_current_user());
-    let me = Me(RwSignal::new(None));
+    // The server loads the signed-in user before it renders a console page (the page guard),
+    // and the value travels with the page, so the frame renders at once on the server and
+    // hydrates from the same value. A resource under a Suspense boundary here once left a
+    // streamed page unfinished now and then (a lost wake-up in the renderer, seen as a page
+    // stuck on "Loading…"); this frame has no boundary of its own.
+    let preloaded = SharedValue::new(preloaded_user).into_inner();
+    let me = Me(RwSignal::new(preloaded.clone()));
     provide_context(me);
     // Checked again at every navigation, in the browser: someone deactivated or signed out
     // elsewhere goes to sign-in on their next click (the reload meets the page guard, which
@@ -26,18 +32,38 @@ pub fn ConsoleShell() -> impl IntoView {
             let _ = window().location().reload();
         }
     });
-    // One boundary awaits the signed-in user, then renders the whole frame and the page. Pages
-    // read `Me` as a plain signal: a resource read under several Suspense boundaries can leave
-    // a server-rendered response unfinished (leptos-rs/leptos#4851), and a page rendered
-    // before `Me` arrived would keep attributes (such as `disabled`) computed without it.
-    view! {
-        <Transition fallback=|| view! { <p class="muted console-loading">"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                let user = loaded.await;
-                me.0.set(user.as_ref().ok().cloned());
-                view! { <ConsoleFrame user/> }
-            })}
-        </Transition>
+    match preloaded {
+        Some(user) => view! { <ConsoleFrame user=Ok(user)/> }.into_any(),
+        // Reached only when the browser enters the console without a server render (no page
+        // load in between): load the user, then render the frame once.
+        None => {
+            let loaded = Resource::new(|| (), |_| get_current_user());
+            view! {
+                <Transition fallback=|| view! { <p class="muted console-loading">"Loading…"</p> }>
+                    {move || Suspend::new(async move {
+                        let user = loaded.await;
+                        me.0.set(user.as_ref().ok().cloned());
+                        view! { <ConsoleFrame user/> }
+                    })}
+                </Transition>
+            }
+            .into_any()
+        }
+    }
+}
+
+/// The user the page guard loaded for this request (server only; `None` in the browser,
+/// where `SharedValue` reads the server's value while hydrating).
+fn preloaded_user() -> Option<CurrentUser> {
+    #[cfg(feature = "ssr")]
+    {
+        use_context::<axum::http::request::Parts>()
+            .and_then(|parts| parts.extensions.get::<crate::ssr::SignedInUser>().cloned())
+            .map(|signed_in| signed_in.0)
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        None
     }
 }
 
@@ -45,6 +71,14 @@ pub fn ConsoleShell() -> impl IntoView {
 #[component]
 fn ConsoleFrame(user: Result<CurrentUser, AppError>) -> impl IntoView {
     let sign_out = ServerAction::<SignOut>::new();
+    // On a narrow screen the navigation folds away behind "Menu"; following a link folds it
+    // again. Wide screens always show it (the button is hidden there).
+    let nav_open = RwSignal::new(false);
+    let location = use_location();
+    Effect::new(move |_| {
+        location.pathname.track();
+        nav_open.set(false);
+    });
     let topbar = match &user {
         Ok(user) => view! {
             <span class="tenant" title="Tenant">{user.tenant_name.clone()}</span>
@@ -72,8 +106,9 @@ fn ConsoleFrame(user: Result<CurrentUser, AppError>) -> impl IntoView {
         let teams = user.can(Permission::ReadTeam) || !user.managed_teams.is_empty();
         let settings = user.can(Permission::ListSettings);
         let providers = user.can(Permission::ListIdentityProviders);
-        // Team managers too: the Team Manager role may let them act on their teams' accounts.
-        let accounts = user.can(Permission::ReadVirtualAccount) || !user.managed_teams.is_empty();
+        // Team managers too, when the Team Manager role lets them read their teams' accounts.
+        let accounts = user.can(Permission::ReadVirtualAccount)
+            || user.can_as_team_manager(Permission::ReadVirtualAccount);
         view! {
             <h2 class="nav-heading">"Access"</h2>
             <ul>
@@ -131,11 +166,20 @@ fn ConsoleFrame(user: Result<CurrentUser, AppError>) -> impl IntoView {
     view! {
         <div class="console">
             <header class="topbar">
+                <button
+                    type="button"
+                    class="button button-secondary nav-toggle"
+                    aria-controls="main-nav"
+                    aria-expanded=move || if nav_open.get() { "true" } else { "false" }
+                    on:click=move |_| nav_open.update(|open| *open = !*open)
+                >
+                    "Menu"
+                </button>
                 <a class="brand" href="/access/users">"Latchkey"</a>
                 {topbar}
             </header>
-            <div class="frame">
-                <nav class="sidenav" aria-label="Main">
+            <div class="frame" class:nav-open=move || nav_open.get()>
+                <nav class="sidenav" id="main-nav" aria-label="Main">
                     {navigation}
                 </nav>
                 <main class="content" id="main">

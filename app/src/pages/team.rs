@@ -4,12 +4,17 @@ use crate::components::notice::{
 };
 use crate::components::route::id_param;
 use crate::components::shell::Me;
-use crate::pages::teams::{TeamDescriptionField, TeamRoleSelect, chosen_role};
+use crate::error::AppError;
+use crate::pages::teams::{
+    TeamDescriptionField, TeamRoleChoices, TeamRoleSelect, chosen_role, team_role_choices,
+};
 use crate::server_fns::teams::{
     AddTeamMembers, DeleteTeam, RemoveTeamMember, SetTeamMemberRole, UpdateTeam, get_team,
     preview_team_deletion,
 };
-use domain::dto::{NewTeamMembers, TeamChanges, TeamDetail, TeamMemberRole, TeamMemberRow};
+use domain::dto::{
+    NewTeamMembers, TeamChanges, TeamDeletionImpact, TeamDetail, TeamMemberRole, TeamMemberRow,
+};
 use domain::ids::TeamId;
 use domain::permissions::Permission;
 use leptos::prelude::*;
@@ -79,6 +84,28 @@ pub fn TeamPage() -> impl IntoView {
             }
         },
     );
+    // Every resource of the page is created here, outside the boundary: the server renders a
+    // boundary's children more than once, and a resource created in there would be created
+    // again, numbered differently from the browser's (a hydration panic on direct loads).
+    let me = expect_context::<Me>();
+    let deletion_impact = Resource::new(
+        move || {
+            (
+                id(),
+                actions.add.version().get(),
+                actions.remove.version().get(),
+            )
+        },
+        move |(id, ..)| async move {
+            match id {
+                Some(id) if me.can(Permission::DeleteTeam) => {
+                    preview_team_deletion(id).await.map(Some)
+                }
+                _ => Ok(None),
+            }
+        },
+    );
+    let roles = team_role_choices();
     let error = Signal::derive(move || {
         action_error(actions.remove)
             .get()
@@ -99,7 +126,7 @@ pub fn TeamPage() -> impl IntoView {
                                 back_href: "/access/teams",
                                 back_label: "Back to teams",
                             },
-                            |detail| view! { <TeamDetailView detail/> }.into_any(),
+                            |detail| view! { <TeamDetailView detail deletion_impact roles/> }.into_any(),
                         )
                     })
             }}
@@ -108,7 +135,11 @@ pub fn TeamPage() -> impl IntoView {
 }
 
 #[component]
-fn TeamDetailView(detail: TeamDetail) -> impl IntoView {
+fn TeamDetailView(
+    detail: TeamDetail,
+    deletion_impact: Resource<Result<Option<TeamDeletionImpact>, AppError>>,
+    roles: TeamRoleChoices,
+) -> impl IntoView {
     let me = expect_context::<Me>();
     let id = detail.team.id;
     let name = detail.team.name.clone();
@@ -144,10 +175,10 @@ fn TeamDetailView(detail: TeamDetail) -> impl IntoView {
             </Show>
         </section>
         <Show when=move || me.can(Permission::ManageTeam)>
-            <EditTeamForm detail=detail.clone()/>
+            <EditTeamForm detail=detail.clone() roles/>
         </Show>
         <Show when=move || me.can(Permission::DeleteTeam)>
-            <TeamDeletion team=id name=name.clone()/>
+            <TeamDeletion team=id name=name.clone() impact=deletion_impact/>
         </Show>
     }
     .into_any()
@@ -294,7 +325,7 @@ fn AddMembersForm(team: TeamId) -> impl IntoView {
 }
 
 #[component]
-fn EditTeamForm(detail: TeamDetail) -> impl IntoView {
+fn EditTeamForm(detail: TeamDetail, roles: TeamRoleChoices) -> impl IntoView {
     let actions = expect_context::<TeamActions>();
     let id = detail.team.id;
     let description = RwSignal::new(detail.team.description.clone());
@@ -321,7 +352,7 @@ fn EditTeamForm(detail: TeamDetail) -> impl IntoView {
             <h2>"Edit team"</h2>
             <form class="form" on:submit=submit>
                 <TeamDescriptionField description/>
-                <TeamRoleSelect selected=role/>
+                <TeamRoleSelect selected=role roles/>
                 <ErrorNotice error=action_error(actions.update)/>
                 <div class="form-actions">
                     <button type="submit" class="button button-primary" disabled=move || actions.update.pending().get()>
@@ -335,12 +366,12 @@ fn EditTeamForm(detail: TeamDetail) -> impl IntoView {
 
 /// Deletes the team after confirmation, saying first what it takes away.
 #[component]
-fn TeamDeletion(team: TeamId, name: String) -> impl IntoView {
+fn TeamDeletion(
+    team: TeamId,
+    name: String,
+    impact: Resource<Result<Option<TeamDeletionImpact>, AppError>>,
+) -> impl IntoView {
     let actions = expect_context::<TeamActions>();
-    let impact = Resource::new(
-        move || (actions.add.version().get(), actions.remove.version().get()),
-        move |_| preview_team_deletion(team),
-    );
     view! {
         <section class="panel">
             <h2>"Delete team"</h2>
@@ -350,7 +381,8 @@ fn TeamDeletion(team: TeamId, name: String) -> impl IntoView {
                     impact
                         .get()
                         .map(move |result| match result {
-                            Ok(impact) => {
+                            Ok(None) => ().into_any(),
+                            Ok(Some(impact)) => {
                                 let members = if impact.members.is_empty() {
                                     "It has no members.".to_string()
                                 } else {

@@ -1,9 +1,10 @@
 use crate::components::notice::{ErrorMessage, ErrorNotice, action_error};
 use crate::components::pager::{Pager, page_number, search_page_href};
 use crate::components::shell::Me;
+use crate::error::AppError;
 use crate::server_fns::roles::list_roles;
 use crate::server_fns::teams::{CreateTeam, list_teams};
-use domain::dto::{NewTeam, Page, TeamQuery, TeamSummary};
+use domain::dto::{NewTeam, Page, RoleSummary, TeamQuery, TeamSummary};
 use domain::ids::RoleId;
 use domain::permissions::Permission;
 use leptos::prelude::*;
@@ -124,12 +125,30 @@ fn TeamTable(page: Page<TeamSummary>, search: String) -> impl IntoView {
     .into_any()
 }
 
+/// The roles a team form offers (`None` without role:ListRoles, which lists them).
+pub type TeamRoleChoices = Resource<Result<Option<Vec<RoleSummary>>, AppError>>;
+
+/// Loads the roles a team form offers. Create it at the page's top level, outside any
+/// boundary (see `TeamPage`).
+pub fn team_role_choices() -> TeamRoleChoices {
+    let me = expect_context::<Me>();
+    Resource::new(
+        || (),
+        move |_| async move {
+            if me.can(Permission::ListRoles) {
+                list_roles().await.map(Some)
+            } else {
+                Ok(None)
+            }
+        },
+    )
+}
+
 /// The tenant-role select of the team forms: "None", or a role every member inherits. Needs
 /// role:ListRoles to list the roles; the server decides whether this user may give one.
 #[component]
-pub fn TeamRoleSelect(selected: RwSignal<String>) -> impl IntoView {
+pub fn TeamRoleSelect(selected: RwSignal<String>, roles: TeamRoleChoices) -> impl IntoView {
     let me = expect_context::<Me>();
-    let roles = Resource::new(|| (), |_| list_roles());
     view! {
         <div class="field">
             <label for="team-role">"Tenant role"</label>
@@ -142,7 +161,8 @@ pub fn TeamRoleSelect(selected: RwSignal<String>) -> impl IntoView {
                         roles
                             .get()
                             .map(|result| match result {
-                                Ok(roles) => {
+                                Ok(None) => ().into_any(),
+                                Ok(Some(roles)) => {
                                     view! {
                                         <select
                                             id="team-role"
@@ -209,6 +229,7 @@ pub fn NewTeamPage() -> impl IntoView {
             );
         }
     });
+    let roles = team_role_choices();
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         create.dispatch(CreateTeam {
@@ -243,7 +264,7 @@ pub fn NewTeamPage() -> impl IntoView {
                 </p>
             </div>
             <TeamDescriptionField description/>
-            <TeamRoleSelect selected=role/>
+            <TeamRoleSelect selected=role roles/>
             <ErrorNotice error=action_error(create)/>
             <div class="form-actions">
                 <button type="submit" class="button button-primary" disabled=move || create.pending().get()>

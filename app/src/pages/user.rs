@@ -6,6 +6,7 @@ use crate::components::notice::{
 use crate::components::role_options::{RoleOptions, UnavailableRoles};
 use crate::components::route::id_param;
 use crate::components::shell::Me;
+use crate::error::AppError;
 use crate::server_fns::resources::{CheckAccess, list_resources};
 use crate::server_fns::roles::list_assignable_roles;
 use crate::server_fns::tokens::RevokeUserTokens;
@@ -13,7 +14,9 @@ use crate::server_fns::users::{
     ChangeUserRole, DeleteUser, ResetUserPassword, SetUserStatus, get_user,
 };
 use domain::dto::AccessQuestion;
-use domain::dto::{LinkDelivery, RoleManagedBy, UserDetail, UserStatus};
+use domain::dto::{
+    AssignableRole, LinkDelivery, ResourceSummary, RoleManagedBy, UserDetail, UserStatus,
+};
 use domain::ids::{ResourceId, RoleId, UserId};
 use domain::permissions::Permission;
 use domain::resources::ResourceType;
@@ -21,6 +24,11 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
+
+/// The roles the viewer may hand out (`None` when they cannot change roles at all).
+type AssignableRoles = Resource<Result<Option<Vec<AssignableRole>>, AppError>>;
+/// The resources the viewer can see, for "Check access".
+type VisibleResources = Resource<Result<Vec<ResourceSummary>, AppError>>;
 
 /// /access/users/:id: a user's details, role, status and effective permissions.
 #[component]
@@ -58,6 +66,21 @@ pub fn UserPage() -> impl IntoView {
             }
         },
     );
+    // Every resource of the page is created here, outside the boundary: the server renders a
+    // boundary's children more than once, and a resource created in there would be created
+    // again, numbered differently from the browser's (a hydration panic on direct loads).
+    let me = expect_context::<Me>();
+    let assignable_roles = Resource::new(
+        || (),
+        move |_| async move {
+            if me.can(Permission::ManageUsers) {
+                list_assignable_roles().await.map(Some)
+            } else {
+                Ok(None)
+            }
+        },
+    );
+    let visible_resources = Resource::new(|| (), |_| list_resources(None));
     let error = Signal::derive(move || {
         change_role
             .value()
@@ -83,7 +106,12 @@ pub fn UserPage() -> impl IntoView {
                                 back_href: "/access/users",
                                 back_label: "Back to users",
                             },
-                            |detail| view! { <UserDetailView detail change_role set_status/> }.into_any(),
+                            |detail| {
+                                view! {
+                                    <UserDetailView detail change_role set_status assignable_roles visible_resources/>
+                                }
+                                    .into_any()
+                            },
                         )
                     })
             }}
@@ -96,6 +124,8 @@ fn UserDetailView(
     detail: UserDetail,
     change_role: ServerAction<ChangeUserRole>,
     set_status: ServerAction<SetUserStatus>,
+    assignable_roles: AssignableRoles,
+    visible_resources: VisibleResources,
 ) -> impl IntoView {
     let me = expect_context::<Me>();
     let id = detail.user.id;
@@ -140,7 +170,7 @@ fn UserDetailView(
         <Show when=can_manage>
             <section class="panel">
                 <h2>"Tenant role"</h2>
-                <RolePicker user=id current=detail.role_id change_role/>
+                <RolePicker user=id current=detail.role_id change_role roles=assignable_roles/>
             </section>
             <section class="panel">
                 <h2>"Access"</h2>
@@ -207,7 +237,7 @@ fn UserDetailView(
                     .into_any()
             }}
         </section>
-        <UserAccessCheck email=detail.user.email.clone()/>
+        <UserAccessCheck email=detail.user.email.clone() resources=visible_resources/>
         <section class="panel">
             <h2>"Effective permissions"</h2>
             {if detail.effective_permissions.is_empty() {
@@ -258,8 +288,8 @@ fn RolePicker(
     user: UserId,
     current: RoleId,
     change_role: ServerAction<ChangeUserRole>,
+    roles: AssignableRoles,
 ) -> impl IntoView {
-    let roles = Resource::new(|| (), |_| list_assignable_roles());
     let selected = RwSignal::new(current.0.to_string());
     view! {
         <Transition fallback=|| ()>
@@ -267,7 +297,8 @@ fn RolePicker(
                 roles
                     .get()
                     .map(|result| match result {
-                        Ok(roles) => {
+                        Ok(None) => ().into_any(),
+                        Ok(Some(roles)) => {
                             view! {
                                 <form
                                     class="inline-form"
@@ -471,9 +502,8 @@ fn UserDeletion(user: UserId, email: String) -> impl IntoView {
 /// "Why does this user have access?": pick a resource (of those the viewer can see) and a
 /// permission of its type.
 #[component]
-fn UserAccessCheck(email: String) -> impl IntoView {
+fn UserAccessCheck(email: String, resources: VisibleResources) -> impl IntoView {
     let check = ServerAction::<CheckAccess>::new();
-    let resources = Resource::new(|| (), |_| list_resources(None));
     let chosen = RwSignal::new(String::new());
     let permission = RwSignal::new(String::new());
     let subject = format!("user:{email}");

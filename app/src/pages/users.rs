@@ -75,7 +75,17 @@ pub fn UsersPage() -> impl IntoView {
         move || (filters.get(), page.get()),
         |(filters, page)| list_users(filters.query(page)),
     );
-    let roles = Resource::new(|| (), |_| list_roles());
+    // The role filter needs role:ListRoles; without it there is no filter (and no refused call).
+    let roles = Resource::new(
+        || (),
+        move |_| async move {
+            if me.can(Permission::ListRoles) {
+                list_roles().await
+            } else {
+                Ok(Vec::new())
+            }
+        },
+    );
     view! {
         <Title text="Users"/>
         <div class="page-header">
@@ -98,6 +108,7 @@ pub fn UsersPage() -> impl IntoView {
                     roles
                         .get()
                         .and_then(Result::ok)
+                        .filter(|roles| !roles.is_empty())
                         .map(|roles| {
                             view! {
                                 <label for="user-role-filter" class="visually-hidden">"Role"</label>

@@ -39,7 +39,9 @@ pub fn VirtualAccountsPage() -> impl IntoView {
     );
     let may_create = move || {
         me.can(Permission::CreateVirtualAccount)
-            || me.user().is_some_and(|u| !u.managed_teams.is_empty())
+            || me
+                .user()
+                .is_some_and(|u| u.can_as_team_manager(Permission::CreateVirtualAccount))
     };
     view! {
         <Title text="Virtual Accounts"/>

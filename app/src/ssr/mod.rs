@@ -14,6 +14,11 @@ use axum::Extension;
 use domain::{Actor, AuthMethod, Scope, Services};
 use tower_sessions::Session;
 
+/// The signed-in user of a console page, loaded by the page guard before the page renders and
+/// kept in the request's extensions for the console shell.
+#[derive(Debug, Clone)]
+pub struct SignedInUser(pub domain::dto::CurrentUser);
+
 /// Everything a server function needs from its request.
 pub struct RequestContext {
     pub services: Services,

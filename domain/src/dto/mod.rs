@@ -182,11 +182,22 @@ pub struct CurrentUser {
     pub managed_teams: Vec<TeamRef>,
     /// Every team the user belongs to, managed or not.
     pub teams: Vec<TeamRef>,
+    /// Permission keys the tenant's Team Manager role holds, which the user has on what the
+    /// teams they manage own (empty when they manage no team).
+    pub team_manager_permissions: Vec<String>,
 }
 
 impl CurrentUser {
     pub fn can(&self, permission: crate::permissions::Permission) -> bool {
         self.permissions.iter().any(|p| p == permission.key())
+    }
+
+    /// Whether managing their teams lets the user do `permission` there (and so open the page
+    /// that lists what those teams own).
+    pub fn can_as_team_manager(&self, permission: crate::permissions::Permission) -> bool {
+        self.team_manager_permissions
+            .iter()
+            .any(|p| p == permission.key())
     }
 }
 

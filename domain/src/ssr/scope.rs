@@ -7,6 +7,7 @@ use crate::ssr::actor::Actor;
 use crate::ssr::authorize::{Operation, authorize};
 use crate::ssr::entities::{role, team, team_member, tenant, user};
 use crate::ssr::error::{DomainError, DomainResult};
+use crate::ssr::scope_virtual_accounts::team_manager_role_permissions;
 use crate::ssr::services::Services;
 use crate::validation::EMAIL_MAX;
 use sea_orm::sea_query::{Expr, ExprTrait, Func, IntoIden, LikeExpr, NullOrdering, Order};
@@ -70,6 +71,18 @@ impl<'a> Scope<'a> {
             .await?
             .ok_or_else(|| DomainError::NotFound("tenant".into()))?;
         let teams = teams_of(self.services.db(), [me.user_id.0]).await?;
+        let manages_a_team = teams
+            .iter()
+            .any(|(_, _, role)| *role == TeamMemberRole::Manager);
+        let team_manager_permissions = if manages_a_team {
+            team_manager_role_permissions(self.services.db(), me)
+                .await?
+                .into_iter()
+                .map(|p| p.key().to_string())
+                .collect()
+        } else {
+            Vec::new()
+        };
         Ok(CurrentUser {
             id: me.user_id,
             tenant_id: me.tenant_id,
@@ -94,6 +107,7 @@ impl<'a> Scope<'a> {
                     name: team.name,
                 })
                 .collect(),
+            team_manager_permissions,
         })
     }
 

@@ -392,7 +392,7 @@ async fn team_manager_role_holds(
 }
 
 /// The permissions of the tenant's Team Manager role (an Admin may have edited them).
-async fn team_manager_role_permissions(
+pub(crate) async fn team_manager_role_permissions(
     db: &impl ConnectionTrait,
     me: &UserActor,
 ) -> DomainResult<BTreeSet<Permission>> {

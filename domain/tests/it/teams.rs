@@ -260,14 +260,25 @@ db_test!(members_and_managers, |ctx: TestCtx| async move {
     let listed = as_lead.list_teams(TeamQuery::default()).await.unwrap();
     let names: Vec<_> = listed.items.iter().map(|t| t.name.as_str()).collect();
     assert_eq!((names, listed.total), (vec!["ml-engineers"], 1));
-    let mine = as_lead.current_user().await.unwrap().managed_teams;
-    assert_eq!(mine.len(), 1);
+    let lead_user = as_lead.current_user().await.unwrap();
+    assert_eq!(lead_user.managed_teams.len(), 1);
+    // What the Team Manager role lets them do on their team's things, for the navigation: by
+    // default it reads teams and nothing of virtual accounts.
+    assert_eq!(lead_user.team_manager_permissions, vec!["team:ReadTeam"]);
+    assert!(!lead_user.can_as_team_manager(Permission::ReadVirtualAccount));
     assert!(matches!(
         as_lead.get_team(other).await,
         Err(DomainError::Forbidden(message)) if message.contains("team:ReadTeam")
     ));
     // A plain member of a team, not its manager, is not let in.
     let as_dev_member = ctx.actor(member).await;
+    let member_user = ctx
+        .services
+        .scope(&as_dev_member)
+        .current_user()
+        .await
+        .unwrap();
+    assert!(member_user.team_manager_permissions.is_empty());
     assert!(matches!(
         ctx.services
             .scope(&as_dev_member)

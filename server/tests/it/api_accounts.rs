@@ -13,7 +13,7 @@ async fn created(app: &TestApp, token: &str, path: &str, body: Value) -> Value {
     json
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_virtual_account_calls_the_api_with_its_grants_only() {
     let app = TestApp::with_admin().await;
     let admin = admin_token(&app, "admin-script").await;
@@ -228,7 +228,7 @@ async fn a_virtual_account_calls_the_api_with_its_grants_only() {
     assert_eq!(after.status(), StatusCode::UNAUTHORIZED);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn users_are_registered_changed_and_deleted_by_email() {
     let app = TestApp::with_admin().await;
     let admin = admin_token(&app, "people-script").await;

@@ -4,7 +4,7 @@ use crate::harness::{TestApp, admin_token, body_text, call, id_of, json_of};
 use axum::http::StatusCode;
 use serde_json::json;
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn providers_are_configured_over_the_api_without_ever_echoing_the_secret() {
     let app = TestApp::with_admin().await;
     let token = admin_token(&app, "sso-as-code").await;
@@ -110,7 +110,7 @@ async fn providers_are_configured_over_the_api_without_ever_echoing_the_secret()
     assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_reference_page_describes_every_schema_field() {
     let app = TestApp::new().await;
     let response = call(&app, "GET", "/api/svc/v1/docs", None, None).await;

@@ -5,7 +5,7 @@ use crate::harness::{TestApp, admin_token, answer};
 use axum::http::StatusCode;
 use serde_json::json;
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_rejection_is_json() {
     let app = TestApp::with_admin().await;
     let token = admin_token(&app, "seed-words").await;
@@ -38,7 +38,7 @@ async fn every_rejection_is_json() {
     assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn ids_are_taken_as_strings_or_numbers() {
     let app = TestApp::with_admin().await;
     let token = admin_token(&app, "string-ids").await;
@@ -90,7 +90,7 @@ async fn ids_are_taken_as_strings_or_numbers() {
     assert_eq!(status, StatusCode::CREATED, "{body}");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn roles_without_paging_are_all_listed() {
     let app = TestApp::with_admin().await;
     let token = admin_token(&app, "all-roles").await;

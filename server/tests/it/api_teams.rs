@@ -6,7 +6,7 @@ use axum::http::StatusCode;
 use domain::dto::NewToken;
 use serde_json::{Value, json};
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_plain_member_manages_their_team_over_rest() {
     let app = TestApp::with_admin().await;
     let admin = admin_token(&app, "teams-admin").await;

@@ -9,7 +9,7 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use serde_json::json;
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_token_opens_the_api_until_it_is_revoked() {
     let app = TestApp::with_admin().await;
     let token = admin_token(&app, "first").await;
@@ -107,7 +107,7 @@ async fn a_token_opens_the_api_until_it_is_revoked() {
     assert_eq!(json_of(after).await["code"], "unauthenticated");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn bad_tokens_and_bad_input_get_clear_json_errors() {
     let app = TestApp::with_admin().await;
     let token = admin_token(&app, "checker").await;
@@ -194,7 +194,7 @@ async fn bad_tokens_and_bad_input_get_clear_json_errors() {
     assert_eq!(json_of(unknown).await["code"], "not_found");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_token_is_judged_alone_even_beside_a_session_cookie() {
     let app = TestApp::with_admin().await;
     let cookie =

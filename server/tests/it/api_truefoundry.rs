@@ -15,7 +15,7 @@ fn assert_has(object: &Value, fields: &[&str]) {
     }
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn answers_carry_what_truefoundrys_models_require() {
     let app = TestApp::with_admin().await;
     let admin = admin_token(&app, "tfy-shapes").await;
@@ -292,7 +292,7 @@ async fn answers_carry_what_truefoundrys_models_require() {
     assert_eq!(missing["statusCode"], 404);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn manifests_apply_and_delete_teams_and_virtual_accounts() {
     let app = TestApp::with_admin().await;
     let admin = admin_token(&app, "tfy-manifests").await;

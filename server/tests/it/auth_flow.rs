@@ -5,7 +5,7 @@ use axum::http::StatusCode;
 use domain::entities::session;
 use sea_orm::{EntityTrait, PaginatorTrait};
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sign_in_sets_a_hardened_cookie_and_opens_the_console() {
     let app = TestApp::with_admin().await;
     let response = app.sign_in(ADMIN_EMAIL, ADMIN_PASSWORD, None).await;
@@ -31,7 +31,7 @@ async fn sign_in_sets_a_hardened_cookie_and_opens_the_console() {
     assert!(rows.iter().any(|r| r.user_id.is_some()));
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn session_id_is_cycled_at_sign_in() {
     let app = TestApp::with_admin().await;
     let first =
@@ -48,7 +48,7 @@ async fn session_id_is_cycled_at_sign_in() {
     );
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn wrong_password_and_unknown_email_get_the_same_answer() {
     let app = TestApp::with_admin().await;
     let wrong = app.sign_in(ADMIN_EMAIL, "not the password", None).await;
@@ -66,7 +66,7 @@ async fn wrong_password_and_unknown_email_get_the_same_answer() {
     );
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn malformed_email_is_named() {
     let app = TestApp::with_admin().await;
     let response = app.sign_in("not-an-email", ADMIN_PASSWORD, None).await;
@@ -75,7 +75,7 @@ async fn malformed_email_is_named() {
     assert!(body.contains("\"field\":\"email\""), "{body}");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn repeated_failures_are_throttled() {
     let app = TestApp::with_admin().await;
     for attempt in 0..5 {
@@ -96,7 +96,7 @@ async fn repeated_failures_are_throttled() {
     );
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sign_out_deletes_the_session_record() {
     let app = TestApp::with_admin().await;
     let cookie =
@@ -115,7 +115,7 @@ async fn sign_out_deletes_the_session_record() {
     assert_eq!(after.status(), StatusCode::SEE_OTHER);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn plain_form_posts_redirect() {
     // Without JavaScript, the browser posts the form and follows a 302.
     let app = TestApp::with_admin().await;
@@ -134,7 +134,7 @@ async fn plain_form_posts_redirect() {
     assert_eq!(location(&response).as_deref(), Some("/access/users?q=ada"));
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn deactivated_users_lose_their_session() {
     use domain::entities::user;
     use sea_orm::{ActiveModelTrait, Set};
@@ -157,7 +157,7 @@ async fn deactivated_users_lose_their_session() {
     );
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn cookie_is_secure_behind_https() {
     let mut config = crate::harness::config();
     config.public_url = Some("https://latchkey.example.com".parse().unwrap());
@@ -177,7 +177,7 @@ async fn cookie_is_secure_behind_https() {
 
 /// The idle expiry slides with activity: a request in a new minute saves the session, moving
 /// its expiry forward (the record below was left to expire in a minute).
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn idle_expiry_slides_with_activity() {
     use sea_orm::sea_query::Expr;
     let app = TestApp::with_admin().await;
@@ -216,7 +216,7 @@ async fn idle_expiry_slides_with_activity() {
 
 /// Changing your password signs out your other sessions; the browser that changed it stays
 /// signed in under a new session id.
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn changing_your_password_keeps_this_browser_and_ends_the_others() {
     let app = TestApp::with_admin().await;
     let here = session_cookie(&app.sign_in(ADMIN_EMAIL, ADMIN_PASSWORD, None).await).expect("here");
@@ -251,7 +251,7 @@ async fn changing_your_password_keeps_this_browser_and_ends_the_others() {
 }
 
 /// Console functions take a browser session; a token is for /api/svc/v1.
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn console_functions_refuse_bearer_tokens() {
     use axum::body::Body;
     use axum::http::{Request, header};
@@ -284,7 +284,7 @@ async fn age_sessions(app: &TestApp, minutes: i64) {
 
 /// A session signed in more than 15 minutes ago is asked for the password before it creates
 /// a token (console and API alike); once confirmed, the same browser goes on.
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_old_session_confirms_the_password_before_creating_a_token() {
     let app = TestApp::with_admin().await;
     let cookie =

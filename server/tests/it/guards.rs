@@ -4,7 +4,7 @@ use axum::http::{Request, StatusCode, header};
 use domain::entities::session;
 use sea_orm::{EntityTrait, PaginatorTrait};
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn console_pages_send_anonymous_visitors_to_login() {
     let app = TestApp::with_admin().await;
     let response = app.get("/access/users?q=ada", None).await;
@@ -28,7 +28,7 @@ async fn console_pages_send_anonymous_visitors_to_login() {
     assert_eq!(app.get("/login", None).await.status(), StatusCode::OK);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn signed_in_visitors_of_login_go_to_the_console() {
     let app = TestApp::with_admin().await;
     let cookie =
@@ -38,7 +38,7 @@ async fn signed_in_visitors_of_login_go_to_the_console() {
     assert_eq!(location(&response).as_deref(), Some("/access/users"));
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn cross_site_posts_are_refused_and_change_nothing() {
     let app = TestApp::with_admin().await;
     let sessions_before = session::Entity::find().count(&app.db).await.unwrap();
@@ -72,7 +72,7 @@ async fn cross_site_posts_are_refused_and_change_nothing() {
     assert_eq!(app.send(request).await.status(), StatusCode::FORBIDDEN);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn server_functions_refuse_anonymous_callers() {
     let app = TestApp::with_admin().await;
     let response = app

@@ -200,15 +200,28 @@ pub fn session_cookie(response: &Response<Body>) -> Option<String> {
     session_set_cookie(response).map(|v| v.split(';').next().unwrap_or_default().to_string())
 }
 
+/// The whole body as text. A streamed page that stops before its end fails the test with what
+/// had arrived, which names the boundary that never resolved.
 pub async fn body_text(response: Response<Body>) -> String {
-    let bytes = tokio::time::timeout(
-        Duration::from_secs(30),
-        axum::body::to_bytes(response.into_body(), usize::MAX),
-    )
-    .await
-    .expect("the body finished within 30 s")
-    .expect("body");
-    String::from_utf8_lossy(&bytes).into_owned()
+    use http_body_util::BodyExt;
+    let mut body = response.into_body();
+    let mut received = Vec::new();
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+    loop {
+        match tokio::time::timeout_at(deadline, body.frame()).await {
+            Ok(Some(frame)) => {
+                if let Ok(data) = frame.expect("body frame").into_data() {
+                    received.extend_from_slice(&data);
+                }
+            }
+            Ok(None) => break,
+            Err(_) => panic!(
+                "the body did not finish within 30 s; it stopped after:\n{}",
+                String::from_utf8_lossy(&received)
+            ),
+        }
+    }
+    String::from_utf8_lossy(&received).into_owned()
 }
 
 pub fn location(response: &Response<Body>) -> Option<String> {

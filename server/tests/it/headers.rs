@@ -54,7 +54,7 @@ fn hsts(response: &Response<Body>) -> Option<&str> {
     header_text(response.headers(), &header::STRICT_TRANSPORT_SECURITY)
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn pages_server_functions_and_the_api_carry_the_security_headers() {
     let app = TestApp::with_admin().await;
 
@@ -123,7 +123,7 @@ async fn pages_server_functions_and_the_api_carry_the_security_headers() {
     assert_secured(&health, "health check");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn strict_transport_security_only_behind_an_https_public_url() {
     let app = TestApp::new().await;
     for path in ["/login", "/healthz", "/api/svc/v1/users"] {
@@ -164,7 +164,7 @@ fn policy_nonce(response: &Response<Body>) -> Option<String> {
 /// chunks a streamed page resolves its data with) carries the nonce the page's policy names,
 /// so no script needs `'unsafe-inline'`; the wasm bundle needs `'wasm-unsafe-eval'`; forms
 /// post to this site; nothing is loaded from elsewhere.
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_policy_allows_what_a_rendered_page_needs_and_no_more() {
     let app = TestApp::with_admin().await;
     let cookie =

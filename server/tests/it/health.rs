@@ -1,7 +1,7 @@
 use crate::harness::{TestApp, body_text};
 use axum::http::StatusCode;
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn health_and_readiness() {
     let app = TestApp::new().await;
     let health = app.get("/healthz", None).await;
@@ -12,7 +12,7 @@ async fn health_and_readiness() {
     assert_eq!(body_text(ready).await, "ready");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn unknown_pages_are_404() {
     let app = TestApp::with_admin().await;
     let response = app.get("/no/such/page", None).await;

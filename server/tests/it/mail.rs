@@ -182,7 +182,7 @@ fn link_in(body: &str) -> String {
         .to_string()
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_invitation_arrives_over_smtp_with_a_working_link() {
     let mailbox = Mailbox::start(0);
     let (services, db) = services_mailing_to(&mailbox.url()).await;
@@ -208,7 +208,7 @@ async fn an_invitation_arrives_over_smtp_with_a_working_link() {
     );
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn mail_waits_in_the_outbox_while_the_server_is_down() {
     let port = free_port();
     let (services, db) = services_mailing_to(&format!("smtp://127.0.0.1:{port}")).await;
@@ -234,7 +234,7 @@ async fn mail_waits_in_the_outbox_while_the_server_is_down() {
     link_in(messages[0]["body"].as_str().unwrap());
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_delivery_loop_sends_as_soon_as_mail_is_queued() {
     let mailbox = Mailbox::start(0);
     let (services, db) = services_mailing_to(&mailbox.url()).await;
@@ -256,7 +256,7 @@ async fn the_delivery_loop_sends_as_soon_as_mail_is_queued() {
 }
 
 // A tokio runtime: lettre's pooled transport needs one, even to be dropped.
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn smtp_settings_are_checked_without_echoing_them() {
     let mut with_url = config();
     with_url.smtp_url = Some("smtps://mailer:hunter2-secret@mail.example.com".into());

@@ -3,7 +3,7 @@ use axum::http::StatusCode;
 use domain::entities::user;
 use sea_orm::{EntityTrait, PaginatorTrait};
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn setup_page_states() {
     let app = TestApp::new().await;
     let open = body_text(
@@ -16,7 +16,7 @@ async fn setup_page_states() {
     assert!(forged.contains("This setup link is not valid"));
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn setup_link_works_once() {
     let app = TestApp::new().await;
     let response = app
@@ -59,7 +59,7 @@ async fn setup_link_works_once() {
     assert!(page.contains("Setup is complete"), "the dead link says so");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn setup_rejects_forged_tokens_and_bad_input() {
     let app = TestApp::new().await;
     let forged = app

@@ -467,7 +467,7 @@ fn refused_with(response: &Response, reason: &str) {
     );
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn single_sign_on_accepts_a_good_token_and_refuses_every_defect() {
     let mut fx = Fixture::new(captured_log()).await;
 
@@ -617,7 +617,7 @@ async fn single_sign_on_accepts_a_good_token_and_refuses_every_defect() {
     }
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_issuer_that_is_down_or_unknown_ends_on_the_login_page() {
     let fx = Fixture::new(captured_log()).await;
     let token = admin_token(&fx.app, "sso-down").await;
@@ -707,7 +707,7 @@ async fn add_provider(app: &TestApp, slug: &str, issuer_url: &str) {
     assert_eq!(status, StatusCode::CREATED, "{}", body_text(created).await);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn without_the_flag_a_loopback_issuer_is_refused_before_any_request() {
     let log = captured_log();
     let fx = Fixture::with_private_issuers(log.clone(), false).await;
@@ -747,7 +747,7 @@ async fn without_the_flag_a_loopback_issuer_is_refused_before_any_request() {
     assert_eq!(fx.issuer.state.discoveries.load(Ordering::SeqCst), 0);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn link_local_issuers_are_refused_even_with_the_flag() {
     let log = captured_log();
     let fx = Fixture::new(log.clone()).await;
@@ -841,7 +841,7 @@ async fn oversized_server() -> String {
     url
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn answers_larger_than_the_cap_are_refused_and_bodies_never_echoed() {
     let log = captured_log();
     let fx = Fixture::new(log.clone()).await;
@@ -873,7 +873,7 @@ async fn answers_larger_than_the_cap_are_refused_and_bodies_never_echoed() {
     assert!(!text.contains(BODY_MARKER), "the log holds a response body");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sign_in_and_single_sign_on_never_send_the_browser_off_site() {
     let mut fx = Fixture::new(captured_log()).await;
     // As the query writes them: a tab (`/<TAB>/evil.example`, `//evil.example` to a browser),
@@ -944,7 +944,7 @@ async fn sign_in_and_single_sign_on_never_send_the_browser_off_site() {
 
 /// Someone who already uses their account is never taken over by an email at sign-in; they
 /// link the provider from their Profile, in their own session, and then sign in with it.
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_existing_user_links_a_provider_from_their_profile() {
     let mut fx = Fixture::new(captured_log()).await;
     // The Admin's address at the issuer: not linked by email.
