@@ -195,6 +195,12 @@ test.describe.serial('every console route hydrates, loaded directly or through t
 
     expect(errors, 'errors while acting on directly loaded pages').toEqual([]);
     await loadDirectly(page, '/access/users');
+    // The first Tab reaches "Skip to content", which moves past the navigation.
+    await page.keyboard.press('Tab');
+    await expect(page.getByRole('link', { name: 'Skip to content' })).toBeFocused();
+    const icon = await page.request.get(`${baseUrl()}/favicon.svg`);
+    expect(icon.status()).toBe(200);
+    expect(icon.headers()['content-type']).toContain('image/svg+xml');
     await walkNavigation(page, errors);
     expect(errors).toEqual([]);
     await page.context().close();

@@ -165,6 +165,8 @@ fn ConsoleFrame(user: Result<CurrentUser, AppError>) -> impl IntoView {
     });
     view! {
         <div class="console">
+            // The first stop for keyboard users: past the top bar and navigation to the page.
+            <a class="skip-link" href="#main">"Skip to content"</a>
             <header class="topbar">
                 <button
                     type="button"
