@@ -220,4 +220,22 @@ impl Me {
     pub fn user(self) -> Option<CurrentUser> {
         self.0.get()
     }
+
+    /// Runs `load` only when the signed-in user holds `permission`, else answers `Ok(None)`:
+    /// a page's resource makes no call the server is known to refuse (a refused call shows as
+    /// an error in the browser console, and costs a round trip).
+    pub async fn load_if<T, Fut>(
+        self,
+        permission: Permission,
+        load: impl FnOnce() -> Fut,
+    ) -> Result<Option<T>, AppError>
+    where
+        Fut: std::future::Future<Output = Result<T, AppError>>,
+    {
+        if self.can(permission) {
+            load().await.map(Some)
+        } else {
+            Ok(None)
+        }
+    }
 }

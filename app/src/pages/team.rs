@@ -98,10 +98,11 @@ pub fn TeamPage() -> impl IntoView {
         },
         move |(id, ..)| async move {
             match id {
-                Some(id) if me.can(Permission::DeleteTeam) => {
-                    preview_team_deletion(id).await.map(Some)
+                Some(id) => {
+                    me.load_if(Permission::DeleteTeam, || preview_team_deletion(id))
+                        .await
                 }
-                _ => Ok(None),
+                None => Ok(None),
             }
         },
     );

@@ -134,13 +134,7 @@ pub fn team_role_choices() -> TeamRoleChoices {
     let me = expect_context::<Me>();
     Resource::new(
         || (),
-        move |_| async move {
-            if me.can(Permission::ListRoles) {
-                list_roles().await.map(Some)
-            } else {
-                Ok(None)
-            }
-        },
+        move |_| me.load_if(Permission::ListRoles, list_roles),
     )
 }
 

@@ -72,13 +72,7 @@ pub fn UserPage() -> impl IntoView {
     let me = expect_context::<Me>();
     let assignable_roles = Resource::new(
         || (),
-        move |_| async move {
-            if me.can(Permission::ManageUsers) {
-                list_assignable_roles().await.map(Some)
-            } else {
-                Ok(None)
-            }
-        },
+        move |_| me.load_if(Permission::ManageUsers, list_assignable_roles),
     );
     let visible_resources = Resource::new(|| (), |_| list_resources(None));
     let error = Signal::derive(move || {

@@ -79,11 +79,9 @@ pub fn UsersPage() -> impl IntoView {
     let roles = Resource::new(
         || (),
         move |_| async move {
-            if me.can(Permission::ListRoles) {
-                list_roles().await
-            } else {
-                Ok(Vec::new())
-            }
+            me.load_if(Permission::ListRoles, list_roles)
+                .await
+                .map(Option::unwrap_or_default)
         },
     );
     view! {
