@@ -13,7 +13,8 @@ use axum::routing::get;
 use axum::{Extension, Router, middleware};
 use domain::Services;
 use leptos::prelude::LeptosOptions;
-use leptos_axum::{LeptosRoutes, generate_route_list};
+use leptos_axum::{AxumRouteListing, LeptosRoutes, generate_route_list};
+use std::sync::LazyLock;
 use tower_http::trace::TraceLayer;
 use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, SessionManagerLayer};
@@ -40,7 +41,7 @@ pub fn build(services: Services, config: &Config) -> Router {
     let state = AppState {
         leptos_options: leptos_options.clone(),
     };
-    let routes = generate_route_list(App);
+    let routes = console_routes();
 
     let sessions = SessionManagerLayer::new(services.session_store())
         .with_name(SESSION_COOKIE)
@@ -94,6 +95,16 @@ pub fn build(services: Services, config: &Config) -> Router {
             }),
         )
         .with_state(state)
+}
+
+/// The console's routes, listed once per process. Listing them renders the app with resource
+/// loading switched off by one process-wide flag (`leptos_server::SuppressResourceLoad`), so a
+/// page whose data started loading meanwhile would wait forever. Made before the first router
+/// exists and never again, the list is never made while a page renders, however many routers a
+/// process builds (the router tests build one per test).
+fn console_routes() -> Vec<AxumRouteListing> {
+    static ROUTES: LazyLock<Vec<AxumRouteListing>> = LazyLock::new(|| generate_route_list(App));
+    ROUTES.clone()
 }
 
 /// The process is up.

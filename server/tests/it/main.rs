@@ -1,11 +1,9 @@
 //! Router tests: real HTTP requests through the whole axum application in process, on a
 //! migrated SQLite database in memory.
 //!
-//! Every test runs on a multi-threaded runtime, as `latchkey serve` does. On the single-threaded
-//! runtime of a plain `#[tokio::test]`, a streamed page now and then stopped before its end
-//! while other tests ran (about one suite run in five; a resource finished and its boundary was
-//! never woken, inside Leptos's renderer); 3,000 page loads at 24 at a time against the server
-//! itself all finished.
+//! Every test runs on a multi-threaded runtime, as `latchkey serve` does. Tests run side by
+//! side in one process, so anything process-wide in the stack is shared between them: see
+//! `setup_link::pages_finish_while_other_routers_are_built` for the one that stalled pages.
 
 // Tests state their expectations with unwrap/expect: a failure is the test failing.
 #![allow(clippy::unwrap_used)]

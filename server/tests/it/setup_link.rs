@@ -16,6 +16,48 @@ async fn setup_page_states() {
     assert!(forged.contains("This setup link is not valid"));
 }
 
+/// Building a router lists the console's routes by rendering the app with resource loading
+/// switched off for the whole process (Leptos's `SuppressResourceLoad`, one global flag); a
+/// page whose data started loading at that moment would wait forever. The list is made once
+/// per process, so routers built while pages render (as every router test does) leave them be.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pages_finish_while_other_routers_are_built() {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    let app = TestApp::new().await;
+    // Stops the builder however the test ends: a runtime waits for its blocking tasks.
+    struct Stop(Arc<AtomicBool>);
+    impl Drop for Stop {
+        fn drop(&mut self) {
+            self.0.store(true, Ordering::Relaxed);
+        }
+    }
+    let done = Arc::new(AtomicBool::new(false));
+    let stop = Stop(Arc::clone(&done));
+    let builder = {
+        let done = Arc::clone(&done);
+        let services = app.services.clone();
+        tokio::task::spawn_blocking(move || {
+            let config = crate::harness::config();
+            let mut built = 0;
+            while !done.load(Ordering::Relaxed) {
+                drop(server::router::build(services.clone(), &config));
+                built += 1;
+            }
+            built
+        })
+    };
+    for _ in 0..60 {
+        let response = app.get("/setup?token=forged", None).await;
+        let page = tokio::time::timeout(std::time::Duration::from_secs(10), body_text(response))
+            .await
+            .expect("the page finished while a router was being built");
+        assert!(page.contains("This setup link is not valid"), "{page}");
+    }
+    drop(stop);
+    assert!(builder.await.unwrap() > 0);
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn setup_link_works_once() {
     let app = TestApp::new().await;
