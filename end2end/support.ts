@@ -1,3 +1,4 @@
+import AxeBuilder from '@axe-core/playwright';
 import { Browser, expect, Page } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -106,4 +107,19 @@ export function ageSessions(minutes: number) {
     'db.commit()',
   ].join('\n');
   execFileSync('python3', ['-c', script, process.env.LATCHKEY_E2E_DATABASE_FILE ?? '', String(minutes)]);
+}
+
+/** The serious and critical problems axe-core finds on the page against WCAG 2.1 A and AA,
+ * one line each, naming the first elements at fault. */
+export async function accessibilityProblems(page: Page): Promise<string[]> {
+  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+  return results.violations
+    .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
+    .map(
+      (violation) =>
+        `${violation.impact} ${violation.id}: ${violation.help} at ${violation.nodes
+          .slice(0, 3)
+          .map((node) => node.target.join(' '))
+          .join(', ')}`,
+    );
 }

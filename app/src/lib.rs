@@ -18,6 +18,7 @@ use leptos_router::components::{ParentRoute, Redirect, Route, Router, Routes};
 use leptos_router::path;
 
 use components::shell::ConsoleShell;
+use pages::forgot_password::ForgotPasswordPage;
 use pages::identity_provider::{IdentityProviderPage, NewIdentityProviderPage};
 use pages::identity_providers::IdentityProvidersPage;
 use pages::invite::InvitePage;
@@ -43,7 +44,7 @@ use pages::virtual_accounts::{NewVirtualAccountPage, VirtualAccountsPage};
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     view! {
         <!DOCTYPE html>
-        <html lang="en">
+        <html lang="en" data-theme=components::theme::requested_theme().attribute()>
             <head>
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
@@ -77,6 +78,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/login") view=LoginPage/>
                 <Route path=path!("/setup") view=SetupPage/>
                 <Route path=path!("/set-password") view=SetPasswordPage/>
+                <Route path=path!("/forgot-password") view=ForgotPasswordPage/>
                 <ParentRoute path=path!("") view=ConsoleShell>
                     <Route path=path!("") view=|| view! { <Redirect path="/access/users"/> }/>
                     <Route path=path!("/access/users") view=UsersPage/>

@@ -1,9 +1,10 @@
 import { Browser, expect, Page, test } from '@playwright/test';
-import { acceptInvitation, ADMIN, baseUrl, hydrated, newPage, signIn } from '../support';
+import { acceptInvitation, accessibilityProblems, ADMIN, baseUrl, hydrated, newPage, signIn } from '../support';
 
 // Every console route, loaded directly (a reload, a bookmark, a link from mail) and reached
 // through the navigation, as an Admin, a team manager whose tenant role is Member, and a
-// plain Member: each page hydrates with no error in the browser console and no panic. Runs
+// plain Member: each page hydrates with no error in the browser console and no panic, and
+// axe-core finds no serious or critical accessibility problem on it. Runs
 // after foundation.spec.ts (name order), which created the first Admin; arranges the rest.
 
 const api = (path: string) => `${baseUrl()}/api/svc/v1${path}`;
@@ -34,12 +35,14 @@ async function loadDirectly(page: Page, path: string) {
   await page.waitForLoadState('networkidle');
 }
 
-/** Loads each route directly; answers every error seen, naming the route it was seen on. */
+/** Loads each route directly; answers every error seen and every serious accessibility
+ * problem, naming the route it was seen on. */
 async function loadEach(page: Page, routes: string[], errors: string[]): Promise<string[]> {
   const found = errors.splice(0).map((e) => `before the first route: ${e}`);
   for (const route of routes) {
     await loadDirectly(page, route);
     found.push(...errors.splice(0).map((e) => `${route}: ${e}`));
+    found.push(...(await accessibilityProblems(page)).map((problem) => `${route}: ${problem}`));
   }
   return found;
 }
@@ -203,6 +206,14 @@ test.describe.serial('every console route hydrates, loaded directly or through t
     expect(icon.headers()['content-type']).toContain('image/svg+xml');
     await walkNavigation(page, errors);
     expect(errors).toEqual([]);
+    await page.context().close();
+  });
+
+  test('signed out: sign-in, forgotten password, setup and set-password pages', async ({ browser }) => {
+    const page = await newPage(browser);
+    const errors = watchErrors(page);
+    const routes = ['/login', '/forgot-password', '/setup?token=not-a-token', '/set-password?token=not-a-token'];
+    expect.soft(await loadEach(page, routes, errors)).toEqual([]);
     await page.context().close();
   });
 

@@ -93,7 +93,7 @@ test.describe.serial('single sign-on with OpenID Connect', () => {
     await page.getByLabel('Client secret').fill('corp-client-secret');
     await page.getByRole('button', { name: 'Add identity provider' }).click();
     await expect(page).toHaveURL(/\/settings\/identity-providers\/\d+\?created=1$/);
-    await expect(page.getByTestId('redirect-url')).toHaveText(`${baseUrl()}/auth/sso/corp/callback`);
+    await expect(page.getByTestId('redirect-url')).toHaveValue(`${baseUrl()}/auth/sso/corp/callback`);
     await expect(page.getByText('Set. Leave empty to keep it; it is never shown again.')).toBeVisible();
     // Just in time with no allowed domains: the form says what that opens.
     await expect(page.getByRole('note')).toContainText('Just in time with no allowed email domains');

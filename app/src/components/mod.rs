@@ -1,11 +1,12 @@
 pub mod access;
 pub mod confirm;
+pub mod copy_field;
 pub mod notice;
 pub mod pager;
 pub mod password_fields;
 pub mod reauthenticate;
 pub mod role_options;
 pub mod route;
-pub mod secret;
 pub mod shell;
 pub mod text_field;
+pub mod theme;

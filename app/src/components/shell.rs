@@ -1,3 +1,4 @@
+use crate::components::theme::ThemeChoice;
 use crate::error::AppError;
 use crate::server_fns::auth::{SignOut, get_current_user};
 use domain::dto::CurrentUser;
@@ -12,10 +13,8 @@ use leptos_router::hooks::use_location;
 #[component]
 pub fn ConsoleShell() -> impl IntoView {
     // The server loads the signed-in user before it renders a console page (the page guard),
-    // and the value travels with the page, so the frame renders at once on the server and
-    // hydrates from the same value. A resource under a Suspense boundary here once left a
-    // streamed page unfinished now and then (a lost wake-up in the renderer, seen as a page
-    // stuck on "Loading…"); this frame has no boundary of its own.
+    // and the value travels with the page, so the frame and navigation arrive in the first
+    // bytes and hydrate from the same value, with no loading state of their own.
     let preloaded = SharedValue::new(preloaded_user).into_inner();
     let me = Me(RwSignal::new(preloaded.clone()));
     provide_context(me);
@@ -88,6 +87,7 @@ fn ConsoleFrame(user: Result<CurrentUser, AppError>) -> impl IntoView {
                 <span class="who-email">{user.email.clone()}</span>
                 <span class="badge">{user.role_display_name.clone()}</span>
             </a>
+            <ThemeChoice/>
             <ActionForm action=sign_out>
                 <button type="submit" class="button button-secondary">"Sign out"</button>
             </ActionForm>

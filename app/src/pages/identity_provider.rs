@@ -1,4 +1,5 @@
 use crate::components::confirm::ConfirmButton;
+use crate::components::copy_field::CopyField;
 use crate::components::notice::{ErrorNotice, NotFoundCopy, action_error, found_or_not_found};
 use crate::components::route::id_param;
 use crate::components::shell::Me;
@@ -359,7 +360,9 @@ fn ProviderForm(existing: Option<IdentityProviderView>) -> impl IntoView {
                             <h2 id="redirect-title">"Register at the provider"</h2>
                             <dl class="details">
                                 <dt>"Redirect URL"</dt>
-                                <dd class="mono copyable" data-testid="redirect-url">{redirect_url}</dd>
+                                <dd>
+                                    <CopyField id="redirect-url" label="Redirect URL" value=redirect_url test_id="redirect-url"/>
+                                </dd>
                                 <dt>"Sign-in URL"</dt>
                                 <dd class="mono copyable">{format!("/auth/sso/{slug}/start")}</dd>
                             </dl>

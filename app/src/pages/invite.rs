@@ -1,3 +1,4 @@
+use crate::components::copy_field::CopyField;
 use crate::components::notice::{ErrorMessage, ErrorNotice, action_error};
 use crate::components::role_options::{RoleOptions, UnavailableRoles};
 use crate::server_fns::roles::list_assignable_roles;
@@ -131,16 +132,11 @@ fn InviteResult(outcome: InviteOutcome) -> impl IntoView {
                             Some(LinkDelivery::Shown(link)) => {
                                 view! {
                                     <div class="link-box">
-                                        <label class="visually-hidden" for=format!("link-{}", user.id)>
-                                            {format!("Set-password link for {}", user.email)}
-                                        </label>
-                                        <input
+                                        <CopyField
                                             id=format!("link-{}", user.id)
-                                            class="mono"
-                                            type="text"
-                                            readonly
+                                            label=format!("Set-password link for {}", user.email)
                                             value=link.url.clone()
-                                            data-testid="set-password-link"
+                                            test_id="set-password-link"
                                         />
                                     </div>
                                 }

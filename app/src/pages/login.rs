@@ -44,7 +44,7 @@ pub fn LoginPage() -> impl IntoView {
                                 Err(e) => {
                                     view! {
                                         <ErrorMessage error=e/>
-                                        <PasswordForm/>
+                                        <PasswordForm password_reset=false/>
                                     }
                                         .into_any()
                                 }
@@ -92,7 +92,7 @@ fn SignInChoices(options: SignInOptions) -> impl IntoView {
         {(has_providers && show_password)
             .then(|| view! { <p class="divider">"or with your password"</p> })}
         {if show_password {
-            view! { <PasswordForm/> }.into_any()
+            view! { <PasswordForm password_reset=options.password_reset/> }.into_any()
         } else {
             view! {
                 <p class="muted small">
@@ -107,8 +107,9 @@ fn SignInChoices(options: SignInOptions) -> impl IntoView {
     }
 }
 
+/// The email and password form; with `password_reset`, a "Forgot password?" link under it.
 #[component]
-fn PasswordForm() -> impl IntoView {
+fn PasswordForm(password_reset: bool) -> impl IntoView {
     let action = ServerAction::<SignIn>::new();
     let query = use_query_map();
     let next = move || query.read().get("next").unwrap_or_default();
@@ -128,5 +129,7 @@ fn PasswordForm() -> impl IntoView {
                 {move || if action.pending().get() { "Signing in…" } else { "Sign in" }}
             </button>
         </ActionForm>
+        {password_reset
+            .then(|| view! { <p class="small forgot-password"><a href="/forgot-password">"Forgot password?"</a></p> })}
     }
 }

@@ -1,3 +1,4 @@
+pub mod forgot_password;
 pub mod identity_provider;
 pub mod identity_providers;
 pub mod invite;

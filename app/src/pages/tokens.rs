@@ -1,8 +1,8 @@
 use crate::components::confirm::ConfirmButton;
+use crate::components::copy_field::CopyField;
 use crate::components::notice::{ErrorMessage, ErrorNotice, action_error, count_successes};
 use crate::components::pager::{Pager, page_number};
 use crate::components::reauthenticate::ActionErrorOrReauthenticate;
-use crate::components::secret::CopyableSecret;
 use crate::server_fns::tokens::{CreateOwnToken, RevokeOwnToken, list_own_tokens};
 use chrono::{NaiveDate, Utc};
 use domain::dto::{IssuedToken, NewToken, OwnTokens, TokenQuery, TokenStatus};
@@ -98,7 +98,7 @@ fn IssuedTokenPanel(
             <p class="notice notice-warning" role="status">
                 "Copy this token now. It is shown only once: Latchkey keeps only a hash of it."
             </p>
-            <CopyableSecret id="issued-token-value" label="Token" value=token.value/>
+            <CopyField id="issued-token-value" label="Token" value=token.value/>
             <div class="form-actions">
                 <button type="button" class="button button-primary" on:click=move |_| on_done()>"Done"</button>
             </div>

@@ -1,5 +1,6 @@
 use crate::components::access::AccessAnswerView;
 use crate::components::confirm::ConfirmButton;
+use crate::components::copy_field::CopyField;
 use crate::components::notice::{
     ErrorMessage, ErrorNotice, NotFoundCopy, action_error, found_or_not_found,
 };
@@ -457,8 +458,7 @@ fn PasswordReset(user: UserId, email: String) -> impl IntoView {
                                     <p class="notice">
                                         "Email delivery is not configured: copy this link to the user. It is shown only now, works once and expires in 7 days."
                                     </p>
-                                    <label class="visually-hidden" for="reset-link">"Set-password link"</label>
-                                    <input id="reset-link" class="mono" type="text" readonly value=link.url/>
+                                    <CopyField id="reset-link" label="Set-password link" value=link.url test_id="reset-link"/>
                                 </div>
                             }
                                 .into_any()

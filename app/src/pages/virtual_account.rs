@@ -1,8 +1,8 @@
 use crate::components::confirm::ConfirmButton;
+use crate::components::copy_field::CopyField;
 use crate::components::notice::{ErrorNotice, NotFoundCopy, action_error, found_or_not_found};
 use crate::components::reauthenticate::ActionErrorOrReauthenticate;
 use crate::components::route::id_param;
-use crate::components::secret::CopyableSecret;
 use crate::error::AppError;
 use crate::pages::tokens::expiry_from_date;
 use crate::pages::virtual_accounts::{
@@ -258,7 +258,7 @@ fn TokenControls(
                 shown()
                     .map(|(token, until)| {
                         view! {
-                            <CopyableSecret id="account-token-value" label="Virtual account token" value=token/>
+                            <CopyField id="account-token-value" label="Virtual account token" value=token/>
                             {until.map(|at| view! {
                                 <p class="notice" role="status">
                                     {format!("The previous token keeps working until {}.", at.format(WHEN))}

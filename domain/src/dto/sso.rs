@@ -211,6 +211,8 @@ pub struct ReauthenticationOptions {
 pub struct SignInOptions {
     pub providers: Vec<SignInOption>,
     pub password_sign_in: bool,
+    /// "Forgot password?" can mail a reset link: the server sends mail.
+    pub password_reset: bool,
 }
 
 /// Why a single sign-on did not end in a session. The callback sends the browser to the

@@ -36,8 +36,9 @@ pub enum DomainError {
     /// A single sign-on that did not end in a session; says why in words for the person.
     #[error("{}", .0.message())]
     SignInRefused(crate::dto::SsoFailure),
-    /// Too many failed sign-in attempts for this account or address.
-    #[error("Too many failed sign-in attempts. Try again in {} minute(s).", retry_after_secs.div_ceil(60).max(1))]
+    /// Too many attempts for this account or address: failed sign-ins or password checks,
+    /// reset requests, or more password work than the server takes at once.
+    #[error("Too many attempts. Try again in {} minute(s).", retry_after_secs.div_ceil(60).max(1))]
     RateLimited { retry_after_secs: u64 },
     #[error("database error")]
     Db(#[from] sea_orm::DbErr),

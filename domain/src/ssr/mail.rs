@@ -160,6 +160,21 @@ pub(crate) fn password_reset(tenant: &str, link: &PasswordLink) -> (String, Stri
     )
 }
 
+/// Subject and body of a reset link someone asked for on the login page.
+pub(crate) fn password_reset_requested(tenant: &str, link: &PasswordLink) -> (String, String) {
+    (
+        format!("Reset your Latchkey password for {tenant}"),
+        format!(
+            "Someone asked to reset the Latchkey password of this address at {tenant}.\n\n\
+             Choose a new password here (the link works once and expires on {expires}):\n\n\
+             {url}\n\n\
+             If you did not ask, ignore this message: your password stays as it is.\n",
+            expires = link.expires_at.format("%Y-%m-%d %H:%M UTC"),
+            url = link.url,
+        ),
+    )
+}
+
 /// Subject and body of a role-change notice.
 pub(crate) fn role_changed(
     tenant: &str,

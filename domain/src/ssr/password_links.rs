@@ -1,22 +1,28 @@
-//! One-time links that set a password: issued by invitations and admin resets, spent on
-//! /set-password. Only a keyed hash is stored; a link lives 7 days and works once.
+//! One-time links that set a password: issued by invitations, admin resets and "Forgot
+//! password?", spent on /set-password. Only a keyed hash is stored; a link works once, and
+//! lives 7 days (one an administrator issued) or 1 hour (one anybody could ask for).
 
 use crate::dto::{PasswordLink, PasswordLinkStatus, UserStatus};
 use crate::ids::UserId;
 use crate::ssr::auth::{Authenticator, SignedIn, refuse_password_sign_in_if_off};
 use crate::ssr::entities::{password_token, user};
 use crate::ssr::error::{DomainError, DomainResult};
+use crate::ssr::mail::{self, MailKind};
 use crate::ssr::secret::random_token;
 use crate::ssr::services::Services;
 use crate::ssr::sessions::end_sessions;
-use crate::validation::check_password_pair;
+use crate::ssr::throttle;
+use crate::validation::{check_password_pair, normalize_email};
 use chrono::{Duration, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 
 /// Hash purpose label for password links (see `Secret::keyed_hash`).
 const PASSWORD_LINK_PURPOSE: &str = "password-link";
-const LINK_LIFETIME_DAYS: i64 = 7;
+/// Requests for a reset link per typed address, and per client address, within the throttle
+/// window; the request that reaches the limit still counts, the next is refused.
+const RESET_REQUESTS_PER_ADDRESS: i32 = 3;
+const RESET_REQUESTS_PER_CLIENT: i32 = 10;
 
 /// Why a link was issued.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -25,6 +31,8 @@ pub(crate) enum LinkPurpose {
     Set,
     /// After an admin-initiated reset.
     Reset,
+    /// Asked for on the login page ("Forgot password?").
+    Requested,
 }
 
 impl LinkPurpose {
@@ -32,6 +40,16 @@ impl LinkPurpose {
         match self {
             LinkPurpose::Set => "set",
             LinkPurpose::Reset => "reset",
+            LinkPurpose::Requested => "requested",
+        }
+    }
+
+    /// An administrator's link waits for its user a week; one that anybody may ask for, by
+    /// typing an address, lives an hour, so a mailbox read later holds nothing that works.
+    fn lifetime(self) -> Duration {
+        match self {
+            LinkPurpose::Set | LinkPurpose::Reset => Duration::days(7),
+            LinkPurpose::Requested => Duration::hours(1),
         }
     }
 }
@@ -51,7 +69,7 @@ pub(crate) async fn issue(
         .await?;
     let token = random_token(43);
     let now = Utc::now();
-    let expires_at = now + Duration::days(LINK_LIFETIME_DAYS);
+    let expires_at = now + purpose.lifetime();
     password_token::ActiveModel {
         tenant_id: Set(user.tenant_id),
         user_id: Set(user.id),
@@ -77,6 +95,84 @@ const DEAD_LINK: &str =
     "This link is invalid, expired or already used. Ask an administrator for a new one.";
 
 impl Authenticator<'_> {
+    /// "Forgot password?": mails a link that sets a new password to the active user with this
+    /// address, when password sign-in is open to them. The answer is the same whether or not
+    /// the address belongs to anyone, so the form tells nobody who has an account; requests
+    /// are counted per typed address and per client address, whoever they name. Nothing else
+    /// changes until the link is used: the password, sessions and tokens stay, so a stranger's
+    /// request signs nobody out. Refused (naming why) when the server sends no mail.
+    pub async fn request_password_reset(
+        &self,
+        email: &str,
+        client_address: &str,
+    ) -> DomainResult<()> {
+        let services = self.services();
+        if !services.mail_enabled() {
+            return Err(DomainError::Conflict(
+                "This server sends no mail, so it cannot mail a reset link. Ask an administrator to reset your password.".into(),
+            ));
+        }
+        let email = normalize_email("email", email)?;
+        let db = services.db();
+        let policy = services.config().throttle;
+        let tenant = services.default_tenant(db).await?;
+        let now = Utc::now();
+        throttle::reserve(
+            db,
+            &format!("reset:{}:{email}", tenant.id),
+            RESET_REQUESTS_PER_ADDRESS,
+            &policy,
+            now,
+        )
+        .await?;
+        throttle::reserve(
+            db,
+            &format!("reset-ip:{client_address}"),
+            RESET_REQUESTS_PER_CLIENT,
+            &policy,
+            now,
+        )
+        .await?;
+        let txn = services.begin_write().await?;
+        let found = user::Entity::find()
+            .filter(user::Column::TenantId.eq(tenant.id))
+            .filter(user::Column::Email.eq(email.as_str()))
+            .one(&txn)
+            .await?;
+        let Some(owner) = found else {
+            tracing::info!(
+                tenant = tenant.id,
+                "password reset asked for an unknown address"
+            );
+            return Ok(());
+        };
+        if UserStatus::parse(&owner.status) != Some(UserStatus::Active)
+            || refuse_password_sign_in_if_off(&txn, &owner).await.is_err()
+        {
+            tracing::info!(
+                user = owner.id,
+                "password reset asked for an account that cannot use a password"
+            );
+            return Ok(());
+        }
+        let link = issue(&txn, services, &owner, LinkPurpose::Requested).await?;
+        let message =
+            mail::password_reset_requested(&mail::tenant_name(&txn, tenant.id).await?, &link);
+        mail::enqueue(
+            &txn,
+            services,
+            tenant.id,
+            MailKind::PasswordReset,
+            &owner.email,
+            message,
+        )
+        .await?;
+        txn.commit().await?;
+        services.wake_mail_delivery();
+        tracing::info!(user = owner.id, "password reset link mailed on request");
+        Ok(())
+    }
+
     /// What /set-password should show for this link.
     pub async fn password_link_status(&self, token: &str) -> DomainResult<PasswordLinkStatus> {
         let db = self.services().db();

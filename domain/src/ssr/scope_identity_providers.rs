@@ -295,6 +295,7 @@ impl Authenticator<'_> {
         Ok(SignInOptions {
             // With no provider to offer, the form stays whatever the setting says.
             password_sign_in: settings.password_sign_in || providers.is_empty(),
+            password_reset: services.mail_enabled(),
             providers,
         })
     }

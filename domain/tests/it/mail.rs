@@ -2,13 +2,14 @@
 //! and kept and retried when the transport fails. The SMTP transport itself is tested against a
 //! real SMTP server in the server crate.
 
-use crate::harness::{TestCtx, db_test};
+use crate::harness::{ADMIN_EMAIL, ADMIN_PASSWORD, TestCtx, db_test};
 use crate::people::token_of;
 use async_trait::async_trait;
 use chrono::{Duration, Utc};
-use domain::dto::{InviteRequest, LinkDelivery, PasswordLinkStatus};
-use domain::entities::mail_outbox;
-use domain::{DeliveryReport, MailError, MailTransport, OutgoingMail};
+use domain::dto::{InviteRequest, LinkDelivery, PasswordLinkStatus, SecuritySettings, UserStatus};
+use domain::entities::{mail_outbox, password_token, session, user};
+use domain::permissions::BuiltinRole;
+use domain::{DeliveryReport, DomainError, MailError, MailTransport, OutgoingMail};
 use sea_orm::{ActiveModelTrait, EntityTrait, PaginatorTrait, QueryOrder, Set};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
@@ -262,5 +263,184 @@ db_test!(
             .unwrap();
         assert_eq!(sso.invited[0].set_password_link, None);
         assert_eq!(mail_outbox::Entity::find().count(&ctx.db).await.unwrap(), 0);
+    }
+);
+
+/// The link line of a message.
+fn link_in(body: &str) -> String {
+    body.lines()
+        .find(|line| line.contains("/set-password?token="))
+        .expect("a link in the message")
+        .trim()
+        .to_string()
+}
+
+db_test!(
+    forgot_password_mails_an_hour_long_link_and_answers_everyone_alike,
+    |ctx: TestCtx| async move {
+        let recorder = Arc::new(Recorder::default());
+        let services = ctx.services_with_mail(recorder.clone()).await;
+        let admin_id = ctx.with_admin().await;
+        let tenant = ctx.default_tenant().await;
+        ctx.add_user(
+            tenant.id,
+            "gone@example.com",
+            BuiltinRole::Member,
+            UserStatus::Deactivated,
+        )
+        .await;
+        ctx.add_session(admin_id).await;
+        let auth = services.auth();
+        // A known address (typed loosely), an unknown one, a deactivated account: one answer.
+        for typed in [
+            " Admin@Example.com ",
+            "nobody@example.com",
+            "gone@example.com",
+        ] {
+            auth.request_password_reset(typed, "10.0.0.1")
+                .await
+                .unwrap();
+        }
+        let queued = outbox(&ctx).await;
+        assert_eq!(queued.len(), 1, "only the active account gets mail");
+        assert_eq!(queued[0].recipient, ADMIN_EMAIL);
+        assert_eq!(queued[0].kind, "password-reset");
+        let link = password_token::Entity::find()
+            .one(&ctx.db)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(link.purpose, "requested");
+        assert_eq!(link.expires_at - link.created_at, Duration::hours(1));
+
+        assert_eq!(services.deliver_due_mail().await.unwrap().sent, 1);
+        let sent = recorder.sent();
+        assert!(
+            sent[0].body.contains("If you did not ask"),
+            "{}",
+            sent[0].body
+        );
+        let url = link_in(&sent[0].body);
+
+        // Asking changes nothing: the session stays and the password still works.
+        assert_eq!(session::Entity::find().count(&ctx.db).await.unwrap(), 1);
+        auth.sign_in_with_password(ADMIN_EMAIL, ADMIN_PASSWORD, "10.0.0.2")
+            .await
+            .unwrap();
+        // The link sets a new password once.
+        auth.set_password_with_link(
+            &token_of(&url),
+            "a brand new password",
+            "a brand new password",
+        )
+        .await
+        .unwrap();
+        auth.sign_in_with_password(ADMIN_EMAIL, "a brand new password", "10.0.0.2")
+            .await
+            .unwrap();
+        assert!(matches!(
+            auth.set_password_with_link(
+                &token_of(&url),
+                "another new password",
+                "another new password"
+            )
+            .await,
+            Err(DomainError::Validation(_))
+        ));
+    }
+);
+
+db_test!(
+    forgot_password_is_counted_per_address_and_needs_mail,
+    |ctx: TestCtx| async move {
+        ctx.with_admin().await;
+        // Without mail there is no way to deliver a link: said plainly, before any lookup.
+        let refused = ctx
+            .services
+            .auth()
+            .request_password_reset(ADMIN_EMAIL, "10.0.0.1")
+            .await;
+        assert!(
+            matches!(&refused, Err(DomainError::Conflict(m)) if m.contains("sends no mail")),
+            "{refused:?}"
+        );
+        let recorder = Arc::new(Recorder::default());
+        let services = ctx.services_with_mail(recorder).await;
+        let auth = services.auth();
+        match auth
+            .request_password_reset("not an address", "10.0.0.1")
+            .await
+        {
+            Err(DomainError::Validation(field)) => assert_eq!(field.field, "email"),
+            other => panic!("expected a validation error, got {other:?}"),
+        }
+        // Three requests per typed address in the window, known or not; then a wait, the same
+        // for both, so the count tells nothing either.
+        for address in [ADMIN_EMAIL, "nobody@example.com"] {
+            for _ in 0..3 {
+                auth.request_password_reset(address, "10.0.0.1")
+                    .await
+                    .unwrap();
+            }
+            assert!(matches!(
+                auth.request_password_reset(address, "10.0.0.1").await,
+                Err(DomainError::RateLimited { .. })
+            ));
+        }
+        assert_eq!(outbox(&ctx).await.len(), 3);
+        // And ten per client address, whatever they type (six so far: refusals do not count).
+        for n in 0..4 {
+            auth.request_password_reset(&format!("someone{n}@example.com"), "10.0.0.1")
+                .await
+                .unwrap();
+        }
+        assert!(matches!(
+            auth.request_password_reset("someone-else@example.com", "10.0.0.1")
+                .await,
+            Err(DomainError::RateLimited { .. })
+        ));
+        auth.request_password_reset("someone-else@example.com", "10.0.0.2")
+            .await
+            .unwrap();
+    }
+);
+
+db_test!(
+    forgot_password_follows_the_password_sign_in_setting,
+    |ctx: TestCtx| async move {
+        let (admin, member) = ctx.admin_and_member().await;
+        let scope = ctx.services.scope(&admin);
+        scope
+            .create_identity_provider(crate::identity_providers::okta("okta"))
+            .await
+            .unwrap();
+        scope
+            .update_security_settings(SecuritySettings {
+                password_sign_in: false,
+                ..SecuritySettings::default()
+            })
+            .await
+            .unwrap();
+        let member_email = user::Entity::find_by_id(member.0)
+            .one(&ctx.db)
+            .await
+            .unwrap()
+            .unwrap()
+            .email;
+        let recorder = Arc::new(Recorder::default());
+        let services = ctx.services_with_mail(recorder).await;
+        let auth = services.auth();
+        // Signing in with a password is off: a member gets no link, and hears the same answer.
+        auth.request_password_reset(&member_email, "10.0.0.1")
+            .await
+            .unwrap();
+        assert!(outbox(&ctx).await.is_empty());
+        // An Admin keeps the break-glass way in, and so a way back to it.
+        auth.request_password_reset(ADMIN_EMAIL, "10.0.0.1")
+            .await
+            .unwrap();
+        let queued = outbox(&ctx).await;
+        assert_eq!(queued.len(), 1);
+        assert_eq!(queued[0].recipient, ADMIN_EMAIL);
     }
 );

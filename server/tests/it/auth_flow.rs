@@ -92,7 +92,7 @@ async fn repeated_failures_are_throttled() {
     assert!(
         body_text(locked)
             .await
-            .contains("Too many failed sign-in attempts")
+            .contains("Too many attempts. Try again in")
     );
 }
 
@@ -338,4 +338,74 @@ async fn an_old_session_confirms_the_password_before_creating_a_token() {
     assert_eq!(create("still-late").await.status(), StatusCode::FORBIDDEN);
     assert_eq!(confirm(ADMIN_PASSWORD).await.status(), StatusCode::OK);
     assert_eq!(create("confirmed-token").await.status(), StatusCode::OK);
+}
+
+/// "Forgot password?" is offered only when the server can mail the link; it then answers
+/// every address alike, and queues mail only for an account.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn forgot_password_is_offered_when_mail_can_carry_the_link() {
+    use domain::entities::mail_outbox;
+    use domain::{MailTransport, ServicesConfig};
+    use std::sync::Arc;
+
+    let app = TestApp::with_admin().await;
+    let login = body_text(app.get("/login", None).await).await;
+    assert!(!login.contains("/forgot-password"), "{login}");
+    let page = body_text(app.get("/forgot-password", None).await).await;
+    assert!(page.contains("This server sends no mail"), "{page}");
+    let refused = app
+        .post_form(
+            "/rpc/auth/request-password-reset",
+            &[("email", ADMIN_EMAIL)],
+            None,
+            "10.1.1.1",
+        )
+        .await;
+    assert_eq!(refused.status(), StatusCode::CONFLICT);
+
+    // Nothing listens there: the messages stay in the outbox, where this test reads them.
+    let transport: Arc<dyn MailTransport> = Arc::new(
+        server::mailer::SmtpMailer::new("smtp://127.0.0.1:9", "latchkey@example.com").unwrap(),
+    );
+    let app = TestApp::with_services(
+        crate::harness::config(),
+        ServicesConfig {
+            mail: Some(transport),
+            ..ServicesConfig::default()
+        },
+    )
+    .await
+    .with_first_admin()
+    .await;
+    let login = body_text(app.get("/login", None).await).await;
+    assert!(login.contains("href=\"/forgot-password\""), "{login}");
+    let page = body_text(app.get("/forgot-password", None).await).await;
+    assert!(page.contains("Mail me a link"), "{page}");
+    let mut answers = Vec::new();
+    for email in [ADMIN_EMAIL, "nobody@example.com"] {
+        let answer = app
+            .post_form(
+                "/rpc/auth/request-password-reset",
+                &[("email", email)],
+                None,
+                "10.1.1.1",
+            )
+            .await;
+        answers.push((answer.status(), body_text(answer).await));
+    }
+    assert_eq!(answers[0], answers[1]);
+    assert_eq!(answers[0].0, StatusCode::OK);
+    let queued = mail_outbox::Entity::find().all(&app.db).await.unwrap();
+    assert_eq!(queued.len(), 1);
+    assert_eq!(queued[0].recipient, ADMIN_EMAIL);
+    let bad = app
+        .post_form(
+            "/rpc/auth/request-password-reset",
+            &[("email", "not an address")],
+            None,
+            "10.1.1.1",
+        )
+        .await;
+    assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body_text(bad).await.contains("email"));
 }

@@ -1,13 +1,18 @@
 use leptos::prelude::*;
 
-/// A secret shown in full (a new token): a read-only field that selects itself on focus, and a
-/// Copy button using the clipboard, with a fallback sentence when the browser refuses.
+/// A value to paste elsewhere, shown in full (a new token, a one-time link, a redirect URL): a
+/// read-only field that selects itself on focus, and a Copy button using the clipboard, with
+/// a fallback sentence when the browser refuses.
 #[component]
-pub fn CopyableSecret(
+pub fn CopyField(
     /// The field's id; its label is `label`, visible to screen readers only.
-    id: &'static str,
-    label: &'static str,
+    #[prop(into)]
+    id: String,
+    #[prop(into)] label: String,
     value: String,
+    /// `data-testid` of the field, for end-to-end tests.
+    #[prop(optional)]
+    test_id: Option<&'static str>,
 ) -> impl IntoView {
     let copied = RwSignal::new(None::<bool>);
     let to_copy = value.clone();
@@ -20,10 +25,11 @@ pub fn CopyableSecret(
     };
     view! {
         <div class="copy-row">
-            <label for=id class="visually-hidden">{label}</label>
+            <label for=id.clone() class="visually-hidden">{label}</label>
             <input
                 id=id
-                class="token-value"
+                class="token-value mono"
+                data-testid=test_id
                 type="text"
                 readonly
                 value=value
@@ -42,7 +48,7 @@ pub fn CopyableSecret(
         {move || match copied.get() {
             Some(true) => Some(view! { <p class="help" role="status">"Copied to the clipboard."</p> }.into_any()),
             Some(false) => Some(
-                view! { <p class="help" role="status">"The browser did not allow copying: select the token and copy it yourself."</p> }
+                view! { <p class="help" role="status">"The browser did not allow copying: select the text and copy it yourself."</p> }
                     .into_any(),
             ),
             None => None,
