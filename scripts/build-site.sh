@@ -6,7 +6,11 @@
 # Outputs: target/site/pkg/latchkey.js, latchkey_bg.wasm (the names Leptos's HydrationScripts
 # asks for when LEPTOS_OUTPUT_NAME is unset at compile time; we leave it unset so the server,
 # `cargo test` and clippy share one build of leptos), latchkey.css, and public/ copied to
-# target/site. Every step says what it does and how long it usually takes on 2 cores.
+# target/site. A release names the bundle after its content instead (latchkey-<hash>.js and
+# latchkey-<hash>_bg.wasm; the server learns the name from LATCHKEY_BUNDLE_NAME at compile
+# time, so browsers may keep those files for good) and adds brotli (.br) and gzip (.gz) copies
+# of the bundle and the stylesheet, which the server sends to browsers that accept them.
+# Every step says what it does and how long it usually takes on 2 cores.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -69,6 +73,8 @@ if [ "$mode" = release ]; then
 fi
 
 step "assembling target/site (bundle, stylesheet, public files)"
+# What an earlier release left (named and compressed copies) goes first.
+rm -f "$PKG_DIR"/latchkey-* "$PKG_DIR"/*.br "$PKG_DIR"/*.gz
 cp "$scratch/latchkey.js" "$scratch/latchkey_bg.wasm" "$PKG_DIR/"
 # wasm-bindgen writes snippets only for crates with inline JS; copy them when present.
 if [ -d "$scratch/snippets" ]; then
@@ -82,14 +88,26 @@ fi
 done_step
 
 if [ "$mode" = release ]; then
+  step "naming the bundle after its content and compressing it (brotli, gzip; about 20 s)"
+  hash=$(cat "$PKG_DIR/latchkey.js" "$PKG_DIR/latchkey_bg.wasm" | sha256sum | cut -c1-16)
+  bundle="latchkey-$hash"
+  mv "$PKG_DIR/latchkey.js" "$PKG_DIR/$bundle.js"
+  mv "$PKG_DIR/latchkey_bg.wasm" "$PKG_DIR/${bundle}_bg.wasm"
+  for file in "$PKG_DIR/$bundle.js" "$PKG_DIR/${bundle}_bg.wasm" "$PKG_DIR/latchkey.css"; do
+    gzip -9 -n -k -f "$file"
+    brotli -q 11 -k -f "$file"
+  done
+  done_step
+
   step "compiling the release server with the site embedded (first time about 15 min)"
-  LATCHKEY_EMBED_SITE_DIR="$SITE_DIR" \
+  LATCHKEY_EMBED_SITE_DIR="$SITE_DIR" LATCHKEY_BUNDLE_NAME="$bundle" \
     cargo build --release --package server --bin latchkey --features embed-assets
   mkdir -p dist
   # Copied beside, then renamed over: a running dist/latchkey keeps its old file.
   cp "$CARGO_TARGET_DIR/release/latchkey" dist/latchkey.new
   mv -f dist/latchkey.new dist/latchkey
   done_step
-  wasm_bytes=$(wc -c <"$PKG_DIR/latchkey_bg.wasm")
-  echo "build-site: built dist/latchkey (bundle: $((wasm_bytes / 1024)) KB of wasm before compression)" >&2
+  kb() { echo $(($(wc -c <"$1") / 1024)); }
+  wasm="$PKG_DIR/${bundle}_bg.wasm"
+  echo "build-site: built dist/latchkey (bundle $bundle: wasm $(kb "$wasm") KB, $(kb "$wasm.gz") KB gzip, $(kb "$wasm.br") KB brotli; JavaScript $(kb "$PKG_DIR/$bundle.js.br") KB brotli)" >&2
 fi

@@ -38,6 +38,12 @@ ensure_release() {
     mkdir -p "$TOOLS_DIR"
     npm install --silent --no-audit --no-fund --prefix "$TOOLS_DIR" "binaryen@$BINARYEN_VERSION"
   fi
+  # Brotli for the precompressed bundle (gzip is part of every system).
+  if ! command -v brotli >/dev/null; then
+    say "installing Debian's brotli"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq brotli >/dev/null
+  fi
 }
 
 # cargo-leptos is not on the required path (scripts/build-site.sh does its steps); `make dev`

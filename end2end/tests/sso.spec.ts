@@ -134,7 +134,7 @@ test.describe.serial('single sign-on with OpenID Connect', () => {
     await page.getByLabel('New users').selectOption('invite-only');
     await page.getByRole('button', { name: 'Add identity provider' }).click();
     await expect(page).toHaveURL(/\?created=1$/);
-    await page.getByRole('link', { name: 'Back to identity providers' }).click();
+    await page.getByRole('navigation', { name: 'Breadcrumb' }).getByRole('link', { name: 'Identity Providers' }).click();
     await expect(page.getByRole('row', { name: /Corp SSO/ })).toContainText('Just in time');
     await expect(page.getByRole('row', { name: /Partners/ })).toContainText('Invite only');
     // The list flags the provider that admits any email domain.

@@ -24,7 +24,7 @@ test('a team granted Workspace Viewer: the member sees the workspace, Check acce
   await admin.getByRole('button', { name: 'Record resource' }).click();
   await expect(admin).toHaveURL(/\/resources\/\d+$/);
   await expect(admin.getByRole('row', { name: /user:ada@example.com/ })).toContainText('Cluster Admin');
-  await admin.getByRole('link', { name: 'Back to resources' }).click();
+  await admin.getByRole('navigation', { name: 'Breadcrumb' }).getByRole('link', { name: 'Resources' }).click();
   await admin.getByLabel('Resource type').selectOption({ label: 'Workspace' });
   await admin.getByLabel('Name').fill('ml-prod');
   await admin.getByLabel('Cluster').selectOption({ label: 'prod' });

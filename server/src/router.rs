@@ -33,7 +33,7 @@ pub struct AppState {
 /// check, page guard).
 pub fn build(services: Services, config: &Config) -> Router {
     let leptos_options = LeptosOptions::builder()
-        .output_name("latchkey")
+        .output_name(crate::assets::BUNDLE_NAME)
         .site_root(config.site_root.to_string_lossy().to_string())
         .site_pkg_dir("pkg")
         .site_addr(config.addr)

@@ -1,4 +1,5 @@
 pub mod access;
+pub mod breadcrumbs;
 pub mod confirm;
 pub mod copy_field;
 pub mod notice;

@@ -1,3 +1,4 @@
+use crate::components::breadcrumbs::Breadcrumbs;
 use crate::components::confirm::ConfirmButton;
 use crate::components::copy_field::CopyField;
 use crate::components::notice::{ErrorNotice, NotFoundCopy, action_error, found_or_not_found};
@@ -18,7 +19,6 @@ use domain::ids::IdentityProviderId;
 use domain::permissions::Permission;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_query_map};
 
 /// /settings/identity-providers/new: a new provider, its fields filled from a preset.
@@ -26,6 +26,7 @@ use leptos_router::hooks::{use_navigate, use_query_map};
 pub fn NewIdentityProviderPage() -> impl IntoView {
     view! {
         <Title text="Add identity provider"/>
+        <Breadcrumbs parent_href="/settings/identity-providers" parent_label="Identity Providers" current="Add identity provider"/>
         <h1>"Add identity provider"</h1>
         <ProviderForm existing=None/>
     }
@@ -79,9 +80,7 @@ fn ProviderDetail(provider: IdentityProviderView) -> impl IntoView {
     let name = provider.display_name.clone();
     view! {
         <Title text=name.clone()/>
-        <p>
-            <A href="/settings/identity-providers">"Back to identity providers"</A>
-        </p>
+        <Breadcrumbs parent_href="/settings/identity-providers" parent_label="Identity Providers" current=name.clone()/>
         <h1>{name.clone()}</h1>
         <Show when=move || just_created>
             <p class="notice notice-success" role="status">

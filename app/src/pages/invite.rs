@@ -1,3 +1,4 @@
+use crate::components::breadcrumbs::Breadcrumbs;
 use crate::components::copy_field::CopyField;
 use crate::components::notice::{ErrorMessage, ErrorNotice, action_error};
 use crate::components::role_options::{RoleOptions, UnavailableRoles};
@@ -7,7 +8,6 @@ use domain::dto::{InviteOutcome, InviteRequest, LinkDelivery};
 use domain::ids::RoleId;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::components::A;
 
 /// /access/users/invite: invite one or several people with a role.
 #[component]
@@ -32,9 +32,9 @@ pub fn InvitePage() -> impl IntoView {
     };
     view! {
         <Title text="Invite users"/>
+        <Breadcrumbs parent_href="/access/users" parent_label="Users" current="Invite users"/>
         <div class="page-header">
             <h1>"Invite users"</h1>
-            <A href="/access/users" attr:class="button button-secondary">"Back to users"</A>
         </div>
         <form class="form panel invite-form" on:submit=submit>
             <div class="field">

@@ -1,4 +1,5 @@
 use crate::components::access::AccessAnswerView;
+use crate::components::breadcrumbs::Breadcrumbs;
 use crate::components::confirm::ConfirmButton;
 use crate::components::notice::{
     ErrorNotice, NotFoundCopy, action_error, count_successes, found_or_not_found,
@@ -123,9 +124,9 @@ fn ResourceView(detail: ResourceDetail) -> impl IntoView {
     );
     view! {
         <Title text=r.name.clone()/>
+        <Breadcrumbs parent_href="/resources" parent_label="Resources" current=r.name.clone()/>
         <div class="page-header">
             <h1>{r.name.clone()}</h1>
-            <A href="/resources" attr:class="button button-secondary">"Back to resources"</A>
         </div>
         <section class="panel">
             <dl class="details">

@@ -1,3 +1,4 @@
+use crate::components::breadcrumbs::Breadcrumbs;
 use crate::components::notice::{ErrorMessage, ErrorNotice, NotFoundPanel};
 use crate::components::route::id_param;
 use crate::components::shell::Me;
@@ -17,6 +18,7 @@ use std::collections::BTreeSet;
 pub fn NewRolePage() -> impl IntoView {
     view! {
         <Title text="Create role"/>
+        <Breadcrumbs parent_href="/access/roles" parent_label="Roles" current="Create role"/>
         <h1>"Create role"</h1>
         <RoleForm existing=None/>
     }
@@ -36,6 +38,7 @@ pub fn EditRolePage() -> impl IntoView {
                         Ok(Some(role)) => {
                             view! {
                                 <Title text=role.display_name.clone()/>
+                                <Breadcrumbs parent_href="/access/roles" parent_label="Roles" current=role.display_name.clone()/>
                                 <h1>{role.display_name.clone()}</h1>
                                 <RoleForm existing=Some(role)/>
                             }
@@ -269,8 +272,8 @@ fn RoleForm(existing: Option<RoleSummary>) -> impl IntoView {
                     <button type="submit" class="button button-primary" disabled=pending>
                         {if editing.is_some() { "Save role" } else { "Create role" }}
                     </button>
+                    <A href="/access/roles" attr:class="button button-secondary">"Cancel"</A>
                 </Show>
-                <A href="/access/roles" attr:class="button button-secondary">"Back to roles"</A>
             </div>
         </form>
     }

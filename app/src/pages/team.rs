@@ -1,3 +1,4 @@
+use crate::components::breadcrumbs::Breadcrumbs;
 use crate::components::confirm::ConfirmButton;
 use crate::components::notice::{
     ErrorMessage, ErrorNotice, NotFoundCopy, action_error, count_successes, found_or_not_found,
@@ -152,9 +153,9 @@ fn TeamDetailView(
         .map_or_else(|| "None".to_string(), |r| r.display_name.clone());
     view! {
         <Title text=detail.team.name.clone()/>
+        <Breadcrumbs parent_href="/access/teams" parent_label="Teams" current=detail.team.name.clone()/>
         <div class="page-header">
             <h1>{detail.team.name.clone()}</h1>
-            <A href="/access/teams" attr:class="button button-secondary">"Back to teams"</A>
         </div>
         <section class="panel">
             <dl class="details">

@@ -1,3 +1,4 @@
+use crate::components::breadcrumbs::Breadcrumbs;
 use crate::components::notice::{ErrorMessage, ErrorNotice, action_error};
 use crate::components::pager::{Pager, page_number, search_page_href};
 use crate::components::shell::Me;
@@ -236,9 +237,9 @@ pub fn NewTeamPage() -> impl IntoView {
     };
     view! {
         <Title text="Create team"/>
+        <Breadcrumbs parent_href="/access/teams" parent_label="Teams" current="Create team"/>
         <div class="page-header">
             <h1>"Create team"</h1>
-            <A href="/access/teams" attr:class="button button-secondary">"Back to teams"</A>
         </div>
         <form class="form panel" on:submit=submit>
             <div class="field">

@@ -1,4 +1,5 @@
 use crate::components::access::AccessAnswerView;
+use crate::components::breadcrumbs::Breadcrumbs;
 use crate::components::confirm::ConfirmButton;
 use crate::components::copy_field::CopyField;
 use crate::components::notice::{
@@ -138,9 +139,9 @@ fn UserDetailView(
     let email = detail.user.email.clone();
     view! {
         <Title text=detail.user.email.clone()/>
+        <Breadcrumbs parent_href="/access/users" parent_label="Users" current=detail.user.display_name.clone()/>
         <div class="page-header">
             <h1>{detail.user.display_name.clone()}</h1>
-            <A href="/access/users" attr:class="button button-secondary">"Back to users"</A>
         </div>
         <section class="panel">
             <dl class="details">

@@ -1,3 +1,4 @@
+use crate::components::breadcrumbs::Breadcrumbs;
 use crate::components::confirm::ConfirmButton;
 use crate::components::copy_field::CopyField;
 use crate::components::notice::{ErrorNotice, NotFoundCopy, action_error, found_or_not_found};
@@ -85,9 +86,9 @@ fn AccountView(
     let name = account.name.clone();
     view! {
         <Title text=account.name.clone()/>
+        <Breadcrumbs parent_href="/access/virtual-accounts" parent_label="Virtual Accounts" current=account.name.clone()/>
         <div class="page-header">
             <h1>{account.name.clone()}</h1>
-            <A href="/access/virtual-accounts" attr:class="button button-secondary">"Back to virtual accounts"</A>
         </div>
         <section class="panel">
             <dl class="details">

@@ -1,3 +1,4 @@
+use crate::components::breadcrumbs::Breadcrumbs;
 use crate::components::notice::ErrorMessage;
 use crate::components::pager::{Pager, page_number, search_page_href};
 use crate::components::reauthenticate::ActionErrorOrReauthenticate;
@@ -175,9 +176,9 @@ pub fn NewVirtualAccountPage() -> impl IntoView {
     };
     view! {
         <Title text="Create virtual account"/>
+        <Breadcrumbs parent_href="/access/virtual-accounts" parent_label="Virtual Accounts" current="Create virtual account"/>
         <div class="page-header">
             <h1>"Create virtual account"</h1>
-            <A href="/access/virtual-accounts" attr:class="button button-secondary">"Back to virtual accounts"</A>
         </div>
         <form class="form panel" on:submit=submit>
             <div class="field">
