@@ -50,7 +50,7 @@ test.describe.serial('inviting by mail, delegating user management, deactivating
     await expect(page).toHaveURL(/\/access\/users$/);
     await expect(page.getByTestId('signed-in-user')).toContainText(GRACE.email);
     // A Member sees Users, but neither Roles nor the means to change anyone's role.
-    await expect(page.getByRole('link', { name: 'Roles' })).toHaveCount(0);
+    await expect(page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Roles' })).toHaveCount(0);
     await expect(page.getByRole('link', { name: 'Invite users' })).toHaveCount(0);
     await page.getByRole('table').getByRole('link', { name: HOPPER.email }).click();
     await expect(page.getByRole('heading', { name: 'Effective permissions' })).toBeVisible();
@@ -83,7 +83,7 @@ test.describe.serial('inviting by mail, delegating user management, deactivating
       await admin.getByRole('button', { name: 'Create role' }).click();
       await expect(admin).toHaveURL(/\/access\/roles$/);
     }
-    await admin.getByRole('link', { name: 'Users', exact: true }).click();
+    await admin.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Users', exact: true }).click();
     await admin.getByRole('table').getByRole('link', { name: GRACE.email }).click();
     await hydrated(admin);
     await admin.getByLabel('Role', { exact: true }).selectOption({ label: 'People manager' });
@@ -138,7 +138,7 @@ test.describe.serial('inviting by mail, delegating user management, deactivating
     await expect(grace).toHaveURL(/\/login\?next=/);
 
     // The list filters by status.
-    await admin.getByRole('link', { name: 'Users', exact: true }).click();
+    await admin.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Users', exact: true }).click();
     await admin.getByLabel('Status').selectOption('deactivated');
     await admin.getByRole('button', { name: 'Search' }).click();
     await expect(admin).toHaveURL(/status=deactivated/);

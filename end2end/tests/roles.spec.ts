@@ -8,7 +8,7 @@ const signIn = (page: Page) => signInAs(page, ADMIN);
 test.describe.serial('roles and the user page', () => {
   test('create, edit and delete a custom role', async ({ page }) => {
     await signIn(page);
-    await page.getByRole('link', { name: 'Roles' }).click();
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Roles' }).click();
     await expect(page).toHaveURL(/\/access\/roles$/);
     const adminRow = page.getByRole('row', { name: /Admin tenant-admin/ });
     await expect(adminRow).toContainText('All permissions');

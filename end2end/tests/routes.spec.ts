@@ -155,6 +155,8 @@ test.describe.serial('every console route hydrates, loaded directly or through t
   });
 
   test('as an Admin', async ({ browser }) => {
+    // Each page is loaded, hydrated and checked by axe-core: about 2 s a page.
+    test.setTimeout(120_000);
     const page = await newPage(browser);
     const errors = watchErrors(page);
     await signIn(page, ADMIN);
@@ -229,6 +231,8 @@ test.describe.serial('every console route hydrates, loaded directly or through t
   });
 
   test('signed out: sign-in, forgotten password, setup and set-password pages', async ({ browser }) => {
+    // Each page is loaded, hydrated and checked by axe-core: about 2 s a page.
+    test.setTimeout(120_000);
     const page = await newPage(browser);
     const errors = watchErrors(page);
     const routes = ['/login', '/forgot-password', '/setup?token=not-a-token', '/set-password?token=not-a-token'];
@@ -237,6 +241,8 @@ test.describe.serial('every console route hydrates, loaded directly or through t
   });
 
   test('as a team manager whose tenant role is Member', async ({ browser }) => {
+    // Each page is loaded, hydrated and checked by axe-core: about 2 s a page.
+    test.setTimeout(120_000);
     const page = await newPage(browser);
     const errors = watchErrors(page);
     await signIn(page, MANAGER);
@@ -252,6 +258,8 @@ test.describe.serial('every console route hydrates, loaded directly or through t
   });
 
   test('as a plain Member', async ({ browser }) => {
+    // Each page is loaded, hydrated and checked by axe-core: about 2 s a page.
+    test.setTimeout(120_000);
     const page = await newPage(browser);
     const errors = watchErrors(page);
     await signIn(page, MEMBER);

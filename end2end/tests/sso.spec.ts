@@ -54,7 +54,7 @@ test.describe.serial('single sign-on with OpenID Connect', () => {
     await page.getByRole('button', { name: 'Create team' }).click();
     await expect(page).toHaveURL(/\/access\/teams\/\d+$/);
 
-    await page.getByRole('link', { name: 'Identity Providers' }).click();
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Identity Providers' }).click();
     await expect(page.getByText('No identity providers yet.')).toBeVisible();
     await page.getByRole('link', { name: 'Add identity provider' }).click();
     await hydrated(page);
@@ -196,7 +196,7 @@ test.describe.serial('single sign-on with OpenID Connect', () => {
     await expectSignedInAs(lin, 'lin@example.com', 'Member');
     const admin = await newPage(browser);
     await signIn(admin, ADMIN);
-    await admin.getByRole('link', { name: 'Teams' }).click();
+    await admin.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Teams' }).click();
     await admin.getByRole('link', { name: 'platform' }).click();
     await expect(admin.getByText('This team has no members yet.')).toBeVisible();
 

@@ -14,7 +14,7 @@ test.describe.serial('teams: members, managers and the role members inherit', ()
     await admin.getByRole('button', { name: 'Invite' }).click();
     await expect(admin.getByText('A link to set their password is on its way by email.')).toBeVisible();
 
-    await admin.getByRole('link', { name: 'Teams' }).click();
+    await admin.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Teams' }).click();
     await expect(admin.getByText('There are no teams yet.')).toBeVisible();
     await admin.getByRole('link', { name: 'Create team' }).click();
     await hydrated(admin);
@@ -43,7 +43,7 @@ test.describe.serial('teams: members, managers and the role members inherit', ()
 
     // The users list shows the team; the user page lists it and explains where the
     // inherited permission comes from.
-    await admin.getByRole('link', { name: 'Users', exact: true }).click();
+    await admin.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Users', exact: true }).click();
     await expect(admin.getByRole('row', { name: new RegExp(TURING.email) })).toContainText('ml-engineers');
     await admin.getByRole('table').getByRole('link', { name: TURING.email }).click();
     await expect(admin.locator('.team-list')).toContainText('ml-engineers Manager');
@@ -64,7 +64,7 @@ test.describe.serial('teams: members, managers and the role members inherit', ()
     await acceptInvitation(turing, TURING);
 
     // A Member sees Teams only through the team's role.
-    await turing.getByRole('link', { name: 'Teams' }).click();
+    await turing.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Teams' }).click();
     await turing.getByRole('link', { name: 'ml-engineers' }).click();
     await hydrated(turing);
     await expect(turing.getByRole('heading', { name: 'Edit team' })).toHaveCount(0);
@@ -82,7 +82,7 @@ test.describe.serial('teams: members, managers and the role members inherit', ()
 
     const admin = await newPage(browser);
     await signIn(admin, ADMIN);
-    await admin.getByRole('link', { name: 'Teams' }).click();
+    await admin.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Teams' }).click();
     await expect(admin.getByRole('row', { name: /ml-engineers/ })).toContainText(TURING.email);
     await admin.getByRole('link', { name: 'ml-engineers' }).click();
     await hydrated(admin);
@@ -95,7 +95,7 @@ test.describe.serial('teams: members, managers and the role members inherit', ()
     // Turing's inherited team:ReadTeam is gone with the team.
     await turing.goto(`${baseUrl()}/access/users`);
     await hydrated(turing);
-    await expect(turing.getByRole('link', { name: 'Teams' })).toHaveCount(0);
+    await expect(turing.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Teams' })).toHaveCount(0);
     await turing.screenshot({ path: 'test-results/after-team-deleted.png', fullPage: true });
   });
 
@@ -130,7 +130,7 @@ test.describe.serial('teams: members, managers and the role members inherit', ()
     const turing = await newPage(browser);
     await signIn(turing, TURING);
     await expect(turing.getByTestId('signed-in-user').locator('.badge')).toHaveText('Member');
-    await turing.getByRole('link', { name: 'Teams' }).click();
+    await turing.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Teams' }).click();
     await expect(turing.getByText('The teams you manage.')).toBeVisible();
     await expect(turing.getByRole('link', { name: 'finance' })).toHaveCount(0);
     await turing.getByRole('link', { name: 'data-platform' }).click();

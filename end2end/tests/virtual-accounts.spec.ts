@@ -16,7 +16,7 @@ test('an admin creates a virtual account, shares a cluster with it, regenerates 
   const cluster = await admin.request.post(api('/resources'), { data: { resourceType: 'cluster', name: 'bots-cluster' } });
   const clusterId = (await cluster.json()).data.id;
 
-  await admin.getByRole('link', { name: 'Virtual Accounts' }).click();
+  await admin.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Virtual Accounts' }).click();
   await hydrated(admin);
   await expect(admin.getByText('There are no virtual accounts yet.')).toBeVisible();
   await admin.getByRole('link', { name: 'Create virtual account' }).click();

@@ -17,7 +17,7 @@ test('a team granted Workspace Viewer: the member sees the workspace, Check acce
   await acceptInvitation(noether, NOETHER);
 
   // The admin records a cluster and a workspace in it.
-  await admin.getByRole('link', { name: 'Resources' }).click();
+  await admin.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Resources' }).click();
   await hydrated(admin);
   await admin.getByLabel('Resource type').selectOption({ label: 'Cluster' });
   await admin.getByLabel('Name').fill('prod');
@@ -44,7 +44,7 @@ test('a team granted Workspace Viewer: the member sees the workspace, Check acce
   await expect(admin.getByRole('status')).toContainText(`Added ${NOETHER.email}.`);
 
   // Nothing yet for the member.
-  await noether.getByRole('link', { name: 'Resources' }).click();
+  await noether.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Resources' }).click();
   await expect(noether.getByText('No resources you can see.')).toBeVisible();
 
   // Grant the team Workspace Viewer on the workspace; a malformed subject is refused first.
@@ -76,7 +76,7 @@ test('a team granted Workspace Viewer: the member sees the workspace, Check acce
   await admin.screenshot({ path: 'test-results/check-access.png', fullPage: true });
 
   // The member's user page lists the grant and answers the same question.
-  await admin.getByRole('link', { name: 'Users', exact: true }).click();
+  await admin.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Users', exact: true }).click();
   await admin.getByRole('table').getByRole('link', { name: NOETHER.email }).click();
   await hydrated(admin);
   await expect(admin.locator('.team-list').last()).toContainText('ml-prod Workspace Viewer (Workspace) through team ml-engineers');
