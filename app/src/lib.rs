@@ -63,6 +63,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    components::confirm::OpenConfirmation::provide();
     // Effects run only in the browser: this marks the page once the wasm bundle has hydrated
     // it, which end-to-end tests wait for before typing.
     Effect::new(|_| {

@@ -15,7 +15,9 @@ test.describe.serial('inviting by mail, delegating user management, deactivating
     await hydrated(page);
     await page.getByLabel('Email addresses').fill(`${GRACE.email}, not-an-email`);
     await expect(page.getByLabel('Role', { exact: true })).toHaveValue(/\d+/);
-    await expect(page.getByLabel('Send email to set password')).toBeChecked();
+    // No identity provider yet: everyone gets a link, and no box offers single sign-on.
+    await expect(page.getByLabel('Send email to set password')).toHaveCount(0);
+    await expect(page.getByTestId('link-delivery')).toHaveText('Each person gets an email with a link to set their password.');
     await page.getByRole('button', { name: 'Invite' }).click();
     await expect(page.getByRole('alert')).toContainText('Not valid email addresses: not-an-email.');
 

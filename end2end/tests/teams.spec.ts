@@ -68,7 +68,7 @@ test.describe.serial('teams: members, managers and the role members inherit', ()
     await turing.getByRole('link', { name: 'ml-engineers' }).click();
     await hydrated(turing);
     await expect(turing.getByRole('heading', { name: 'Edit team' })).toHaveCount(0);
-    await expect(turing.getByRole('heading', { name: 'Delete team' })).toHaveCount(0);
+    await expect(turing.getByRole('heading', { name: 'Danger zone' })).toHaveCount(0);
     await turing.getByLabel('Email addresses').fill('hopper@example.com');
     await turing.getByRole('button', { name: 'Add members' }).click();
     await expect(turing.getByRole('status')).toContainText('Added hopper@example.com.');

@@ -2,6 +2,7 @@ pub mod access;
 pub mod breadcrumbs;
 pub mod confirm;
 pub mod copy_field;
+pub mod moment;
 pub mod notice;
 pub mod pager;
 pub mod password_fields;

@@ -135,6 +135,9 @@ fn ConsoleFrame(user: Result<CurrentUser, AppError>) -> impl IntoView {
                 <li>
                     <A href="/access/tokens">"Personal Access Tokens"</A>
                 </li>
+                <li>
+                    <A href="/profile">"Profile"</A>
+                </li>
             </ul>
             <h2 class="nav-heading">"Platform"</h2>
             <ul>

@@ -89,8 +89,8 @@ fn ProviderDetail(provider: IdentityProviderView) -> impl IntoView {
         </Show>
         <ProviderForm existing=Some(provider)/>
         <Show when=move || me.can(Permission::ManageIdentityProviders)>
-            <section class="panel" aria-labelledby="delete-provider-title">
-                <h2 id="delete-provider-title">"Delete identity provider"</h2>
+            <section class="panel danger-zone" aria-labelledby="danger-zone-title">
+                <h2 id="danger-zone-title">"Danger zone"</h2>
                 <p class="help">
                     "Its button leaves the login page and its users' links to it are removed; the users stay and can sign in another way."
                 </p>

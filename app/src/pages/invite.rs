@@ -2,6 +2,7 @@ use crate::components::breadcrumbs::Breadcrumbs;
 use crate::components::copy_field::CopyField;
 use crate::components::notice::{ErrorMessage, ErrorNotice, action_error};
 use crate::components::role_options::{RoleOptions, UnavailableRoles};
+use crate::server_fns::auth::get_sign_in_options;
 use crate::server_fns::roles::list_assignable_roles;
 use crate::server_fns::users::InviteUsers;
 use domain::dto::{InviteOutcome, InviteRequest, LinkDelivery};
@@ -14,6 +15,8 @@ use leptos_meta::Title;
 pub fn InvitePage() -> impl IntoView {
     let invite = ServerAction::<InviteUsers>::new();
     let roles = Resource::new(|| (), |_| list_assignable_roles());
+    // Whether mail carries the links, and whether anyone could sign in through a provider.
+    let sign_in = Resource::new(|| (), |_| get_sign_in_options());
     let emails = RwSignal::new(String::new());
     let role = RwSignal::new(String::new());
     let send_password_email = RwSignal::new(true);
@@ -84,16 +87,22 @@ pub fn InvitePage() -> impl IntoView {
                     }}
                 </Transition>
             </div>
-            <div class="checkbox">
-                <input
-                    id="invite-send-password"
-                    type="checkbox"
-                    prop:checked=move || send_password_email.get()
-                    on:change=move |ev| send_password_email.set(event_target_checked(&ev))
-                />
-                <label for="invite-send-password">"Send email to set password"</label>
-                <p class="help">"Leave unchecked for people who sign in through single sign-on: they need no password."</p>
-            </div>
+            <Transition fallback=|| ()>
+                {move || {
+                    sign_in
+                        .get()
+                        .and_then(Result::ok)
+                        .map(|options| {
+                            view! {
+                                <LinkChoice
+                                    mail=options.password_reset
+                                    single_sign_on=!options.providers.is_empty()
+                                    send_password_email
+                                />
+                            }
+                        })
+                }}
+            </Transition>
             <ErrorNotice error=action_error(invite)/>
             <div class="form-actions">
                 <button type="submit" class="button button-primary" disabled=move || invite.pending().get()>
@@ -102,6 +111,41 @@ pub fn InvitePage() -> impl IntoView {
             </div>
         </form>
         {move || invite.value().get().and_then(Result::ok).map(|outcome| view! { <InviteResult outcome/> })}
+    }
+}
+
+/// How invitees get in. With an enabled identity provider, a box decides between a
+/// set-password link and single sign-on; without one, everyone gets a link, and no box offers a
+/// way in that does not exist. Either way the page says whether the links go by mail or appear
+/// here.
+#[component]
+fn LinkChoice(mail: bool, single_sign_on: bool, send_password_email: RwSignal<bool>) -> impl IntoView {
+    // Without a provider the box never shows, and `send_password_email` keeps its default
+    // (true): everyone gets a link.
+    let delivery = if mail {
+        "Each person gets an email with a link to set their password."
+    } else {
+        "This server sends no mail: each person's set-password link appears here after inviting, once, with a Copy button, for you to pass on."
+    };
+    view! {
+        {single_sign_on
+            .then(|| {
+                view! {
+                    <div class="checkbox">
+                        <input
+                            id="invite-send-password"
+                            type="checkbox"
+                            prop:checked=move || send_password_email.get()
+                            on:change=move |ev| send_password_email.set(event_target_checked(&ev))
+                        />
+                        <label for="invite-send-password">
+                            {if mail { "Send email to set password" } else { "Create a link to set a password" }}
+                        </label>
+                        <p class="help">"Leave unchecked for people who sign in through single sign-on: they need no password."</p>
+                    </div>
+                }
+            })}
+        <p class="help" data-testid="link-delivery">{delivery}</p>
     }
 }
 

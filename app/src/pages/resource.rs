@@ -151,8 +151,8 @@ fn ResourceView(detail: ResourceDetail) -> impl IntoView {
         </section>
         <CheckAccessPanel resource=id permissions=r.resource_type.grantable_permissions()/>
         <Show when=move || can_delete>
-            <section class="panel">
-                <h2>"Delete"</h2>
+            <section class="panel danger-zone" aria-labelledby="danger-zone-title">
+                <h2 id="danger-zone-title">"Danger zone"</h2>
                 <ConfirmButton
                     label="Delete resource"
                     question=question.clone()
@@ -245,6 +245,7 @@ fn CollaboratorTable(
                                             label="Remove"
                                             question=question.clone()
                                             confirm_label="Remove collaborator"
+                                            reversible=true
                                             on_confirm=Callback::new(move |_| {
                                                 actions.remove.dispatch(RemoveCollaborator { resource_id: resource, grant });
                                             })

@@ -238,6 +238,7 @@ fn MemberTable(team: TeamId, members: Vec<TeamMemberRow>, can_manage: bool) -> i
                                             label="Remove"
                                             question=question.clone()
                                             confirm_label="Remove member"
+                                            reversible=true
                                             on_confirm=Callback::new(move |_| {
                                                 actions.remove.dispatch(RemoveTeamMember { id: team, user });
                                             })
@@ -375,8 +376,8 @@ fn TeamDeletion(
 ) -> impl IntoView {
     let actions = expect_context::<TeamActions>();
     view! {
-        <section class="panel">
-            <h2>"Delete team"</h2>
+        <section class="panel danger-zone" aria-labelledby="danger-zone-title">
+            <h2 id="danger-zone-title">"Danger zone"</h2>
             <Transition fallback=|| ()>
                 {move || {
                     let name = name.clone();

@@ -1,3 +1,5 @@
+use crate::components::moment::Moment;
+use crate::pages::users::status_badge;
 use crate::components::access::AccessAnswerView;
 use crate::components::breadcrumbs::Breadcrumbs;
 use crate::components::confirm::ConfirmButton;
@@ -132,10 +134,6 @@ fn UserDetailView(
         RoleManagedBy::Group => "SSO group mapping",
         RoleManagedBy::Initial => "Initial",
     };
-    let last_login = detail.user.last_login_at.map_or_else(
-        || "Never".to_string(),
-        |t| t.format("%Y-%m-%d %H:%M UTC").to_string(),
-    );
     let email = detail.user.email.clone();
     view! {
         <Title text=detail.user.email.clone()/>
@@ -149,7 +147,7 @@ fn UserDetailView(
                 <dd>{detail.user.email.clone()}</dd>
                 <dt>"Status"</dt>
                 <dd>
-                    <span class=if active { "badge badge-ok" } else { "badge badge-off" }>{detail.user.status.label()}</span>
+                    {status_badge(detail.user.status, detail.user.last_login_at)}
                 </dd>
                 <dt>"Role"</dt>
                 <dd>
@@ -158,22 +156,19 @@ fn UserDetailView(
                 <dt>"Role managed by"</dt>
                 <dd>{managed_by}</dd>
                 <dt>"Last sign-in"</dt>
-                <dd>{last_login}</dd>
+                <dd>
+                    <Moment at=detail.user.last_login_at never="Never"/>
+                </dd>
                 <dt>"Created"</dt>
-                <dd>{detail.created_at.format("%Y-%m-%d %H:%M UTC").to_string()}</dd>
+                <dd>
+                    <Moment at=Some(detail.created_at) never=""/>
+                </dd>
             </dl>
         </section>
         <Show when=can_manage>
             <section class="panel">
                 <h2>"Tenant role"</h2>
                 <RolePicker user=id current=detail.role_id change_role roles=assignable_roles/>
-            </section>
-            <section class="panel">
-                <h2>"Access"</h2>
-                <StatusControl user=id active email=email.clone() set_status/>
-                <PasswordReset user=id email=email.clone()/>
-                <TokenRevocation user=id email=email.clone() active=detail.active_tokens/>
-                <UserDeletion user=id email=email.clone()/>
             </section>
         </Show>
         <section class="panel">
@@ -273,6 +268,17 @@ fn UserDetailView(
                     .into_any()
             }}
         </section>
+        // The page's one danger zone, last: what signs the user out, cuts their tokens or
+        // removes them. Deactivating and resetting can be undone; the rest cannot.
+        <Show when=can_manage>
+            <section class="panel danger-zone" aria-labelledby="danger-zone-title">
+                <h2 id="danger-zone-title">"Danger zone"</h2>
+                <StatusControl user=id active email=email.clone() set_status/>
+                <PasswordReset user=id email=email.clone()/>
+                <TokenRevocation user=id email=email.clone() active=detail.active_tokens/>
+                <UserDeletion user=id email=email.clone()/>
+            </section>
+        </Show>
     }
     .into_any()
 }
@@ -366,6 +372,7 @@ fn StatusControl(
                 label="Deactivate user"
                 question=question.clone()
                 confirm_label="Deactivate"
+                reversible=true
                 on_confirm=Callback::new(move |_| {
                     set_status.dispatch(SetUserStatus { id: user, active: false });
                 })
@@ -434,6 +441,7 @@ fn PasswordReset(user: UserId, email: String) -> impl IntoView {
                 label="Reset password"
                 question=question
                 confirm_label="Reset password"
+                reversible=true
                 on_confirm=Callback::new(move |_| {
                     actions.reset.dispatch(ResetUserPassword { id: user });
                 })

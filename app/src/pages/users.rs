@@ -1,3 +1,5 @@
+use crate::components::moment::Moment;
+use chrono::{DateTime, Utc};
 use crate::components::notice::ErrorMessage;
 use crate::components::pager::{Pager, encode_query_value, page_number};
 use crate::components::shell::Me;
@@ -191,10 +193,6 @@ fn UserTable(page: Page<UserRow>, filters: Filters) -> impl IntoView {
                     .items
                     .into_iter()
                     .map(|user| {
-                        let status_class = match user.status {
-                            UserStatus::Active => "badge badge-ok",
-                            UserStatus::Deactivated => "badge badge-off",
-                        };
                         view! {
                             <tr>
                                 <td>
@@ -204,11 +202,9 @@ fn UserTable(page: Page<UserRow>, filters: Filters) -> impl IntoView {
                                 <td title=user.role_name>{user.role_display_name}</td>
                                 <td>{if user.teams.is_empty() { "None".to_string() } else { user.teams.join(", ") }}</td>
                                 <td>{user.role_managed_by.label()}</td>
-                                <td><span class=status_class>{user.status.label()}</span></td>
+                                <td>{status_badge(user.status, user.last_login_at)}</td>
                                 <td>
-                                    {user
-                                        .last_login_at
-                                        .map_or_else(|| "Never".to_string(), |t| t.format("%Y-%m-%d %H:%M UTC").to_string())}
+                                    <Moment at=user.last_login_at never="Never"/>
                                 </td>
                             </tr>
                         }
@@ -219,6 +215,20 @@ fn UserTable(page: Page<UserRow>, filters: Filters) -> impl IntoView {
         <Pager offset limit shown total href=move |n| filters.href(n)/>
     }
     .into_any()
+}
+
+/// A user's status as a badge: an active user who never signed in reads "Invited".
+pub fn status_badge(status: UserStatus, last_login_at: Option<DateTime<Utc>>) -> AnyView {
+    match status {
+        UserStatus::Active if last_login_at.is_none() => view! {
+            <span class="badge badge-warn" title="Has not signed in yet">"Invited"</span>
+        }
+        .into_any(),
+        UserStatus::Active => view! { <span class="badge badge-ok">{status.label()}</span> }.into_any(),
+        UserStatus::Deactivated => {
+            view! { <span class="badge badge-off">{status.label()}</span> }.into_any()
+        }
+    }
 }
 
 #[cfg(test)]

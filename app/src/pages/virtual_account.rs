@@ -191,8 +191,8 @@ fn AccountView(
             }}
         </section>
         <Show when=move || detail.can_delete>
-            <section class="panel">
-                <h2>"Delete"</h2>
+            <section class="panel danger-zone" aria-labelledby="danger-zone-title">
+                <h2 id="danger-zone-title">"Danger zone"</h2>
                 <ConfirmButton
                     label="Delete virtual account"
                     question=format!("Delete {name}? Its tokens stop working and its resource roles are removed.")

@@ -409,3 +409,15 @@ async fn forgot_password_is_offered_when_mail_can_carry_the_link() {
     assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert!(body_text(bad).await.contains("email"));
 }
+
+/// The invite page says how links travel: without mail they appear on the page; without an
+/// identity provider there is no "signs in through single sign-on" box.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_invite_page_says_how_the_links_travel() {
+    let app = TestApp::with_admin().await;
+    let cookie =
+        session_cookie(&app.sign_in(ADMIN_EMAIL, ADMIN_PASSWORD, None).await).expect("cookie");
+    let page = body_text(app.get("/access/users/invite", Some(&cookie)).await).await;
+    assert!(page.contains("This server sends no mail"), "{page}");
+    assert!(!page.contains("invite-send-password"), "{page}");
+}
