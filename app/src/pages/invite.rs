@@ -119,7 +119,11 @@ pub fn InvitePage() -> impl IntoView {
 /// way in that does not exist. Either way the page says whether the links go by mail or appear
 /// here.
 #[component]
-fn LinkChoice(mail: bool, single_sign_on: bool, send_password_email: RwSignal<bool>) -> impl IntoView {
+fn LinkChoice(
+    mail: bool,
+    single_sign_on: bool,
+    send_password_email: RwSignal<bool>,
+) -> impl IntoView {
     // Without a provider the box never shows, and `send_password_email` keeps its default
     // (true): everyone gets a link.
     let delivery = if mail {

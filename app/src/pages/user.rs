@@ -1,9 +1,8 @@
-use crate::components::moment::Moment;
-use crate::pages::users::status_badge;
 use crate::components::access::AccessAnswerView;
 use crate::components::breadcrumbs::Breadcrumbs;
 use crate::components::confirm::ConfirmButton;
 use crate::components::copy_field::CopyField;
+use crate::components::moment::Moment;
 use crate::components::notice::{
     ErrorMessage, ErrorNotice, NotFoundCopy, action_error, found_or_not_found,
 };
@@ -11,6 +10,7 @@ use crate::components::role_options::{RoleOptions, UnavailableRoles};
 use crate::components::route::id_param;
 use crate::components::shell::Me;
 use crate::error::AppError;
+use crate::pages::users::status_badge;
 use crate::server_fns::resources::{CheckAccess, list_resources};
 use crate::server_fns::roles::list_assignable_roles;
 use crate::server_fns::tokens::RevokeUserTokens;

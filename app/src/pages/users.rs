@@ -1,10 +1,10 @@
 use crate::components::moment::Moment;
-use chrono::{DateTime, Utc};
 use crate::components::notice::ErrorMessage;
 use crate::components::pager::{Pager, encode_query_value, page_number};
 use crate::components::shell::Me;
 use crate::server_fns::roles::list_roles;
 use crate::server_fns::users::list_users;
+use chrono::{DateTime, Utc};
 use domain::dto::{Page, UserQuery, UserRow, UserSort, UserStatus};
 use domain::permissions::Permission;
 use leptos::prelude::*;
@@ -224,7 +224,9 @@ pub fn status_badge(status: UserStatus, last_login_at: Option<DateTime<Utc>>) ->
             <span class="badge badge-warn" title="Has not signed in yet">"Invited"</span>
         }
         .into_any(),
-        UserStatus::Active => view! { <span class="badge badge-ok">{status.label()}</span> }.into_any(),
+        UserStatus::Active => {
+            view! { <span class="badge badge-ok">{status.label()}</span> }.into_any()
+        }
         UserStatus::Deactivated => {
             view! { <span class="badge badge-off">{status.label()}</span> }.into_any()
         }
