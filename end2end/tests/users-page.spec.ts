@@ -53,5 +53,11 @@ test('invited users, times people read, and one danger zone', async ({ page }) =
   await zone.getByRole('group', { name: 'Confirm' }).getByRole('button', { name: 'Delete user' }).click();
   await expect(page).toHaveURL(/\/access\/users$/);
   await expect(page.getByRole('row', { name: new RegExp(INVITEE) })).toHaveCount(0);
+  // The list says what happened, in a toast that takes the focus and goes with Escape.
+  const toast = page.getByTestId('toast');
+  await expect(toast).toHaveText(/User deleted\./);
+  await expect(toast).toBeFocused();
+  await page.keyboard.press('Escape');
+  await expect(toast).toHaveText('');
   await page.screenshot({ path: 'test-results/users-page.png', fullPage: true });
 });

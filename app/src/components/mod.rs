@@ -12,3 +12,4 @@ pub mod route;
 pub mod shell;
 pub mod text_field;
 pub mod theme;
+pub mod toast;

@@ -13,6 +13,23 @@ pub fn ErrorMessage(error: AppError) -> impl IntoView {
     }
 }
 
+/// What an action did, said where it happened: announced, and given the focus so keyboard
+/// users continue from it.
+#[component]
+pub fn Confirmation(children: Children) -> impl IntoView {
+    let node = NodeRef::<leptos::html::P>::new();
+    Effect::new(move |_| {
+        if let Some(notice) = node.get() {
+            let _ = notice.focus();
+        }
+    });
+    view! {
+        <p class="notice notice-success" role="status" tabindex="-1" node_ref=node>
+            {children()}
+        </p>
+    }
+}
+
 /// The error of the last submission of a form, while there is one.
 #[component]
 pub fn ErrorNotice(#[prop(into)] error: Signal<Option<AppError>>) -> impl IntoView {

@@ -1,4 +1,5 @@
 use crate::components::theme::ThemeChoice;
+use crate::components::toast::{ToastRegion, Toasts};
 use crate::error::AppError;
 use crate::server_fns::auth::{SignOut, get_current_user};
 use domain::dto::CurrentUser;
@@ -73,6 +74,7 @@ fn ConsoleFrame(user: Result<CurrentUser, AppError>) -> impl IntoView {
     // On a narrow screen the navigation folds away behind "Menu"; following a link folds it
     // again. Wide screens always show it (the button is hidden there).
     let nav_open = RwSignal::new(false);
+    let toasts = Toasts::provide();
     let location = use_location();
     Effect::new(move |_| {
         location.pathname.track();
@@ -190,6 +192,7 @@ fn ConsoleFrame(user: Result<CurrentUser, AppError>) -> impl IntoView {
                 <main class="content" id="main">
                     <Outlet/>
                 </main>
+                <ToastRegion toasts/>
             </div>
         </div>
     }

@@ -1,7 +1,7 @@
 use crate::components::breadcrumbs::Breadcrumbs;
 use crate::components::confirm::ConfirmButton;
 use crate::components::copy_field::CopyField;
-use crate::components::notice::{ErrorNotice, NotFoundCopy, action_error, found_or_not_found};
+use crate::components::notice::{Confirmation, ErrorNotice, NotFoundCopy, action_error, found_or_not_found};
 use crate::components::route::id_param;
 use crate::components::shell::Me;
 use crate::components::text_field::TextField;
@@ -585,7 +585,7 @@ fn ProviderForm(existing: Option<IdentityProviderView>) -> impl IntoView {
             </fieldset>
             <ErrorNotice error=error/>
             <Show when=saved_update>
-                <p class="notice notice-success" role="status">"Saved."</p>
+                <Confirmation>"Saved."</Confirmation>
             </Show>
             <Show
                 when=move || may_edit

@@ -1,4 +1,4 @@
-use crate::components::notice::{ErrorNotice, action_error};
+use crate::components::notice::{Confirmation, ErrorNotice, action_error};
 use crate::components::password_fields::NewPasswordFields;
 use crate::components::shell::Me;
 use crate::server_fns::profile::{ChangeOwnPassword, UpdateDisplayName, list_own_identities};
@@ -41,7 +41,7 @@ pub fn ProfilePage() -> impl IntoView {
                 </div>
                 <ErrorNotice error=action_error(rename)/>
                 <Show when=move || renamed().is_some()>
-                    <p class="notice" role="status">"Display name saved."</p>
+                    <Confirmation>"Display name saved."</Confirmation>
                 </Show>
                 <button type="submit" class="button button-primary">"Save name"</button>
             </ActionForm>
@@ -56,7 +56,7 @@ pub fn ProfilePage() -> impl IntoView {
                 <NewPasswordFields label="New password"/>
                 <ErrorNotice error=action_error(password)/>
                 <Show when=password_changed>
-                    <p class="notice" role="status">"Password changed. Your other sessions were signed out."</p>
+                    <Confirmation>"Password changed. Your other sessions were signed out."</Confirmation>
                 </Show>
                 <button type="submit" class="button button-primary">"Change password"</button>
             </ActionForm>

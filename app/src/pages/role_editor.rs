@@ -1,3 +1,4 @@
+use crate::components::toast::Toasts;
 use crate::components::breadcrumbs::Breadcrumbs;
 use crate::components::notice::{ErrorMessage, ErrorNotice, NotFoundPanel};
 use crate::components::route::id_param;
@@ -115,13 +116,17 @@ fn RoleForm(existing: Option<RoleSummary>) -> impl IntoView {
         };
         latest.and_then(Result::err)
     });
+    let toasts = use_context::<Toasts>();
     Effect::new(move |_| {
         let saved = if editing.is_some() {
-            matches!(update.value().get(), Some(Ok(_)))
+            update.value().get().and_then(Result::ok).map(|role| format!("Saved the role {}.", role.display_name))
         } else {
-            matches!(create.value().get(), Some(Ok(_)))
+            create.value().get().and_then(Result::ok).map(|role| format!("Created the role {}.", role.display_name))
         };
-        if saved {
+        if let Some(message) = saved {
+            if let Some(toasts) = toasts {
+                toasts.say(message);
+            }
             navigate("/access/roles", Default::default());
         }
     });

@@ -1,3 +1,4 @@
+use crate::components::toast::toast_on_success;
 use crate::components::confirm::ConfirmButton;
 use crate::components::notice::{ErrorMessage, ErrorNotice, action_error};
 use crate::components::shell::Me;
@@ -13,6 +14,7 @@ use leptos_router::components::A;
 pub fn RolesPage() -> impl IntoView {
     let me = expect_context::<Me>();
     let delete = ServerAction::<DeleteRole>::new();
+    toast_on_success(delete, |_: &()| "Role deleted.".to_string());
     let roles = Resource::new(move || delete.version().get(), |_| list_roles());
     let can_manage = move || me.can(Permission::ManageRoles);
     view! {

@@ -1,4 +1,4 @@
-use crate::components::notice::{ErrorMessage, ErrorNotice, action_error};
+use crate::components::notice::{Confirmation, ErrorMessage, ErrorNotice, action_error};
 use crate::components::shell::Me;
 use crate::server_fns::settings::{
     PreviewSecuritySettings, UpdateSecuritySettings, get_security_settings,
@@ -162,7 +162,7 @@ fn SecurityForm(current: SecuritySettings) -> impl IntoView {
                     })
             }}
             <Show when=saved>
-                <p class="notice notice-success" role="status">"Settings saved."</p>
+                <Confirmation>"Settings saved."</Confirmation>
             </Show>
             <Show
                 when=move || may_edit

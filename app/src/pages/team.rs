@@ -1,6 +1,7 @@
+use crate::components::toast::toast_on_success;
 use crate::components::breadcrumbs::Breadcrumbs;
 use crate::components::confirm::ConfirmButton;
-use crate::components::notice::{
+use crate::components::notice::{Confirmation, 
     ErrorMessage, ErrorNotice, NotFoundCopy, action_error, count_successes, found_or_not_found,
 };
 use crate::components::route::id_param;
@@ -63,6 +64,10 @@ pub fn TeamPage() -> impl IntoView {
             draft.emails.set(String::new());
         }
     });
+    toast_on_success(actions.update, |_: &TeamDetail| "Team saved.".to_string());
+    toast_on_success(actions.remove, |_: &TeamDetail| "Removed from the team.".to_string());
+    toast_on_success(actions.set_role, |_: &TeamDetail| "Team role changed.".to_string());
+    toast_on_success(actions.delete, |_: &()| "Team deleted.".to_string());
     let navigate = use_navigate();
     Effect::new(move |_| {
         if matches!(actions.delete.value().get(), Some(Ok(()))) {
@@ -315,7 +320,7 @@ fn AddMembersForm(team: TeamId) -> impl IntoView {
                         if !outcome.already_members.is_empty() {
                             said.push(format!("Already in the team: {}.", outcome.already_members.join(", ")));
                         }
-                        view! { <p class="notice" role="status">{said.join(" ")}</p> }
+                        view! { <Confirmation>{said.join(" ")}</Confirmation> }
                     })
             }}
             <div class="form-actions">

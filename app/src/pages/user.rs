@@ -1,9 +1,10 @@
+use crate::components::toast::toast_on_success;
 use crate::components::access::AccessAnswerView;
 use crate::components::breadcrumbs::Breadcrumbs;
 use crate::components::confirm::ConfirmButton;
 use crate::components::copy_field::CopyField;
 use crate::components::moment::Moment;
-use crate::components::notice::{
+use crate::components::notice::{Confirmation, 
     ErrorMessage, ErrorNotice, NotFoundCopy, action_error, found_or_not_found,
 };
 use crate::components::role_options::{RoleOptions, UnavailableRoles};
@@ -43,6 +44,15 @@ pub fn UserPage() -> impl IntoView {
     let reset = ServerAction::<ResetUserPassword>::new();
     let delete = ServerAction::<DeleteUser>::new();
     let revoke_tokens = ServerAction::<RevokeUserTokens>::new();
+    // Toasts first: effects run in the order they were made, and the deletion's navigation
+    // leaves this page.
+    toast_on_success(change_role, |user: &UserDetail| {
+        format!("{} now has the role {}.", user.user.email, user.user.role_display_name)
+    });
+    toast_on_success(set_status, |user: &UserDetail| {
+        format!("{} is {}.", user.user.email, user.user.status.label().to_lowercase())
+    });
+    toast_on_success(delete, |_: &()| "User deleted.".to_string());
     let navigate = use_navigate();
     Effect::new(move |_| {
         if matches!(delete.value().get(), Some(Ok(()))) {
@@ -421,7 +431,7 @@ fn TokenRevocation(user: UserId, email: String, active: u64) -> impl IntoView {
                     .value()
                     .get()
                     .and_then(Result::ok)
-                    .map(|n| view! { <p class="notice" role="status">{format!("Revoked {n} token(s).")}</p> })
+                    .map(|n| view! { <Confirmation>{format!("Revoked {n} token(s).")}</Confirmation> })
             }}
         </div>
     }

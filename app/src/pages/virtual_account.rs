@@ -1,7 +1,7 @@
 use crate::components::breadcrumbs::Breadcrumbs;
 use crate::components::confirm::ConfirmButton;
 use crate::components::copy_field::CopyField;
-use crate::components::notice::{ErrorNotice, NotFoundCopy, action_error, found_or_not_found};
+use crate::components::notice::{Confirmation, ErrorNotice, NotFoundCopy, action_error, found_or_not_found};
 use crate::components::reauthenticate::ActionErrorOrReauthenticate;
 use crate::components::route::id_param;
 use crate::error::AppError;
@@ -365,7 +365,7 @@ fn EditAccountForm(
                 {move || local_error.get().map(|message| view! { <p class="notice notice-error" role="alert">{message}</p> })}
                 <ErrorNotice error=action_error(update)/>
                 <Show when=move || matches!(update.value().get(), Some(Ok(_)))>
-                    <p class="notice notice-success" role="status">"Account saved."</p>
+                    <Confirmation>"Account saved."</Confirmation>
                 </Show>
                 <div class="form-actions">
                     <button type="submit" class="button button-primary" disabled=move || update.pending().get()>
