@@ -60,7 +60,11 @@ pub fn ToastRegion(toasts: Toasts) -> impl IntoView {
         }
         set_timeout(
             move || {
-                if toasts.0.get_untracked().is_some_and(|(shown, _)| shown == n) {
+                if toasts
+                    .0
+                    .get_untracked()
+                    .is_some_and(|(shown, _)| shown == n)
+                {
                     toasts.0.set(None);
                 }
             },

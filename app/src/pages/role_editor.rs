@@ -1,8 +1,8 @@
-use crate::components::toast::Toasts;
 use crate::components::breadcrumbs::Breadcrumbs;
 use crate::components::notice::{ErrorMessage, ErrorNotice, NotFoundPanel};
 use crate::components::route::id_param;
 use crate::components::shell::Me;
+use crate::components::toast::Toasts;
 use crate::server_fns::roles::{CreateRole, UpdateRole, list_roles};
 use domain::dto::{NewRole, RoleChanges, RoleSummary};
 use domain::ids::RoleId;
@@ -119,9 +119,17 @@ fn RoleForm(existing: Option<RoleSummary>) -> impl IntoView {
     let toasts = use_context::<Toasts>();
     Effect::new(move |_| {
         let saved = if editing.is_some() {
-            update.value().get().and_then(Result::ok).map(|role| format!("Saved the role {}.", role.display_name))
+            update
+                .value()
+                .get()
+                .and_then(Result::ok)
+                .map(|role| format!("Saved the role {}.", role.display_name))
         } else {
-            create.value().get().and_then(Result::ok).map(|role| format!("Created the role {}.", role.display_name))
+            create
+                .value()
+                .get()
+                .and_then(Result::ok)
+                .map(|role| format!("Created the role {}.", role.display_name))
         };
         if let Some(message) = saved {
             if let Some(toasts) = toasts {

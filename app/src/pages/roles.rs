@@ -1,7 +1,7 @@
-use crate::components::toast::toast_on_success;
 use crate::components::confirm::ConfirmButton;
 use crate::components::notice::{ErrorMessage, ErrorNotice, action_error};
 use crate::components::shell::Me;
+use crate::components::toast::toast_on_success;
 use crate::server_fns::roles::{DeleteRole, list_roles};
 use domain::dto::RoleSummary;
 use domain::permissions::Permission;

@@ -1,11 +1,12 @@
-use crate::components::toast::toast_on_success;
 use crate::components::breadcrumbs::Breadcrumbs;
 use crate::components::confirm::ConfirmButton;
-use crate::components::notice::{Confirmation, 
-    ErrorMessage, ErrorNotice, NotFoundCopy, action_error, count_successes, found_or_not_found,
+use crate::components::notice::{
+    Confirmation, ErrorMessage, ErrorNotice, NotFoundCopy, action_error, count_successes,
+    found_or_not_found,
 };
 use crate::components::route::id_param;
 use crate::components::shell::Me;
+use crate::components::toast::toast_on_success;
 use crate::error::AppError;
 use crate::pages::teams::{
     TeamDescriptionField, TeamRoleChoices, TeamRoleSelect, chosen_role, team_role_choices,
@@ -65,8 +66,12 @@ pub fn TeamPage() -> impl IntoView {
         }
     });
     toast_on_success(actions.update, |_: &TeamDetail| "Team saved.".to_string());
-    toast_on_success(actions.remove, |_: &TeamDetail| "Removed from the team.".to_string());
-    toast_on_success(actions.set_role, |_: &TeamDetail| "Team role changed.".to_string());
+    toast_on_success(actions.remove, |_: &TeamDetail| {
+        "Removed from the team.".to_string()
+    });
+    toast_on_success(actions.set_role, |_: &TeamDetail| {
+        "Team role changed.".to_string()
+    });
     toast_on_success(actions.delete, |_: &()| "Team deleted.".to_string());
     let navigate = use_navigate();
     Effect::new(move |_| {

@@ -1,9 +1,9 @@
-use crate::components::toast::toast_on_success;
 use crate::components::confirm::ConfirmButton;
 use crate::components::copy_field::CopyField;
 use crate::components::notice::{ErrorMessage, ErrorNotice, action_error, count_successes};
 use crate::components::pager::{Pager, page_number};
 use crate::components::reauthenticate::ActionErrorOrReauthenticate;
+use crate::components::toast::toast_on_success;
 use crate::server_fns::tokens::{CreateOwnToken, RevokeOwnToken, list_own_tokens};
 use chrono::{NaiveDate, Utc};
 use domain::dto::{IssuedToken, NewToken, OwnTokens, TokenQuery, TokenRow, TokenStatus};
@@ -38,7 +38,9 @@ pub fn TokensPage() -> impl IntoView {
     let page = page_number();
     let create = ServerAction::<CreateOwnToken>::new();
     let revoke = ServerAction::<RevokeOwnToken>::new();
-    toast_on_success(revoke, |token: &TokenRow| format!("Revoked the token {}.", token.name));
+    toast_on_success(revoke, |token: &TokenRow| {
+        format!("Revoked the token {}.", token.name)
+    });
     let changes = RwSignal::new(0u32);
     count_successes(create, changes);
     count_successes(revoke, changes);

@@ -1,15 +1,15 @@
-use crate::components::toast::toast_on_success;
 use crate::components::access::AccessAnswerView;
 use crate::components::breadcrumbs::Breadcrumbs;
 use crate::components::confirm::ConfirmButton;
 use crate::components::copy_field::CopyField;
 use crate::components::moment::Moment;
-use crate::components::notice::{Confirmation, 
-    ErrorMessage, ErrorNotice, NotFoundCopy, action_error, found_or_not_found,
+use crate::components::notice::{
+    Confirmation, ErrorMessage, ErrorNotice, NotFoundCopy, action_error, found_or_not_found,
 };
 use crate::components::role_options::{RoleOptions, UnavailableRoles};
 use crate::components::route::id_param;
 use crate::components::shell::Me;
+use crate::components::toast::toast_on_success;
 use crate::error::AppError;
 use crate::pages::users::status_badge;
 use crate::server_fns::resources::{CheckAccess, list_resources};
@@ -47,10 +47,17 @@ pub fn UserPage() -> impl IntoView {
     // Toasts first: effects run in the order they were made, and the deletion's navigation
     // leaves this page.
     toast_on_success(change_role, |user: &UserDetail| {
-        format!("{} now has the role {}.", user.user.email, user.user.role_display_name)
+        format!(
+            "{} now has the role {}.",
+            user.user.email, user.user.role_display_name
+        )
     });
     toast_on_success(set_status, |user: &UserDetail| {
-        format!("{} is {}.", user.user.email, user.user.status.label().to_lowercase())
+        format!(
+            "{} is {}.",
+            user.user.email,
+            user.user.status.label().to_lowercase()
+        )
     });
     toast_on_success(delete, |_: &()| "User deleted.".to_string());
     let navigate = use_navigate();

@@ -1,7 +1,9 @@
 use crate::components::breadcrumbs::Breadcrumbs;
 use crate::components::confirm::ConfirmButton;
 use crate::components::copy_field::CopyField;
-use crate::components::notice::{Confirmation, ErrorNotice, NotFoundCopy, action_error, found_or_not_found};
+use crate::components::notice::{
+    Confirmation, ErrorNotice, NotFoundCopy, action_error, found_or_not_found,
+};
 use crate::components::reauthenticate::ActionErrorOrReauthenticate;
 use crate::components::route::id_param;
 use crate::error::AppError;
