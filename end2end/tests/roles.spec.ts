@@ -33,9 +33,23 @@ test.describe.serial('roles and the user page', () => {
     // Edit: add a permission.
     await row.getByRole('link', { name: 'User manager' }).click();
     await expect(page.getByLabel('Name', { exact: true })).toBeDisabled();
+    // The count follows the boxes; a group's box checks and clears the whole group.
+    const count = page.getByTestId('permission-count');
+    await expect(count).toHaveText('2 permissions');
+    await page.getByLabel('All of AI Gateway').check();
+    await expect(count).not.toHaveText('2 permissions');
+    await page.getByLabel('All of AI Gateway').uncheck();
+    await expect(count).toHaveText('2 permissions');
+    // The filter narrows the list by name, key or description.
+    await page.getByLabel('Filter permissions').fill('list roles');
+    await expect(page.getByLabel(/^List Users/)).toBeHidden();
     await page.getByLabel(/^List Roles/).check();
+    await expect(count).toHaveText('3 permissions');
+    await page.getByLabel('Filter permissions').fill('');
+    await expect(page.getByLabel(/^List Users/)).toBeVisible();
     await page.getByRole('button', { name: 'Save role' }).click();
     await expect(page).toHaveURL(/\/access\/roles$/);
+    await expect(page.getByTestId('toast')).toContainText('Saved the role User manager.');
     await expect(page.getByRole('row', { name: /User manager user-manager/ })).toContainText('3 permissions');
 
     // Built-in roles offer no delete; custom ones ask first.

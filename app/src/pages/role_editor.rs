@@ -107,6 +107,8 @@ fn RoleForm(existing: Option<RoleSummary>) -> impl IntoView {
             .map(|r| r.permissions.iter().cloned().collect::<BTreeSet<String>>())
             .unwrap_or_default(),
     );
+    // Narrows the list to permissions whose name, key or description holds these words.
+    let filter = RwSignal::new(String::new());
     let pending = move || create.pending().get() || update.pending().get();
     let error = Signal::derive(move || {
         let latest = if editing.is_some() {
@@ -244,15 +246,26 @@ fn RoleForm(existing: Option<RoleSummary>) -> impl IntoView {
             </div>
             <fieldset class="permissions" disabled=read_only>
                 <legend>"Permissions"</legend>
+                <div class="permission-filter">
+                    <label for="permission-filter" class="visually-hidden">"Filter permissions"</label>
+                    <input
+                        id="permission-filter"
+                        type="search"
+                        placeholder="Filter permissions"
+                        prop:value=move || filter.get()
+                        on:input=move |ev| filter.set(event_target_value(&ev))
+                    />
+                </div>
                 {move || match scope_type() {
                     Some(kind) => {
                         view! {
                             <div class="permission-group">
-                                <h3>{kind.label()}</h3>
+                                <GroupHeading label=kind.label() permissions=kind.grantable_permissions().to_vec() checked fixed=false/>
                                 {kind
                                     .grantable_permissions()
-                                    .into_iter()
-                                    .map(|permission| view! { <PermissionCheckbox permission checked fixed=false/> })
+                                    .iter()
+                                    .copied()
+                                    .map(|permission| view! { <PermissionCheckbox permission checked fixed=false filter/> })
                                     .collect_view()}
                             </div>
                         }
@@ -264,12 +277,17 @@ fn RoleForm(existing: Option<RoleSummary>) -> impl IntoView {
                             .map(|group| {
                                 view! {
                                     <div class="permission-group">
-                                        <h3>{group.label()}</h3>
+                                        <GroupHeading
+                                            label=group.label()
+                                            permissions=Permission::ALL.iter().copied().filter(|p| p.group() == group).collect()
+                                            checked
+                                            fixed
+                                        />
                                         {Permission::ALL
                                             .iter()
                                             .copied()
                                             .filter(move |p| p.group() == group)
-                                            .map(|permission| view! { <PermissionCheckbox permission checked fixed/> })
+                                            .map(|permission| view! { <PermissionCheckbox permission checked fixed filter/> })
                                             .collect_view()}
                                     </div>
                                 }
@@ -280,7 +298,15 @@ fn RoleForm(existing: Option<RoleSummary>) -> impl IntoView {
                 }}
             </fieldset>
             <ErrorNotice error=error/>
-            <div class="form-actions">
+            // Stays in view while the list scrolls, with the count of what is chosen.
+            <div class="form-actions sticky-actions">
+                <span class="muted" data-testid="permission-count">
+                    {move || match checked.read().len() {
+                        _ if fixed => "Fixed permissions".to_string(),
+                        1 => "1 permission".to_string(),
+                        n => format!("{n} permissions"),
+                    }}
+                </span>
                 <Show when=move || !read_only()>
                     <button type="submit" class="button button-primary" disabled=pending>
                         {if editing.is_some() { "Save role" } else { "Create role" }}
@@ -292,17 +318,66 @@ fn RoleForm(existing: Option<RoleSummary>) -> impl IntoView {
     }
 }
 
+/// A group's heading, with a box that checks or clears every permission of the group.
+#[component]
+fn GroupHeading(
+    label: &'static str,
+    permissions: Vec<Permission>,
+    checked: RwSignal<BTreeSet<String>>,
+    fixed: bool,
+) -> impl IntoView {
+    let id = format!("group-{}", label.to_lowercase().replace(' ', "-"));
+    let keys: Vec<&'static str> = permissions.iter().map(|p| p.key()).collect();
+    let all = {
+        let keys = keys.clone();
+        move || fixed || keys.iter().all(|k| checked.read().contains(*k))
+    };
+    view! {
+        <div class="group-heading">
+            <h3>{label}</h3>
+            <input
+                type="checkbox"
+                id=id.clone()
+                prop:checked=all
+                on:change=move |ev| {
+                    let on = event_target_checked(&ev);
+                    checked.update(|set| {
+                        for key in &keys {
+                            if on {
+                                set.insert(key.to_string());
+                            } else {
+                                set.remove(*key);
+                            }
+                        }
+                    });
+                }
+            />
+            <label for=id class="muted">{format!("All of {label}")}</label>
+        </div>
+    }
+}
+
 #[component]
 fn PermissionCheckbox(
     permission: Permission,
     checked: RwSignal<BTreeSet<String>>,
     fixed: bool,
+    filter: RwSignal<String>,
 ) -> impl IntoView {
     let key = permission.key();
     let id = format!("perm-{}", key.replace(':', "-"));
     let help = format!("{id}-help");
+    let shown = move || {
+        let words = filter.read().trim().to_lowercase();
+        words.is_empty()
+            || words.split_whitespace().all(|word| {
+                permission.label().to_lowercase().contains(word)
+                    || key.to_lowercase().contains(word)
+                    || permission.description().to_lowercase().contains(word)
+            })
+    };
     view! {
-        <div class="permission">
+        <div class="permission" class:filtered-out=move || !shown()>
             <input
                 type="checkbox"
                 id=id.clone()
@@ -319,8 +394,12 @@ fn PermissionCheckbox(
                     });
                 }
             />
-            <label for=id>{permission.label()} <span class="muted mono">{key}</span></label>
-            <p class="help" id=help>{permission.description()}</p>
+            <label for=id>{permission.label()}</label>
+            <p class="help" id=help>
+                <span class="mono permission-key">{key}</span>
+                " "
+                {permission.description()}
+            </p>
         </div>
     }
 }
