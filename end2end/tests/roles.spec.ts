@@ -13,6 +13,13 @@ test.describe.serial('roles and the user page', () => {
     const adminRow = page.getByRole('row', { name: /Admin tenant-admin/ });
     await expect(adminRow).toContainText('All permissions');
     await expect(page.getByRole('row', { name: /Member tenant-member/ })).toContainText('4 permissions');
+    // Admin reads as what it is, not as a form nobody can use.
+    await adminRow.getByRole('link', { name: 'Admin', exact: true }).click();
+    await expect(page.getByText('Admin holds every permission.')).toBeVisible();
+    await expect(page.getByRole('checkbox')).toHaveCount(0);
+    await expect(page.getByRole('heading', { name: /^Permissions \(\d+ permissions\)$/ })).toBeVisible();
+    await page.getByRole('navigation', { name: 'Breadcrumb' }).getByRole('link', { name: 'Roles' }).click();
+    await expect(page).toHaveURL(/\/access\/roles$/);
 
     await page.getByRole('link', { name: 'Create role' }).click();
     await page.getByLabel('Name', { exact: true }).fill('Bad Name');

@@ -25,10 +25,13 @@ pub fn NewRolePage() -> impl IntoView {
     }
 }
 
-/// /access/roles/:id: a role's permissions; editable unless it is Admin.
+/// /access/roles/:id: a role's permissions; a form when this viewer may change the role, a
+/// plain description otherwise (Admin, built-in resource roles, viewers without
+/// role:ManageRoles).
 #[component]
 pub fn EditRolePage() -> impl IntoView {
     let id = id_param(RoleId);
+    let me = expect_context::<Me>();
     let roles = Resource::new(|| (), |_| list_roles());
     view! {
         <Transition fallback=|| view! { <p class="muted">"Loading role…"</p> }>
@@ -41,7 +44,11 @@ pub fn EditRolePage() -> impl IntoView {
                                 <Title text=role.display_name.clone()/>
                                 <Breadcrumbs parent_href="/access/roles" parent_label="Roles" current=role.display_name.clone()/>
                                 <h1>{role.display_name.clone()}</h1>
-                                <RoleForm existing=Some(role)/>
+                                {if is_fixed(&role) || !me.can(Permission::ManageRoles) {
+                                    view! { <RoleReadOnly role/> }.into_any()
+                                } else {
+                                    view! { <RoleForm existing=Some(role)/> }.into_any()
+                                }}
                             }
                                 .into_any()
                         }
@@ -60,6 +67,77 @@ pub fn EditRolePage() -> impl IntoView {
                     })
             }}
         </Transition>
+    }
+}
+
+/// Admin and the built-in resource roles are the same everywhere: nobody edits them.
+fn is_fixed(role: &RoleSummary) -> bool {
+    role.all_permissions || (role.builtin && role.resource_type.is_some())
+}
+
+/// A role this viewer cannot change, as text: what it is, where it applies and what it holds.
+#[component]
+fn RoleReadOnly(role: RoleSummary) -> impl IntoView {
+    let why = if role.all_permissions {
+        "Admin holds every permission. It cannot be edited or deleted.".to_string()
+    } else if is_fixed(&role) {
+        "Built-in resource roles are fixed: create a custom role for another set of permissions."
+            .to_string()
+    } else {
+        format!(
+            "You can read this role; changing roles needs {}.",
+            Permission::ManageRoles.key()
+        )
+    };
+    let held: Vec<Permission> = if role.all_permissions {
+        Permission::ALL.to_vec()
+    } else {
+        role.permissions
+            .iter()
+            .filter_map(|key| Permission::from_key(key))
+            .collect()
+    };
+    let applies = role.resource_type.map_or_else(
+        || "The tenant (a tenant role for users and teams)".to_string(),
+        |kind| format!("One {} at a time (a collaborator role)", kind.label()),
+    );
+    let kind = if role.builtin { "Built-in" } else { "Custom" };
+    let count = match held.len() {
+        1 => "1 permission".to_string(),
+        n => format!("{n} permissions"),
+    };
+    view! {
+        <p class="notice">{why}</p>
+        <section class="panel">
+            <dl class="details">
+                <dt>"Name"</dt>
+                <dd class="mono">{role.name}</dd>
+                <dt>"Description"</dt>
+                <dd>{role.description}</dd>
+                <dt>"Kind"</dt>
+                <dd>{kind}</dd>
+                <dt>"Granted on"</dt>
+                <dd>{applies}</dd>
+            </dl>
+        </section>
+        <section class="panel" aria-labelledby="held-title">
+            <h2 id="held-title">{format!("Permissions ({count})")}</h2>
+            <ul class="held-permissions">
+                {held
+                    .into_iter()
+                    .map(|permission| {
+                        view! {
+                            <li>
+                                <strong>{permission.label()}</strong>
+                                " "
+                                <span class="mono muted">{permission.key()}</span>
+                                <p class="help">{permission.description()}</p>
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ul>
+        </section>
     }
 }
 
