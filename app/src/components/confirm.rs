@@ -1,3 +1,4 @@
+use crate::components::notice::focus_when_shown;
 use leptos::html::Button;
 use leptos::prelude::*;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -51,11 +52,7 @@ pub fn ConfirmButton(
         "button button-danger"
     };
     let cancel = NodeRef::<Button>::new();
-    Effect::new(move |_| {
-        if let Some(button) = cancel.get() {
-            let _ = button.focus();
-        }
-    });
+    focus_when_shown(cancel);
     view! {
         <Show
             when=asking

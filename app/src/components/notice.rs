@@ -13,16 +13,27 @@ pub fn ErrorMessage(error: AppError) -> impl IntoView {
     }
 }
 
+/// Gives `node` the focus once it is on the page: what just happened, or the safe answer to a
+/// question, so keyboard and screen-reader users continue from there.
+pub fn focus_when_shown<E>(node: NodeRef<E>)
+where
+    E: leptos::tachys::html::element::ElementType,
+    E::Output: wasm_bindgen::JsCast + Clone + 'static,
+{
+    use wasm_bindgen::JsCast;
+    Effect::new(move |_| {
+        if let Some(element) = node.get() {
+            let _ = element.unchecked_ref::<web_sys::HtmlElement>().focus();
+        }
+    });
+}
+
 /// What an action did, said where it happened: announced, and given the focus so keyboard
 /// users continue from it.
 #[component]
 pub fn Confirmation(children: Children) -> impl IntoView {
     let node = NodeRef::<leptos::html::P>::new();
-    Effect::new(move |_| {
-        if let Some(notice) = node.get() {
-            let _ = notice.focus();
-        }
-    });
+    focus_when_shown(node);
     view! {
         <p class="notice notice-success" role="status" tabindex="-1" node_ref=node>
             {children()}

@@ -56,11 +56,10 @@ pub fn requested_theme() -> Theme {
                     .get_all(axum::http::header::COOKIE)
                     .iter()
                     .filter_map(|value| value.to_str().ok())
-                    .flat_map(|value| value.split(';'))
-                    .find_map(|pair| {
-                        let (name, value) = pair.trim().split_once('=')?;
-                        (name == THEME_COOKIE).then(|| Theme::parse(value))
-                    })
+                    .flat_map(tower_sessions::cookie::Cookie::split_parse)
+                    .filter_map(Result::ok)
+                    .find(|cookie| cookie.name() == THEME_COOKIE)
+                    .map(|cookie| Theme::parse(cookie.value()))
             })
             .unwrap_or(Theme::System)
     }

@@ -1,4 +1,4 @@
-use crate::components::notice::{ErrorMessage, ErrorNotice, action_error};
+use crate::components::notice::{ErrorMessage, ErrorNotice, action_error, focus_when_shown};
 use crate::server_fns::auth::{RequestPasswordReset, get_sign_in_options};
 use leptos::html::H1;
 use leptos::prelude::*;
@@ -46,11 +46,7 @@ fn ResetRequestForm() -> impl IntoView {
     // The confirmation takes the focus, so a screen reader reads it and the keyboard starts
     // from it.
     let confirmation = NodeRef::<H1>::new();
-    Effect::new(move |_| {
-        if let Some(heading) = confirmation.get() {
-            let _ = heading.focus();
-        }
-    });
+    focus_when_shown(confirmation);
     let last_email = RwSignal::new(String::new());
     view! {
         <Show
