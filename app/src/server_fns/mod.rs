@@ -6,6 +6,7 @@ pub mod profile;
 pub mod resources;
 pub mod roles;
 pub mod settings;
+pub mod subjects;
 pub mod teams;
 pub mod tokens;
 pub mod users;

@@ -6,9 +6,11 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 mod sso;
+mod subjects;
 mod tokens;
 mod virtual_accounts;
 pub use sso::*;
+pub use subjects::*;
 pub use tokens::*;
 pub use virtual_accounts::*;
 
@@ -573,7 +575,8 @@ pub struct NewResource {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ResourceDetail {
     pub resource: ResourceSummary,
-    pub collaborators: Vec<CollaboratorRow>,
+    /// One page of its collaborators, oldest grant first.
+    pub collaborators: Page<CollaboratorRow>,
     /// The roles a collaborator can be given here (built-in and custom for this type).
     pub roles: Vec<RoleRef>,
     /// May add, change and remove collaborators (the type's manage permission on it).
@@ -587,6 +590,11 @@ pub struct CollaboratorRow {
     pub id: crate::ids::CollaboratorId,
     /// `user:alice@x`, `team:ml-engineers`.
     pub subject: String,
+    /// The subject's page.
+    pub subject_link: SubjectLink,
+    /// The name a person knows the subject by: a user's display name, a team's or a virtual
+    /// account's name.
+    pub subject_label: String,
     pub role: RoleRef,
     pub granted_by: Option<String>,
     pub granted_at: DateTime<Utc>,
@@ -673,4 +681,34 @@ impl AccessPath {
             (None, _) => what,
         }
     }
+}
+
+/// One change made to several users at once (the Users list's bulk actions).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BulkUserChange {
+    pub users: Vec<UserId>,
+    pub change: UserChange,
+}
+
+impl BulkUserChange {
+    /// A page of the Users list at its largest.
+    pub const MAX_USERS: usize = 200;
+}
+
+/// What a bulk action does to each user chosen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum UserChange {
+    Deactivate,
+    Activate,
+    /// Assign this tenant role (by hand, as on a user's page).
+    Role(crate::ids::RoleId),
+    /// Add to this team as members (those already in it stay as they are).
+    JoinTeam(crate::ids::TeamId),
+}
+
+/// What a bulk action changed: the users' emails, sorted. Users the change left as they were
+/// (already in the team) are not listed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BulkUserOutcome {
+    pub changed: Vec<String>,
 }

@@ -71,6 +71,9 @@ pub enum Operation {
     ManageCollaborators,
     /// "Why does this subject have access?": user:ListUsers and read permission on it.
     CheckAccess,
+    /// A picker's suggestions of users, teams and virtual accounts by name: any signed-in
+    /// user, each kind offered only as far as they may list it.
+    SuggestSubjects,
     /// Access > Personal Access Tokens: one's own tokens.
     ListOwnTokens,
     /// Create a personal access token for oneself.
@@ -179,6 +182,7 @@ impl Operation {
         Operation::DeleteResource,
         Operation::ManageCollaborators,
         Operation::CheckAccess,
+        Operation::SuggestSubjects,
         Operation::ListOwnTokens,
         Operation::CreateOwnToken,
         Operation::RevokeOwnToken,
@@ -207,6 +211,7 @@ impl Operation {
             | Operation::LinkOwnIdentity
             | Operation::ReauthenticateOwnSession
             | Operation::ListResources
+            | Operation::SuggestSubjects
             | Operation::ListOwnTokens
             | Operation::CreateOwnToken
             | Operation::RevokeOwnToken => Requirement::SignedIn,
@@ -321,6 +326,7 @@ impl Operation {
             Operation::DeleteResource => "delete it",
             Operation::ManageCollaborators => "change its collaborators",
             Operation::CheckAccess => "check access to it",
+            Operation::SuggestSubjects => "find users, teams and virtual accounts",
             Operation::ListOwnTokens => "list your personal access tokens",
             Operation::CreateOwnToken => "create personal access tokens",
             Operation::RevokeOwnToken => "revoke your personal access tokens",

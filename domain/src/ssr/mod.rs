@@ -18,6 +18,7 @@ mod scope_people;
 mod scope_reauthentication;
 mod scope_resources;
 mod scope_roles;
+mod scope_subjects;
 mod scope_teams;
 mod scope_tokens;
 mod scope_users;

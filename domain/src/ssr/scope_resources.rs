@@ -2,9 +2,9 @@
 
 use crate::dto::{
     AccessAnswer, AccessQuestion, CollaboratorQuery, CollaboratorRow, NewCollaborator, NewResource,
-    Page, ResourceDetail, ResourceRef, ResourceSummary, RoleRef, TeamRef, UserGrant,
+    Page, ResourceDetail, ResourceRef, ResourceSummary, RoleRef, SubjectLink, TeamRef, UserGrant,
 };
-use crate::ids::{CollaboratorId, ResourceId, RoleId, TeamId};
+use crate::ids::{CollaboratorId, ResourceId, RoleId, TeamId, UserId, VirtualAccountId};
 use crate::permissions::Permission;
 use crate::resources::{ResourceType, Subject};
 use crate::ssr::access::{
@@ -62,13 +62,25 @@ impl Scope<'_> {
         summaries(db, visible, &by_id).await
     }
 
-    /// A resource's page: details, collaborators, the roles it can be granted with.
+    /// A resource's page: details, the first page of its collaborators, the roles it can be
+    /// granted with.
     pub async fn get_resource(&self, id: ResourceId) -> DomainResult<ResourceDetail> {
+        self.get_resource_with(id, CollaboratorQuery::default())
+            .await
+    }
+
+    /// A resource's page with the page of its collaborators `collaborators` asks for.
+    pub async fn get_resource_with(
+        &self,
+        id: ResourceId,
+        collaborators: CollaboratorQuery,
+    ) -> DomainResult<ResourceDetail> {
+        let window = collaborator_window(&collaborators)?;
         let db = self.services.db();
         let on = self.on_resource(db, id, Operation::ViewResource).await?;
         let can_manage = on.allows(on.kind.manage_permission());
         let can_delete = on.allows(on.kind.delete_permission());
-        detail(db, &on, can_manage, can_delete).await
+        detail(db, &on, can_manage, can_delete, window).await
     }
 
     /// A page of a resource's collaborators, oldest grant first (the API's
@@ -81,23 +93,12 @@ impl Scope<'_> {
         id: ResourceId,
         query: CollaboratorQuery,
     ) -> DomainResult<Page<CollaboratorRow>> {
-        let (limit, offset) = page_window(
-            query.limit,
-            query.offset,
-            CollaboratorQuery::DEFAULT_LIMIT,
-            CollaboratorQuery::MAX_LIMIT,
-        )?;
+        let window = collaborator_window(&query)?;
         let db = self.services.db();
         let on = self
             .on_resource_of_type(db, Some(resource_type), id, Operation::ListCollaborators)
             .await?;
-        let (items, total) = collaborator_rows(db, on.target.id, Some((limit, offset))).await?;
-        Ok(Page {
-            items,
-            total,
-            limit,
-            offset,
-        })
+        collaborator_page(db, on.target.id, window).await
     }
 
     /// Records a new resource. Needs the type's create permission tenant-wide; a workspace may
@@ -206,7 +207,7 @@ impl Scope<'_> {
             target: created,
             parent,
         };
-        let result = detail(&txn, &on, true, true).await?;
+        let result = detail(&txn, &on, true, true, FIRST_COLLABORATORS).await?;
         self.finish(txn).await?;
         tracing::info!(
             resource = result.resource.id.0,
@@ -276,7 +277,7 @@ impl Scope<'_> {
         }
         .insert(&txn)
         .await?;
-        let result = detail(&txn, &on, true, on.allows(on.kind.delete_permission())).await?;
+        let result = detail(&txn, &on, true, on.allows(on.kind.delete_permission()), FIRST_COLLABORATORS).await?;
         self.finish(txn).await?;
         tracing::info!(resource = on.target.id, subject = %subject, role = %granted.name, by = %on.me, "collaborator added");
         Ok(result)
@@ -313,7 +314,7 @@ impl Scope<'_> {
             active.granted_at = Set(Utc::now());
             active.update(&txn).await?;
         }
-        let result = detail(&txn, &on, true, on.allows(on.kind.delete_permission())).await?;
+        let result = detail(&txn, &on, true, on.allows(on.kind.delete_permission()), FIRST_COLLABORATORS).await?;
         self.finish(txn).await?;
         tracing::info!(resource = resource_id.0, grant = grant.0, role = %granted.name, by = %on.me, "collaborator role changed");
         Ok(result)
@@ -340,7 +341,7 @@ impl Scope<'_> {
         };
         let can_manage = on.allows(on.kind.manage_permission());
         let can_delete = on.allows(on.kind.delete_permission());
-        let result = detail(&txn, &on, can_manage, can_delete).await?;
+        let result = detail(&txn, &on, can_manage, can_delete, FIRST_COLLABORATORS).await?;
         self.finish(txn).await?;
         tracing::info!(
             resource = resource_id.0,
@@ -379,7 +380,7 @@ impl Scope<'_> {
         };
         let can_manage = on.allows(on.kind.manage_permission());
         let can_delete = on.allows(on.kind.delete_permission());
-        let result = detail(&txn, &on, can_manage, can_delete).await?;
+        let result = detail(&txn, &on, can_manage, can_delete, FIRST_COLLABORATORS).await?;
         self.finish(txn).await?;
         tracing::info!(resource = resource_id.0, subject = %subject, removed, by = %on.me, "collaborator removed");
         Ok(result)
@@ -740,6 +741,7 @@ async fn detail(
     on: &OnResource<'_>,
     can_manage: bool,
     can_delete: bool,
+    window: (u64, u64),
 ) -> DomainResult<ResourceDetail> {
     let mut by_id = BTreeMap::new();
     if let Some(parent) = &on.parent {
@@ -756,13 +758,39 @@ async fn detail(
         .order_by_asc(role::Column::Id)
         .all(db)
         .await?;
-    let (collaborators, _) = collaborator_rows(db, on.target.id, None).await?;
     Ok(ResourceDetail {
         resource,
-        collaborators,
+        collaborators: collaborator_page(db, on.target.id, window).await?,
         roles: roles.iter().map(role_ref).collect(),
         can_manage,
         can_delete,
+    })
+}
+
+/// The page of collaborators a change answers with.
+const FIRST_COLLABORATORS: (u64, u64) = (CollaboratorQuery::DEFAULT_LIMIT, 0);
+
+/// The (limit, offset) a collaborator query asks for, checked.
+fn collaborator_window(query: &CollaboratorQuery) -> DomainResult<(u64, u64)> {
+    page_window(
+        query.limit,
+        query.offset,
+        CollaboratorQuery::DEFAULT_LIMIT,
+        CollaboratorQuery::MAX_LIMIT,
+    )
+}
+
+async fn collaborator_page(
+    db: &impl ConnectionTrait,
+    resource_id: i64,
+    (limit, offset): (u64, u64),
+) -> DomainResult<Page<CollaboratorRow>> {
+    let (items, total) = collaborator_rows(db, resource_id, Some((limit, offset))).await?;
+    Ok(Page {
+        items,
+        total,
+        limit,
+        offset,
     })
 }
 
@@ -774,8 +802,11 @@ struct CollaboratorLine {
     total: i64,
     id: i64,
     subject_kind: String,
+    subject_id: i64,
     /// The user's email, the team's or the virtual account's name.
     identifier: Option<String>,
+    /// The user's display name, the team's or the virtual account's name.
+    label: Option<String>,
     role_id: i64,
     role_name: String,
     role_display_name: String,
@@ -797,6 +828,9 @@ async fn collaborator_rows(
     let name_of_subject = Expr::cust(format!(
         r#"CASE "c"."subject_kind" WHEN '{SUBJECT_USER}' THEN (SELECT "email" FROM "users" WHERE "users"."id" = "c"."subject_id") WHEN '{SUBJECT_TEAM}' THEN (SELECT "name" FROM "teams" WHERE "teams"."id" = "c"."subject_id") WHEN '{SUBJECT_VIRTUAL_ACCOUNT}' THEN (SELECT "name" FROM "virtual_accounts" WHERE "virtual_accounts"."id" = "c"."subject_id") END"#
     ));
+    let label_of_subject = Expr::cust(format!(
+        r#"CASE "c"."subject_kind" WHEN '{SUBJECT_USER}' THEN (SELECT "display_name" FROM "users" WHERE "users"."id" = "c"."subject_id") WHEN '{SUBJECT_TEAM}' THEN (SELECT "name" FROM "teams" WHERE "teams"."id" = "c"."subject_id") WHEN '{SUBJECT_VIRTUAL_ACCOUNT}' THEN (SELECT "name" FROM "virtual_accounts" WHERE "virtual_accounts"."id" = "c"."subject_id") END"#
+    ));
     let granter =
         Expr::cust(r#"(SELECT "email" FROM "users" WHERE "users"."id" = "c"."granted_by")"#);
     let mut select = Query::select();
@@ -807,7 +841,12 @@ async fn collaborator_rows(
             Expr::col((c.clone(), collaborator::Column::SubjectKind)),
             "subject_kind",
         )
+        .expr_as(
+            Expr::col((c.clone(), collaborator::Column::SubjectId)),
+            "subject_id",
+        )
         .expr_as(name_of_subject, "identifier")
+        .expr_as(label_of_subject, "label")
         .expr_as(Expr::col((r.clone(), role::Column::Id)), "role_id")
         .expr_as(Expr::col((r.clone(), role::Column::Name)), "role_name")
         .expr_as(
@@ -851,9 +890,19 @@ async fn collaborator_rows(
         .into_iter()
         // A grant whose subject is gone (deleted between reads) has no name to show.
         .filter_map(|line| {
+            let subject_link = match line.subject_kind.as_str() {
+                SUBJECT_USER => SubjectLink::User(UserId(line.subject_id)),
+                SUBJECT_TEAM => SubjectLink::Team(TeamId(line.subject_id)),
+                SUBJECT_VIRTUAL_ACCOUNT => {
+                    SubjectLink::VirtualAccount(VirtualAccountId(line.subject_id))
+                }
+                _ => return None,
+            };
             Some(CollaboratorRow {
                 id: CollaboratorId(line.id),
                 subject: format!("{}:{}", line.subject_kind, line.identifier?),
+                subject_link,
+                subject_label: line.label?,
                 role: RoleRef {
                     id: RoleId(line.role_id),
                     name: line.role_name,

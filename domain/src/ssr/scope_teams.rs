@@ -201,18 +201,38 @@ impl Scope<'_> {
     ) -> DomainResult<AddTeamMembersOutcome> {
         let emails = parse_email_list("emails", &request.emails)?;
         let txn = self.services.begin_write().await?;
-        let (me, team) = self.member_manager(&txn, id).await?;
+        let outcome = self.add_members_in(&txn, id, emails, request.role).await?;
+        self.finish(txn).await?;
+        tracing::info!(
+            team = id.0,
+            added = outcome.added.len(),
+            by = ?self.actor.user().map(|u| u.user_id.0),
+            "team members added"
+        );
+        Ok(outcome)
+    }
+
+    /// `add_team_members` inside `txn`, for callers that change more in the same
+    /// transaction (bulk changes on the Users list).
+    pub(crate) async fn add_members_in(
+        &self,
+        txn: &impl ConnectionTrait,
+        id: TeamId,
+        emails: Vec<String>,
+        role: TeamMemberRole,
+    ) -> DomainResult<AddTeamMembersOutcome> {
+        let (me, team) = self.member_manager(txn, id).await?;
         refuse_beyond(
-            &txn,
+            txn,
             me,
-            &Holdings::of_team(&txn, &team, request.role).await?,
-            Some(joining_context(&team, request.role)),
+            &Holdings::of_team(txn, &team, role).await?,
+            Some(joining_context(&team, role)),
         )
         .await?;
-        let users = users_with_emails(&txn, me, "emails", &emails).await?;
+        let users = users_with_emails(txn, me, "emails", &emails).await?;
         let current: Vec<i64> = team_member::Entity::find()
             .filter(team_member::Column::TeamId.eq(team.id))
-            .all(&txn)
+            .all(txn)
             .await?
             .into_iter()
             .map(|m| m.user_id)
@@ -228,29 +248,21 @@ impl Scope<'_> {
             team_member::ActiveModel {
                 team_id: Set(team.id),
                 user_id: Set(found.id),
-                role: Set(request.role.as_str().into()),
+                role: Set(role.as_str().into()),
                 added_at: Set(now),
                 source: Set(MEMBERSHIP_BY_HAND.into()),
             }
-            .insert(&txn)
+            .insert(txn)
             .await?;
             added.push(found.email);
         }
-        let mut outcome = AddTeamMembersOutcome {
+        added.sort();
+        already_members.sort();
+        Ok(AddTeamMembersOutcome {
             added,
             already_members,
-            team: detail(&txn, me, team).await?,
-        };
-        self.finish(txn).await?;
-        outcome.added.sort();
-        outcome.already_members.sort();
-        tracing::info!(
-            team = id.0,
-            added = outcome.added.len(),
-            by = me.user_id.0,
-            "team members added"
-        );
-        Ok(outcome)
+            team: detail(txn, me, team).await?,
+        })
     }
 
     /// Removes a member from a team.
@@ -510,7 +522,7 @@ impl Scope<'_> {
 
     /// The actor and the team, when the actor may change the team's members: with
     /// team:ManageTeam, or as one of its managers. Another tenant's team is not found.
-    async fn member_manager(
+    pub(crate) async fn member_manager(
         &self,
         db: &impl ConnectionTrait,
         id: TeamId,

@@ -1,7 +1,8 @@
 //! A user's page: details, effective permissions, role assignment, deactivation.
 
 use crate::dto::{
-    EffectivePermission, RoleManagedBy, UserDetail, UserKey, UserRow, UserStatus, UserTeam,
+    BulkUserChange, BulkUserOutcome, EffectivePermission, RoleManagedBy, TeamMemberRole,
+    UserChange, UserDetail, UserKey, UserRow, UserStatus, UserTeam,
 };
 use crate::ids::{RoleId, TeamId, UserId};
 use crate::permissions::BuiltinRole;
@@ -45,25 +46,115 @@ impl Scope<'_> {
     ) -> DomainResult<UserDetail> {
         let me = authorize(self.actor, Operation::ChangeUserRole)?;
         let txn = self.services.begin_write().await?;
-        let (target, current_role) = find_user(&txn, me, user).await?;
-        let id = UserId(target.id);
         let new_role = find_role(&txn, me, role_id).await?;
         refuse_role_grant(&txn, me, &new_role).await?;
-        refuse_acting_on(&txn, me, &target).await?;
-        if is_admin_role(&current_role) && !is_admin_role(&new_role) {
-            refuse_last_admin(&txn, &target, "demote").await?;
+        let (updated, notified) = self.assign_role(&txn, me, user.into(), &new_role).await?;
+        let id = UserId(updated.id);
+        let result = detail(&txn, updated, new_role).await?;
+        self.finish(txn).await?;
+        if notified {
+            self.services.wake_mail_delivery();
+        }
+        tracing::info!(user = id.0, by = me.user_id.0, role = %result.user.role_name, "user role changed");
+        Ok(result)
+    }
+
+    /// Several users at once (the Users list's bulk actions): one change, one transaction.
+    /// Each user goes through the same checks as when changed alone, and the first refusal,
+    /// which names the user, leaves every one of them as they were.
+    pub async fn change_users(&self, change: BulkUserChange) -> DomainResult<BulkUserOutcome> {
+        if change.users.is_empty() {
+            return Err(DomainError::validation("users", "Choose at least one user."));
+        }
+        if change.users.len() > BulkUserChange::MAX_USERS {
+            return Err(DomainError::validation(
+                "users",
+                format!(
+                    "Change at most {} users at once.",
+                    BulkUserChange::MAX_USERS
+                ),
+            ));
+        }
+        let txn = self.services.begin_write().await?;
+        let mut changed = Vec::new();
+        let mut notified = false;
+        match change.change {
+            UserChange::Deactivate | UserChange::Activate => {
+                let me = authorize(self.actor, Operation::SetUserStatus)?;
+                let status = if change.change == UserChange::Deactivate {
+                    UserStatus::Deactivated
+                } else {
+                    UserStatus::Active
+                };
+                for id in &change.users {
+                    let (updated, _) = set_status_in(&txn, me, UserKey::Id(*id), status).await?;
+                    changed.push(updated.email);
+                }
+            }
+            UserChange::Role(role_id) => {
+                let me = authorize(self.actor, Operation::ChangeUserRole)?;
+                let new_role = find_role(&txn, me, role_id).await?;
+                refuse_role_grant(&txn, me, &new_role).await?;
+                for id in &change.users {
+                    let (updated, mailed) =
+                        self.assign_role(&txn, me, UserKey::Id(*id), &new_role).await?;
+                    notified |= mailed;
+                    changed.push(updated.email);
+                }
+            }
+            UserChange::JoinTeam(team) => {
+                // Allowed to change the team's members at all, before any user is looked up.
+                let (me, _) = self.member_manager(&txn, team).await?;
+                let mut emails = Vec::new();
+                for id in &change.users {
+                    emails.push(find_user(&txn, me, *id).await?.0.email);
+                }
+                let outcome = self
+                    .add_members_in(&txn, team, emails, TeamMemberRole::Member)
+                    .await?;
+                changed = outcome.added;
+            }
+        }
+        self.finish(txn).await?;
+        if notified {
+            self.services.wake_mail_delivery();
+        }
+        changed.sort();
+        tracing::info!(
+            users = change.users.len(),
+            changed = changed.len(),
+            change = ?change.change,
+            "users changed together"
+        );
+        Ok(BulkUserOutcome { changed })
+    }
+
+    /// Gives one user `new_role` inside `txn`: the checks on the user (acting on them, the
+    /// last Admin) and the notice. The caller authorized the operation and checked the role may
+    /// be handed out. Returns the user as updated and whether a notice was queued.
+    async fn assign_role(
+        &self,
+        txn: &impl ConnectionTrait,
+        me: &UserActor,
+        user: UserKey,
+        new_role: &role::Model,
+    ) -> DomainResult<(user::Model, bool)> {
+        let (target, current_role) = find_user(txn, me, user).await?;
+        refuse_acting_on(txn, me, &target).await?;
+        if is_admin_role(&current_role) && !is_admin_role(new_role) {
+            refuse_last_admin(txn, &target, "demote").await?;
         }
         let notify = self.services.mail_enabled() && current_role.id != new_role.id;
         if notify {
             let message = mail::role_changed(
-                &mail::tenant_name(&txn, me.tenant_id.0).await?,
+                &mail::tenant_name(txn, me.tenant_id.0).await?,
                 &current_role.display_name,
                 &new_role.display_name,
                 &me.display_name,
                 &self.services.config().public_url,
             );
             mail::enqueue(
-                &txn,
+                txn,
                 self.services,
                 target.tenant_id,
                 MailKind::RoleChanged,
@@ -76,14 +167,7 @@ impl Scope<'_> {
         active.role_id = Set(new_role.id);
         active.role_managed_by = Set(RoleManagedBy::Manual.as_str().into());
         active.updated_at = Set(Utc::now());
-        let updated = active.update(&txn).await?;
-        let result = detail(&txn, updated, new_role).await?;
-        self.finish(txn).await?;
-        if notify {
-            self.services.wake_mail_delivery();
-        }
-        tracing::info!(user = id.0, by = me.user_id.0, role = %result.user.role_name, "user role changed");
-        Ok(result)
+        Ok((active.update(txn).await?, notify))
     }
 
     /// Deactivates a user: they cannot sign in, and every session of theirs ends now.
@@ -99,19 +183,8 @@ impl Scope<'_> {
     async fn set_status(&self, user: UserKey, status: UserStatus) -> DomainResult<UserDetail> {
         let me = authorize(self.actor, Operation::SetUserStatus)?;
         let txn = self.services.begin_write().await?;
-        let (target, role) = find_user(&txn, me, user).await?;
-        let id = UserId(target.id);
-        refuse_acting_on(&txn, me, &target).await?;
-        if status == UserStatus::Deactivated && is_admin_role(&role) {
-            refuse_last_admin(&txn, &target, "deactivate").await?;
-        }
-        let mut active: user::ActiveModel = target.into();
-        active.status = Set(status.as_str().into());
-        active.updated_at = Set(Utc::now());
-        let updated = active.update(&txn).await?;
-        if status == UserStatus::Deactivated {
-            end_sessions(&txn, updated.id).await?;
-        }
+        let (updated, role) = set_status_in(&txn, me, user, status).await?;
+        let id = UserId(updated.id);
         let result = detail(&txn, updated, role).await?;
         self.finish(txn).await?;
         tracing::info!(
@@ -122,6 +195,30 @@ impl Scope<'_> {
         );
         Ok(result)
     }
+}
+
+/// Sets one user's status inside `txn`, ending their sessions when deactivated; refused when
+/// acting on them is, or when it would leave no active Admin. The caller authorized
+/// `SetUserStatus`.
+async fn set_status_in(
+    txn: &impl ConnectionTrait,
+    me: &UserActor,
+    user: UserKey,
+    status: UserStatus,
+) -> DomainResult<(user::Model, role::Model)> {
+    let (target, role) = find_user(txn, me, user).await?;
+    refuse_acting_on(txn, me, &target).await?;
+    if status == UserStatus::Deactivated && is_admin_role(&role) {
+        refuse_last_admin(txn, &target, "deactivate").await?;
+    }
+    let mut active: user::ActiveModel = target.into();
+    active.status = Set(status.as_str().into());
+    active.updated_at = Set(Utc::now());
+    let updated = active.update(txn).await?;
+    if status == UserStatus::Deactivated {
+        end_sessions(txn, updated.id).await?;
+    }
+    Ok((updated, role))
 }
 
 /// A user of the actor's tenant with their role; another tenant's id reads as not found.

@@ -4,7 +4,7 @@
 
 use crate::harness::{TestCtx, db_test};
 use domain::dto::{
-    AccessQuestion, CollaboratorQuery, GracePeriod, IdentityProviderInput, IdpPreset,
+    AccessQuestion, BulkUserChange, SubjectKind, SubjectSearch, UserChange, CollaboratorQuery, GracePeriod, IdentityProviderInput, IdpPreset,
     InviteRequest, NewCollaborator, NewResource, NewRole, NewTeam, NewTeamMembers, NewToken,
     NewVirtualAccount, Provisioning, RoleChanges, SecuritySettings, TeamChanges, TeamMemberRole,
     TeamQuery, TokenQuery, UserKey, UserQuery, UserStatus, VirtualAccountChanges,
@@ -355,6 +355,14 @@ const MATRIX: &[(Operation, Kind, Expect)] = &[
     (Operation::CheckAccess, DeactivatedAdmin, Unauthenticated),
     (Operation::CheckAccess, OtherTenantAdmin, NotFound),
     (Operation::CheckAccess, ResourceCollaborator, Allow),
+    (Operation::SuggestSubjects, Anonymous, Unauthenticated),
+    (Operation::SuggestSubjects, Admin, Allow),
+    (Operation::SuggestSubjects, Member, Allow),
+    (Operation::SuggestSubjects, TeamManager, Allow),
+    (Operation::SuggestSubjects, CustomRole, Allow),
+    (Operation::SuggestSubjects, DeactivatedAdmin, Unauthenticated),
+    (Operation::SuggestSubjects, OtherTenantAdmin, Allow),
+    (Operation::SuggestSubjects, ResourceCollaborator, Allow),
     (Operation::ListOwnTokens, Anonymous, Unauthenticated),
     (Operation::ListOwnTokens, Admin, Allow),
     (Operation::ListOwnTokens, Member, Allow),
@@ -602,6 +610,7 @@ const MATRIX: &[(Operation, Kind, Expect)] = &[
         Forbidden,
     ),
     (Operation::CheckAccess, VirtualAccountToken, Forbidden),
+    (Operation::SuggestSubjects, VirtualAccountToken, Forbidden),
     (Operation::ListOwnTokens, VirtualAccountToken, Forbidden),
     (Operation::CreateOwnToken, VirtualAccountToken, Forbidden),
     (Operation::RevokeOwnToken, VirtualAccountToken, Forbidden),
@@ -905,13 +914,35 @@ async fn perform(
         Operation::ViewCurrentUser => scope.current_user().await.map(drop),
         Operation::ListUsers => scope.list_users(UserQuery::default()).await.map(drop),
         Operation::ViewUser => scope.get_user(fixtures.target).await.map(drop),
-        Operation::ChangeUserRole => scope
-            .change_user_role(fixtures.target, fixtures.viewer_role)
-            .await
-            .map(drop),
+        Operation::ChangeUserRole => {
+            scope
+                .change_user_role(fixtures.target, fixtures.viewer_role)
+                .await?;
+            // The bulk form answers as the single one.
+            scope
+                .change_users(BulkUserChange {
+                    users: vec![fixtures.target],
+                    change: UserChange::Role(fixtures.viewer_role),
+                })
+                .await
+                .map(drop)
+        }
         Operation::SetUserStatus => {
             scope.deactivate_user(fixtures.target).await?;
-            scope.activate_user(fixtures.target).await.map(drop)
+            scope.activate_user(fixtures.target).await?;
+            scope
+                .change_users(BulkUserChange {
+                    users: vec![fixtures.target],
+                    change: UserChange::Deactivate,
+                })
+                .await?;
+            scope
+                .change_users(BulkUserChange {
+                    users: vec![fixtures.target],
+                    change: UserChange::Activate,
+                })
+                .await
+                .map(drop)
         }
         Operation::InviteUsers => {
             let n = ROLE_COUNTER.fetch_add(1, Ordering::SeqCst);
@@ -981,6 +1012,7 @@ async fn perform(
                 .await?;
             let grant = added
                 .collaborators
+                .items
                 .iter()
                 .find(|c| c.subject == "user:matrix-target@example.com")
                 .expect("the new grant")
@@ -997,6 +1029,13 @@ async fn perform(
                 .await
                 .map(drop)
         }
+        Operation::SuggestSubjects => scope
+            .suggest_subjects(SubjectSearch {
+                text: "matrix".into(),
+                kinds: vec![SubjectKind::User, SubjectKind::Team, SubjectKind::VirtualAccount],
+            })
+            .await
+            .map(drop),
         Operation::CheckAccess => scope
             .check_access(AccessQuestion {
                 subject: "user:matrix-target@example.com".into(),

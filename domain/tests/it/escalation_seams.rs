@@ -6,9 +6,9 @@ use crate::harness::{TestCtx, db_test};
 use crate::resources::create;
 use crate::sso_sign_in::{ISSUER, identity};
 use domain::dto::{
-    GracePeriod, IdentityProviderInput, IdpPreset, InviteRequest, LinkDelivery, NewCollaborator,
+    BulkUserChange, GracePeriod, IdentityProviderInput, IdpPreset, InviteRequest, LinkDelivery, NewCollaborator,
     NewRole, NewTeam, NewTeamMembers, NewVirtualAccount, Provisioning, SsoFailure, TeamChanges,
-    TeamMappingRule, TeamMemberRole, UserStatus,
+    TeamMappingRule, TeamMemberRole, UserChange, UserStatus,
 };
 use domain::entities::{role, user_identity};
 use domain::ids::{TeamId, UserId};
@@ -666,5 +666,52 @@ db_test!(
             ctx.actor(newcomer).await.user().unwrap().role_name,
             "tenant-member"
         );
+    }
+);
+
+db_test!(
+    a_bulk_change_hands_out_nothing_a_single_change_would_not,
+    |ctx: TestCtx| async move {
+        let admin = ctx.actor(ctx.with_admin().await).await;
+        custom_role(
+            &ctx,
+            &admin,
+            "people-ops",
+            &[Permission::ManageUsers, Permission::ManageTeam, Permission::ReadTeam],
+        )
+        .await;
+        let (_, mallory) = holder(&ctx, "mallory@example.com", "people-ops").await;
+        let (bob, _) = holder(&ctx, "bob@example.com", "tenant-member").await;
+        let admins = team(&ctx, &admin, "admins", Some("tenant-admin")).await;
+        let scope = ctx.services.scope(&mallory);
+
+        // Herself and a friend made Admin in one go: refused as it is one at a time.
+        let mallory_id = ctx.user_id("mallory@example.com").await;
+        forbidden(
+            scope
+                .change_users(BulkUserChange {
+                    users: vec![bob, mallory_id],
+                    change: UserChange::Role(ctx.role_id("tenant-admin").await),
+                })
+                .await,
+        );
+        // Both into a team that holds Admin: refused by the granting rule, naming the team.
+        let message = forbidden(
+            scope
+                .change_users(BulkUserChange {
+                    users: vec![bob, mallory_id],
+                    change: UserChange::JoinTeam(admins),
+                })
+                .await,
+        );
+        assert!(message.starts_with("Members of admins"), "{message}");
+        let admin_scope = ctx.services.scope(&admin);
+        assert!(admin_scope.get_team(admins).await.unwrap().members.is_empty());
+        for id in [bob, mallory_id] {
+            assert_ne!(
+                admin_scope.get_user(id).await.unwrap().user.role_name,
+                "tenant-admin"
+            );
+        }
     }
 );

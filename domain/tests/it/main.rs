@@ -15,6 +15,7 @@ mod list_users;
 mod mail;
 mod password_sign_in;
 mod people;
+mod pickers_and_bulk;
 mod reauthentication;
 mod resources;
 mod roles;

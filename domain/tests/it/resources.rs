@@ -125,8 +125,8 @@ db_test!(creating_and_deleting_resources, |ctx: TestCtx| async move {
     // The creator is the strongest collaborator; the page lists the type's roles.
     let page = scope.get_resource(ws).await.unwrap();
     assert_eq!(page.resource.parent.unwrap().name, "prod");
-    assert_eq!(page.collaborators[0].subject, "user:admin@example.com");
-    assert_eq!(page.collaborators[0].role.name, "workspace-admin");
+    assert_eq!(page.collaborators.items[0].subject, "user:admin@example.com");
+    assert_eq!(page.collaborators.items[0].role.name, "workspace-admin");
     let roles: Vec<_> = page.roles.iter().map(|r| r.name.as_str()).collect();
     assert_eq!(
         roles,
@@ -289,6 +289,7 @@ db_test!(
         let page = scope.get_resource(ws).await.unwrap();
         let team_grant = page
             .collaborators
+            .items
             .iter()
             .find(|c| c.subject == "team:ml-engineers")
             .unwrap()
@@ -303,6 +304,7 @@ db_test!(
             .await
             .unwrap()
             .collaborators
+            .items
             .iter()
             .find(|c| c.subject == "user:m@example.com")
             .unwrap()
@@ -513,7 +515,7 @@ db_test!(
         );
         // The console's page shows the same rows.
         assert_eq!(
-            scope.get_resource(ws).await.unwrap().collaborators,
+            scope.get_resource(ws).await.unwrap().collaborators.items,
             all.items
         );
 

@@ -105,6 +105,7 @@ db_test!(
         assert!(
             detail
                 .collaborators
+                .items
                 .iter()
                 .any(|c| c.subject == "virtualaccount:ci-bot")
         );
@@ -143,7 +144,7 @@ db_test!(
             other => panic!("{other:?}"),
         }
         assert!(matches!(
-            bot.remove_collaborator(workspace, detail.collaborators[0].id)
+            bot.remove_collaborator(workspace, detail.collaborators.items[0].id)
                 .await,
             Err(DomainError::Forbidden(_))
         ));
@@ -160,6 +161,7 @@ db_test!(
         assert!(
             detail
                 .collaborators
+                .items
                 .iter()
                 .all(|c| !c.subject.starts_with("virtualaccount:"))
         );

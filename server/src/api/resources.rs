@@ -80,14 +80,19 @@ impl From<CollaboratorRow> for CollaboratorJson {
 pub struct ResourceDetailJson {
     #[serde(flatten)]
     resource: ResourceJson,
+    /// The first collaborators, oldest grant first; `GET .../collaborators` pages through all
+    /// of them.
     collaborators: Vec<CollaboratorJson>,
+    /// How many collaborators the resource has in all.
+    collaborators_total: u64,
 }
 
 impl From<ResourceDetail> for ResourceDetailJson {
     fn from(d: ResourceDetail) -> Self {
         ResourceDetailJson {
             resource: d.resource.into(),
-            collaborators: d.collaborators.into_iter().map(Into::into).collect(),
+            collaborators_total: d.collaborators.total,
+            collaborators: d.collaborators.items.into_iter().map(Into::into).collect(),
         }
     }
 }

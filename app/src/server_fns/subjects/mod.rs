@@ -1,0 +1,3 @@
+mod suggest_subjects;
+
+pub use suggest_subjects::*;
