@@ -1,7 +1,9 @@
+use crate::components::field_error::{FieldCheck, FieldErrorText};
 use leptos::prelude::*;
 
 /// A labelled text input bound to `value`, with its help line under it (announced with the
-/// input). For forms whose state lives in signals rather than in the submitted form.
+/// input), and with `check`, the form's error when it is about this field.
+/// For forms whose state lives in signals rather than in the submitted form.
 #[component]
 pub fn TextField(
     /// The input's id; the help line's id is `<id>-help`.
@@ -14,8 +16,16 @@ pub fn TextField(
     #[prop(optional)] maxlength: Option<u32>,
     #[prop(optional)] placeholder: Option<&'static str>,
     #[prop(optional)] autocomplete: Option<&'static str>,
+    #[prop(optional)] check: Option<FieldCheck>,
 ) -> impl IntoView {
     let help_id = help.map(|_| format!("{id}-help"));
+    let described_by = {
+        let help_id = help_id.clone();
+        move || match check {
+            Some(check) => check.described_by(help_id.as_deref()),
+            None => help_id.clone(),
+        }
+    };
     view! {
         <div class="field">
             <label for=id>{label}</label>
@@ -26,11 +36,13 @@ pub fn TextField(
                 maxlength=maxlength.map(|m| m.to_string())
                 placeholder=placeholder
                 autocomplete=autocomplete
-                aria-describedby=help_id.clone()
+                aria-invalid=move || check.and_then(FieldCheck::invalid)
+                aria-describedby=described_by
                 prop:value=move || value.get()
                 on:input=move |ev| value.set(event_target_value(&ev))
             />
             {help.map(|help| view! { <p class="help" id=help_id>{help}</p> })}
+            {check.map(|check| view! { <FieldErrorText check/> })}
         </div>
     }
 }

@@ -1,6 +1,7 @@
 use crate::components::breadcrumbs::Breadcrumbs;
 use crate::components::confirm::ConfirmButton;
 use crate::components::copy_field::CopyField;
+use crate::components::field_error::{FieldCheck, FieldErrorText};
 use crate::components::notice::{
     Confirmation, ErrorNotice, NotFoundCopy, action_error, found_or_not_found,
 };
@@ -302,6 +303,7 @@ fn ProviderForm(existing: Option<IdentityProviderView>) -> impl IntoView {
             );
         }
     });
+    let issuer_check = FieldCheck::new(error, "issuer_url", "idp-issuer");
     let pending = move || create.pending().get() || update.pending().get();
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -411,6 +413,7 @@ fn ProviderForm(existing: Option<IdentityProviderView>) -> impl IntoView {
                     </div>
                     <TextField
                         id="idp-display-name"
+                        check=FieldCheck::new(error, "display_name", "idp-display-name")
                         label="Display name"
                         value=display_name
                         required=true
@@ -419,6 +422,7 @@ fn ProviderForm(existing: Option<IdentityProviderView>) -> impl IntoView {
                     />
                     <TextField
                         id="idp-slug"
+                        check=FieldCheck::new(error, "slug", "idp-slug")
                         label="Slug"
                         value=slug
                         required=true
@@ -435,7 +439,8 @@ fn ProviderForm(existing: Option<IdentityProviderView>) -> impl IntoView {
                             required
                             class="grow"
                             placeholder=move || preset.get().issuer_hint()
-                            aria-describedby="idp-issuer-help"
+                            aria-invalid=move || issuer_check.invalid()
+                            aria-describedby=move || issuer_check.described_by(Some("idp-issuer-help"))
                             prop:value=move || issuer_url.get()
                             on:input=move |ev| issuer_url.set(event_target_value(&ev))
                         />
@@ -455,6 +460,7 @@ fn ProviderForm(existing: Option<IdentityProviderView>) -> impl IntoView {
                     <p class="help" id="idp-issuer-help">
                         "Its discovery document is at /.well-known/openid-configuration under this address. https, or http on localhost."
                     </p>
+                    <FieldErrorText check=issuer_check/>
                     {move || {
                         let changed = saved_issuer
                             .as_deref()
@@ -474,6 +480,7 @@ fn ProviderForm(existing: Option<IdentityProviderView>) -> impl IntoView {
                 <div class="form-columns">
                     <TextField
                         id="idp-client-id"
+                        check=FieldCheck::new(error, "client_id", "idp-client-id")
                         label="Client ID"
                         value=client_id
                         required=true
@@ -481,6 +488,7 @@ fn ProviderForm(existing: Option<IdentityProviderView>) -> impl IntoView {
                     />
                     <TextField
                         id="idp-client-secret"
+                        check=FieldCheck::new(error, "client_secret", "idp-client-secret")
                         label="Client secret"
                         value=client_secret
                         input_type="password"
@@ -490,6 +498,7 @@ fn ProviderForm(existing: Option<IdentityProviderView>) -> impl IntoView {
                     />
                     <TextField
                         id="idp-scopes"
+                        check=FieldCheck::new(error, "scopes", "idp-scopes")
                         label="Scopes"
                         value=scopes
                         required=true
@@ -497,12 +506,14 @@ fn ProviderForm(existing: Option<IdentityProviderView>) -> impl IntoView {
                     />
                     <TextField
                         id="idp-groups-claim"
+                        check=FieldCheck::new(error, "groups_claim", "idp-groups-claim")
                         label="Groups claim"
                         value=groups_claim
                         help="The ID token claim listing the person's groups. Empty: rules match the hosted domain (hd) and email domain instead."
                     />
                     <TextField
                         id="idp-domains"
+                        check=FieldCheck::new(error, "allowed_domains", "idp-domains")
                         label="Allowed email domains"
                         value=allowed_domains
                         placeholder="example.com, corp.example.com"

@@ -1,5 +1,6 @@
 use crate::components::breadcrumbs::Breadcrumbs;
 use crate::components::copy_field::CopyField;
+use crate::components::field_error::{FieldCheck, FieldErrorText};
 use crate::components::notice::{ErrorMessage, ErrorNotice, action_error};
 use crate::components::role_options::{RoleOptions, UnavailableRoles};
 use crate::server_fns::auth::get_sign_in_options;
@@ -33,6 +34,7 @@ pub fn InvitePage() -> impl IntoView {
             },
         });
     };
+    let invite_emails_check = FieldCheck::new(action_error(invite), "emails", "invite-emails");
     view! {
         <Title text="Invite users"/>
         <Breadcrumbs parent_href="/access/users" parent_label="Users" current="Invite users"/>
@@ -47,11 +49,13 @@ pub fn InvitePage() -> impl IntoView {
                     rows="3"
                     required
                     placeholder="alice@example.com, bob@example.com"
-                    aria-describedby="invite-emails-help"
+                    aria-invalid=move || invite_emails_check.invalid()
+                    aria-describedby=move || invite_emails_check.described_by(Some("invite-emails-help"))
                     prop:value=move || emails.get()
                     on:input=move |ev| emails.set(event_target_value(&ev))
                 ></textarea>
                 <p class="help" id="invite-emails-help">"Separate addresses with commas, spaces or new lines."</p>
+                <FieldErrorText check=invite_emails_check/>
             </div>
             <div class="field">
                 <label for="invite-role">"Role"</label>

@@ -1,16 +1,24 @@
 use crate::components::access::AccessAnswerView;
 use crate::components::breadcrumbs::Breadcrumbs;
 use crate::components::confirm::ConfirmButton;
+use crate::components::field_error::FieldCheck;
 use crate::components::notice::{
     ErrorNotice, NotFoundCopy, action_error, count_successes, found_or_not_found,
 };
+use crate::components::pager::{Pager, page_number};
 use crate::components::route::id_param;
+use crate::components::shell::Me;
+use crate::components::subject_picker::{SubjectName, SubjectPicker};
 use crate::server_fns::resources::{
     AddCollaborator, ChangeCollaboratorRole, CheckAccess, DeleteResource, RemoveCollaborator,
     get_resource,
 };
-use domain::dto::{AccessQuestion, CollaboratorRow, NewCollaborator, ResourceDetail, RoleRef};
+use domain::dto::{
+    AccessQuestion, CollaboratorQuery, CollaboratorRow, NewCollaborator, Page, ResourceDetail,
+    RoleRef, SubjectKind, SubjectLink,
+};
 use domain::ids::{ResourceId, RoleId};
+use domain::permissions::Permission;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
@@ -61,12 +69,24 @@ pub fn ResourcePage() -> impl IntoView {
     let changes = RwSignal::new(0u32);
     count_successes(actions.add, changes);
     count_successes(actions.remove, changes);
+    let page = page_number();
     let detail = Resource::new(
         // A refused role change reloads too, so its select shows the role actually held.
-        move || (id(), changes.get(), actions.change.version().get()),
-        |(id, ..)| async move {
+        move || {
+            (
+                id(),
+                page.get(),
+                changes.get(),
+                actions.change.version().get(),
+            )
+        },
+        |(id, page, ..)| async move {
+            let collaborators = CollaboratorQuery {
+                limit: Some(CollaboratorQuery::DEFAULT_LIMIT),
+                offset: Some((page - 1) * CollaboratorQuery::DEFAULT_LIMIT),
+            };
             match id {
-                Some(id) => get_resource(id).await.map(Some),
+                Some(id) => get_resource(id, collaborators).await.map(Some),
                 None => Ok(None),
             }
         },
@@ -144,7 +164,7 @@ fn ResourceView(detail: ResourceDetail) -> impl IntoView {
         </section>
         <section class="panel">
             <h2>"Collaborators"</h2>
-            <CollaboratorTable resource=id rows=detail.collaborators.clone() roles=detail.roles.clone() can_manage/>
+            <CollaboratorTable resource=id page=detail.collaborators.clone() roles=detail.roles.clone() can_manage/>
             <Show when=move || can_manage>
                 <AddCollaboratorForm resource=id roles=detail.roles.clone()/>
             </Show>
@@ -170,15 +190,33 @@ fn ResourceView(detail: ResourceDetail) -> impl IntoView {
 #[component]
 fn CollaboratorTable(
     resource: ResourceId,
-    rows: Vec<CollaboratorRow>,
+    page: Page<CollaboratorRow>,
     roles: Vec<RoleRef>,
     can_manage: bool,
 ) -> impl IntoView {
     let actions = expect_context::<ResourceActions>();
-    if rows.is_empty() {
+    let me = expect_context::<Me>();
+    if page.items.is_empty() {
+        if page.offset > 0 {
+            return view! {
+                <div class="empty-state">
+                    <p>"This page of collaborators is empty."</p>
+                    <A href=format!("/resources/{resource}")>"Back to the first page"</A>
+                </div>
+            }
+            .into_any();
+        }
         return view! { <p class="muted">"Nobody is a collaborator on this resource."</p> }
             .into_any();
     }
+    let (offset, limit, total, shown) = (page.offset, page.limit, page.total, page.items.len());
+    let rows = page.items;
+    // A subject's name links to its page when the viewer may open that page.
+    let may_open = move |link: SubjectLink| match link {
+        SubjectLink::User(_) => me.can(Permission::ListUsers),
+        SubjectLink::Team(team) => me.can(Permission::ReadTeam) || me.manages(team),
+        SubjectLink::VirtualAccount(_) => me.can(Permission::ReadVirtualAccount),
+    };
     view! {
         <table class="table">
             <thead>
@@ -203,7 +241,25 @@ fn CollaboratorTable(
                         let label = format!("Role of {}", row.subject);
                         view! {
                             <tr>
-                                <td class="mono">{row.subject.clone()}</td>
+                                <td>
+                                    {if may_open(row.subject_link) {
+                                        view! {
+                                            <SubjectName
+                                                link=row.subject_link
+                                                label=row.subject_label.clone()
+                                                subject=row.subject.clone()
+                                            />
+                                        }
+                                            .into_any()
+                                    } else {
+                                        view! {
+                                            {row.subject_label.clone()}
+                                            " "
+                                            <span class="muted mono subject-key">{row.subject.clone()}</span>
+                                        }
+                                            .into_any()
+                                    }}
+                                </td>
                                 <td>
                                     <Show
                                         when=move || can_manage
@@ -259,6 +315,7 @@ fn CollaboratorTable(
                     .collect_view()}
             </tbody>
         </table>
+        <Pager offset limit shown total href=move |n| format!("/resources/{resource}?page={n}")/>
     }
     .into_any()
 }
@@ -286,16 +343,16 @@ fn AddCollaboratorForm(resource: ResourceId, roles: Vec<RoleRef>) -> impl IntoVi
             <h3>"Add a collaborator"</h3>
             <div class="field">
                 <label for="collaborator-subject">"Subject"</label>
-                <input
+                <SubjectPicker
                     id="collaborator-subject"
-                    type="text"
-                    required
-                    placeholder="user:alice@example.com or team:ml-engineers"
-                    aria-describedby="collaborator-subject-help"
-                    prop:value=move || subject.get()
-                    on:input=move |ev| subject.set(event_target_value(&ev))
+                    value=subject
+                    kinds=vec![SubjectKind::User, SubjectKind::Team, SubjectKind::VirtualAccount]
+                    placeholder="Name, email or team"
+                    described_by="collaborator-subject-help"
+                    required=true
+                    check=FieldCheck::new(action_error(actions.add), "subject", "collaborator-subject")
                 />
-                <p class="help" id="collaborator-subject-help">"A user (user:EMAIL) or a team (team:NAME)."</p>
+                <p class="help" id="collaborator-subject-help">"Type a name to pick a person, team or virtual account, or write user:EMAIL, team:NAME or virtualaccount:NAME."</p>
             </div>
             <div class="field">
                 <label for="collaborator-role">"Role"</label>
@@ -351,13 +408,13 @@ fn CheckAccessPanel(
             <h2>"Check access"</h2>
             <form class="inline-form check-access" on:submit=submit>
                 <label for="check-subject">"Who"</label>
-                <input
+                <SubjectPicker
                     id="check-subject"
-                    type="text"
-                    required
-                    placeholder="user:alice@example.com"
-                    prop:value=move || subject.get()
-                    on:input=move |ev| subject.set(event_target_value(&ev))
+                    value=subject
+                    kinds=vec![SubjectKind::User, SubjectKind::Team, SubjectKind::VirtualAccount]
+                    placeholder="Name, email or team"
+                    required=true
+                    check=FieldCheck::new(action_error(check), "subject", "check-subject")
                 />
                 <label for="check-permission">"Permission"</label>
                 <select

@@ -1,3 +1,4 @@
+use crate::components::field_error::{FieldCheck, FieldErrorText};
 use crate::components::notice::{ErrorMessage, ErrorNotice, action_error};
 use crate::components::shell::Me;
 use crate::server_fns::resources::{CreateResource, list_resources};
@@ -149,6 +150,7 @@ fn NewResourceForm(create: ServerAction<CreateResource>) -> impl IntoView {
             },
         });
     };
+    let resource_name_check = FieldCheck::new(action_error(create), "name", "resource-name");
     let can_create_any = move || {
         ResourceType::ALL
             .into_iter()
@@ -189,11 +191,13 @@ fn NewResourceForm(create: ServerAction<CreateResource>) -> impl IntoView {
                             required
                             maxlength="64"
                             placeholder="ml-prod"
-                            aria-describedby="resource-name-help"
+                            aria-invalid=move || resource_name_check.invalid()
+                    aria-describedby=move || resource_name_check.described_by(Some("resource-name-help"))
                             prop:value=move || name.get()
                             on:input=move |ev| name.set(event_target_value(&ev))
                         />
                         <p class="help" id="resource-name-help">"Lowercase letters, digits and hyphens; unique for its type."</p>
+                <FieldErrorText check=resource_name_check/>
                     </div>
                     <Show when=needs_parent>
                         <div class="field">

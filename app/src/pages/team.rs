@@ -1,11 +1,13 @@
 use crate::components::breadcrumbs::Breadcrumbs;
 use crate::components::confirm::ConfirmButton;
+use crate::components::field_error::{FieldCheck, FieldErrorText};
 use crate::components::notice::{
     Confirmation, ErrorMessage, ErrorNotice, NotFoundCopy, action_error, count_successes,
     found_or_not_found,
 };
 use crate::components::route::id_param;
 use crate::components::shell::Me;
+use crate::components::subject_picker::SubjectPicker;
 use crate::components::toast::toast_on_success;
 use crate::error::AppError;
 use crate::pages::teams::{
@@ -16,7 +18,8 @@ use crate::server_fns::teams::{
     preview_team_deletion,
 };
 use domain::dto::{
-    NewTeamMembers, TeamChanges, TeamDeletionImpact, TeamDetail, TeamMemberRole, TeamMemberRow,
+    NewTeamMembers, SubjectKind, SubjectSuggestion, TeamChanges, TeamDeletionImpact, TeamDetail,
+    TeamMemberRole, TeamMemberRow,
 };
 use domain::ids::TeamId;
 use domain::permissions::Permission;
@@ -186,6 +189,39 @@ fn TeamDetailView(
                 <AddMembersForm team=id/>
             </Show>
         </section>
+        <section class="panel">
+            <h2>"Resources"</h2>
+            {if detail.grants.is_empty() {
+                view! {
+                    <p class="muted">
+                        "No resource roles. Grant one from a resource's Collaborators section to "
+                        <code>{format!("team:{}", detail.team.name)}</code>
+                        "; every member then holds it."
+                    </p>
+                }
+                    .into_any()
+            } else {
+                view! {
+                    <ul class="team-list">
+                        {detail
+                            .grants
+                            .clone()
+                            .into_iter()
+                            .map(|g| {
+                                view! {
+                                    <li>
+                                        <A href=format!("/resources/{}", g.resource.id)>{g.resource.name}</A>
+                                        " "
+                                        <span class="muted">{format!("{} ({})", g.role, g.resource.resource_type.label())}</span>
+                                    </li>
+                                }
+                            })
+                            .collect_view()}
+                    </ul>
+                }
+                    .into_any()
+            }}
+        </section>
         <Show when=move || me.can(Permission::ManageTeam)>
             <EditTeamForm detail=detail.clone() roles/>
         </Show>
@@ -270,6 +306,7 @@ fn MemberTable(team: TeamId, members: Vec<TeamMemberRow>, can_manage: bool) -> i
 fn AddMembersForm(team: TeamId) -> impl IntoView {
     let actions = expect_context::<TeamActions>();
     let AddMembersDraft { emails, as_manager } = expect_context::<AddMembersDraft>();
+    let find = RwSignal::new(String::new());
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let role = if as_manager.get_untracked() {
@@ -285,9 +322,37 @@ fn AddMembersForm(team: TeamId) -> impl IntoView {
             },
         });
     };
+    let team_add_emails_check =
+        FieldCheck::new(action_error(actions.add), "emails", "team-add-emails");
     view! {
         <form class="form add-members" on:submit=submit>
             <h3>"Add members"</h3>
+            <div class="field">
+                <label for="team-add-find">"Find people"</label>
+                <SubjectPicker
+                    id="team-add-find"
+                    value=find
+                    kinds=vec![SubjectKind::User]
+                    placeholder="Type a name or email"
+                    described_by="team-add-find-help"
+                    on_pick=Callback::new(move |picked: SubjectSuggestion| {
+                        if let Some(email) = picked.subject.strip_prefix("user:") {
+                            emails.update(|list| {
+                                let known = list
+                                    .split([',', ';', ' ', '\n'])
+                                    .any(|e| e.trim().eq_ignore_ascii_case(email));
+                                if !known {
+                                    if !list.trim().is_empty() {
+                                        list.push_str(", ");
+                                    }
+                                    list.push_str(email);
+                                }
+                            });
+                        }
+                    })
+                />
+                <p class="help" id="team-add-find-help">"Each person you pick is added to the addresses below."</p>
+            </div>
             <div class="field">
                 <label for="team-add-emails">"Email addresses"</label>
                 <textarea
@@ -295,11 +360,13 @@ fn AddMembersForm(team: TeamId) -> impl IntoView {
                     rows="2"
                     required
                     placeholder="alice@example.com, bob@example.com"
-                    aria-describedby="team-add-emails-help"
+                    aria-invalid=move || team_add_emails_check.invalid()
+                    aria-describedby=move || team_add_emails_check.described_by(Some("team-add-emails-help"))
                     prop:value=move || emails.get()
                     on:input=move |ev| emails.set(event_target_value(&ev))
                 ></textarea>
                 <p class="help" id="team-add-emails-help">"People who already have an account here. Separate addresses with commas, spaces or new lines."</p>
+                <FieldErrorText check=team_add_emails_check/>
             </div>
             <div class="checkbox">
                 <input

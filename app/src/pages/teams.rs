@@ -1,4 +1,5 @@
 use crate::components::breadcrumbs::Breadcrumbs;
+use crate::components::field_error::{FieldCheck, FieldErrorText};
 use crate::components::notice::{ErrorMessage, ErrorNotice, action_error};
 use crate::components::pager::{Pager, page_number, search_page_href};
 use crate::components::shell::Me;
@@ -235,6 +236,7 @@ pub fn NewTeamPage() -> impl IntoView {
             },
         });
     };
+    let team_name_check = FieldCheck::new(action_error(create), "name", "team-name");
     view! {
         <Title text="Create team"/>
         <Breadcrumbs parent_href="/access/teams" parent_label="Teams" current="Create team"/>
@@ -250,13 +252,15 @@ pub fn NewTeamPage() -> impl IntoView {
                     required
                     maxlength="64"
                     placeholder="ml-engineers"
-                    aria-describedby="team-name-help"
+                    aria-invalid=move || team_name_check.invalid()
+                    aria-describedby=move || team_name_check.described_by(Some("team-name-help"))
                     prop:value=move || name.get()
                     on:input=move |ev| name.set(event_target_value(&ev))
                 />
                 <p class="help" id="team-name-help">
                     "Lowercase letters, digits and hyphens. Fixed once created: grants and the API refer to it as team:NAME."
                 </p>
+                <FieldErrorText check=team_name_check/>
             </div>
             <TeamDescriptionField description/>
             <TeamRoleSelect selected=role roles/>

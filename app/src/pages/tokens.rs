@@ -1,5 +1,6 @@
 use crate::components::confirm::ConfirmButton;
 use crate::components::copy_field::CopyField;
+use crate::components::field_error::{FieldCheck, FieldErrorText};
 use crate::components::notice::{ErrorMessage, ErrorNotice, action_error, count_successes};
 use crate::components::pager::{Pager, page_number};
 use crate::components::reauthenticate::ActionErrorOrReauthenticate;
@@ -158,6 +159,8 @@ fn NewTokenForm(create: ServerAction<CreateOwnToken>, own: OwnTokens) -> impl In
             Err(message) => local_error.set(Some(message)),
         }
     };
+    let token_name_check = FieldCheck::new(action_error(create), "name", "token-name");
+    let token_expiry_check = FieldCheck::new(action_error(create), "expires_at", "token-expiry");
     view! {
         <form class="form panel" on:submit=submit aria-labelledby="new-token-title">
             <h2 id="new-token-title">"New token"</h2>
@@ -170,13 +173,15 @@ fn NewTokenForm(create: ServerAction<CreateOwnToken>, own: OwnTokens) -> impl In
                     minlength=TOKEN_NAME_MIN.to_string()
                     maxlength=TOKEN_NAME_MAX.to_string()
                     placeholder="ci-deploy"
-                    aria-describedby="token-name-help"
+                    aria-invalid=move || token_name_check.invalid()
+                    aria-describedby=move || token_name_check.described_by(Some("token-name-help"))
                     prop:value=move || name.get()
                     on:input=move |ev| name.set(event_target_value(&ev))
                 />
                 <p class="help" id="token-name-help">
                     {format!("{TOKEN_NAME_MIN} to {TOKEN_NAME_MAX} characters: lowercase letters, digits and hyphens, starting with a letter.")}
                 </p>
+                <FieldErrorText check=token_name_check/>
             </div>
             <div class="field">
                 <label for="token-expiry">{if expiry_required { "Expires on" } else { "Expires on (optional)" }}</label>
@@ -186,13 +191,15 @@ fn NewTokenForm(create: ServerAction<CreateOwnToken>, own: OwnTokens) -> impl In
                     required=expiry_required
                     min=min_date
                     max=max_date
-                    aria-describedby="token-expiry-help"
+                    aria-invalid=move || token_expiry_check.invalid()
+                    aria-describedby=move || token_expiry_check.described_by(Some("token-expiry-help"))
                     prop:value=move || expiry.get()
                     on:input=move |ev| expiry.set(event_target_value(&ev))
                 />
                 <p class="help" id="token-expiry-help">
                     "The token works through the end of this day (UTC). Leave it empty for a token that does not expire."
                 </p>
+                <FieldErrorText check=token_expiry_check/>
             </div>
             {limits.into_iter().map(|line| view! { <p class="help">{line}</p> }).collect_view()}
             {move || local_error.get().map(|message| view! { <p class="notice notice-error" role="alert">{message}</p> })}

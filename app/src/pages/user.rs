@@ -230,12 +230,15 @@ fn UserDetailView(
                             .clone()
                             .into_iter()
                             .map(|g| {
-                                let via = g.via_team.map(|t| format!(" through team {}", t.name)).unwrap_or_default();
                                 view! {
                                     <li>
                                         <A href=format!("/resources/{}", g.resource.id)>{g.resource.name}</A>
                                         " "
-                                        <span class="muted">{format!("{} ({}){via}", g.role, g.resource.resource_type.label())}</span>
+                                        <span class="muted">{format!("{} ({})", g.role, g.resource.resource_type.label())}</span>
+                                        {g.via_team.map(|t| view! {
+                                            <span class="muted">" through team "</span>
+                                            <A href=format!("/access/teams/{}", t.id)>{t.name}</A>
+                                        })}
                                     </li>
                                 }
                             })

@@ -1,38 +1,66 @@
+use crate::components::confirm::ConfirmButton;
 use crate::components::moment::Moment;
-use crate::components::notice::ErrorMessage;
+use crate::components::notice::{ErrorMessage, ErrorNotice, action_error};
 use crate::components::pager::{Pager, encode_query_value, page_number};
 use crate::components::shell::Me;
-use crate::server_fns::roles::list_roles;
-use crate::server_fns::users::list_users;
+use crate::components::subject_picker::SubjectPicker;
+use crate::components::toast::toast_on_success;
+use crate::server_fns::roles::{list_assignable_roles, list_roles};
+use crate::server_fns::users::{ChangeUsers, list_users};
 use chrono::{DateTime, Utc};
-use domain::dto::{Page, UserQuery, UserRow, UserSort, UserStatus};
+use domain::dto::{
+    BulkUserChange, BulkUserOutcome, Page, SubjectKind, SubjectLink, SubjectSuggestion, UserChange,
+    UserQuery, UserRow, UserSort, UserStatus,
+};
+use domain::ids::{RoleId, TeamId, UserId};
 use domain::permissions::Permission;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::{A, Form};
 use leptos_router::hooks::use_query_map;
+use std::collections::BTreeSet;
 
-const PAGE_SIZE: u64 = 25;
+/// The page sizes offered; the first is the default.
+const PAGE_SIZES: [u64; 4] = [25, 50, 100, 200];
 
-/// The list's search, filters and order, as they stand in the URL
-/// (`?q=&role=&status=&sort=&page=`), so every view can be bookmarked and the back button works.
+/// The list's search, filters, order and page size, as they stand in the URL
+/// (`?q=&role=&status=&sort=&size=&page=`), so every view can be bookmarked and the back button
+/// works.
 #[derive(Debug, Clone, Default, PartialEq)]
 struct Filters {
     search: String,
     role: String,
     status: String,
     sort: String,
+    size: String,
 }
 
 impl Filters {
+    fn page_size(&self) -> u64 {
+        self.size
+            .parse()
+            .ok()
+            .filter(|n| PAGE_SIZES.contains(n))
+            .unwrap_or(PAGE_SIZES[0])
+    }
+
     fn query(&self, page: u64) -> UserQuery {
+        let size = self.page_size();
         UserQuery {
             search: Some(self.search.trim().to_string()).filter(|s| !s.is_empty()),
             role: Some(self.role.clone()).filter(|r| !r.is_empty()),
             status: UserStatus::parse(&self.status),
             sort: UserSort::parse(&self.sort),
-            limit: Some(PAGE_SIZE),
-            offset: Some((page.max(1) - 1) * PAGE_SIZE),
+            limit: Some(size),
+            offset: Some((page.max(1) - 1) * size),
+        }
+    }
+
+    /// The same list in another order, from its first page.
+    fn sorted_by(&self, sort: UserSort) -> Filters {
+        Filters {
+            sort: sort.as_str().to_string(),
+            ..self.clone()
         }
     }
 
@@ -48,6 +76,7 @@ impl Filters {
             ("role", &self.role),
             ("status", &self.status),
             ("sort", &self.sort),
+            ("size", &self.size),
         ] {
             if !value.is_empty() {
                 href.push_str(&format!("&{name}={}", encode_query_value(value)));
@@ -70,13 +99,24 @@ pub fn UsersPage() -> impl IntoView {
             role: q.get("role").unwrap_or_default(),
             status: q.get("status").unwrap_or_default(),
             sort: q.get("sort").unwrap_or_default(),
+            size: q.get("size").unwrap_or_default(),
         }
     });
     let page = page_number();
+    // Bumped after a bulk change, to read the list again.
+    let changes = RwSignal::new(0u32);
     let users = Resource::new(
-        move || (filters.get(), page.get()),
-        |(filters, page)| list_users(filters.query(page)),
+        move || (filters.get(), page.get(), changes.get()),
+        |(filters, page, _)| list_users(filters.query(page)),
     );
+    // Bulk actions are for those who may change users; a selection lasts while its page shows.
+    let bulk_allowed = move || me.can(Permission::ManageUsers);
+    let selected: Selection = RwSignal::new(BTreeSet::new());
+    Effect::new(move |_| {
+        filters.track();
+        page.track();
+        selected.set(BTreeSet::new());
+    });
     // The role filter needs role:ListRoles; without it there is no filter (and no refused call).
     let roles = Resource::new(
         || (),
@@ -130,25 +170,34 @@ pub fn UsersPage() -> impl IntoView {
                 <option value="active">"Active"</option>
                 <option value="deactivated">"Deactivated"</option>
             </select>
-            <label for="user-sort" class="visually-hidden">"Sort by"</label>
+            // The order is chosen with the column headers; it rides along with a search.
+            <input type="hidden" name="sort" prop:value=move || filters.read().sort.clone()/>
+            <label for="user-page-size">"Per page"</label>
             <select
-                id="user-sort"
-                name="sort"
-                prop:value=move || UserSort::parse(&filters.read().sort).unwrap_or_default().as_str()
+                id="user-page-size"
+                name="size"
+                prop:value=move || filters.read().page_size().to_string()
             >
-                {UserSort::ALL
+                {PAGE_SIZES
                     .into_iter()
-                    .map(|s| view! { <option value=s.as_str()>{format!("Sort by {}", s.label().to_lowercase())}</option> })
+                    .map(|n| view! { <option value=n.to_string()>{n}</option> })
                     .collect_view()}
             </select>
             <button type="submit" class="button button-secondary">"Search"</button>
         </Form>
+        {move || {
+            bulk_allowed()
+                .then(|| view! { <BulkBar selected changes/> })
+        }}
         <Transition fallback=|| view! { <p class="muted">"Loading users…"</p> }>
             {move || {
                 users
                     .get()
                     .map(|result| match result {
-                        Ok(page) => view! { <UserTable page filters=filters.get()/> }.into_any(),
+                        Ok(page) => {
+                            view! { <UserTable page filters=filters.get() selected=bulk_allowed().then_some(selected)/> }
+                                .into_any()
+                        }
                         Err(e) => view! { <ErrorMessage error=e/> }.into_any(),
                     })
             }}
@@ -156,8 +205,175 @@ pub fn UsersPage() -> impl IntoView {
     }
 }
 
+/// The users chosen for a bulk action, on the page shown.
+type Selection = RwSignal<BTreeSet<UserId>>;
+
+/// "3 selected", the change to make, and one confirmation for all of them.
 #[component]
-fn UserTable(page: Page<UserRow>, filters: Filters) -> impl IntoView {
+fn BulkBar(selected: Selection, changes: RwSignal<u32>) -> impl IntoView {
+    let apply = ServerAction::<ChangeUsers>::new();
+    let kind = RwSignal::new("deactivate".to_string());
+    let role = RwSignal::new(String::new());
+    let team = RwSignal::new(None::<(TeamId, String)>);
+    let team_text = RwSignal::new(String::new());
+    let roles = Resource::new(
+        || (),
+        |_| async move { list_assignable_roles().await.unwrap_or_default() },
+    );
+    toast_on_success(apply, |outcome: &BulkUserOutcome| {
+        match outcome.changed.len() {
+            0 => "Nobody needed the change.".to_string(),
+            1 => format!("Changed {}.", outcome.changed[0]),
+            n => format!("Changed {n} users."),
+        }
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = apply.value().get() {
+            selected.set(BTreeSet::new());
+            changes.update(|n| *n += 1);
+        }
+    });
+    // What the chosen action would do, once it is complete.
+    let change = move || -> Option<(UserChange, String)> {
+        let count = selected.with(BTreeSet::len);
+        let people = if count == 1 {
+            "1 user".to_string()
+        } else {
+            format!("{count} users")
+        };
+        match kind.get().as_str() {
+            "deactivate" => Some((
+                UserChange::Deactivate,
+                format!("Deactivate {people}? They are signed out everywhere."),
+            )),
+            "activate" => Some((UserChange::Activate, format!("Activate {people}?"))),
+            "role" => {
+                let id = role.get().parse::<i64>().ok()?;
+                let name = roles
+                    .get()?
+                    .into_iter()
+                    .find(|r| r.id.0 == id)
+                    .map(|r| r.display_name)?;
+                Some((
+                    UserChange::Role(RoleId(id)),
+                    format!("Give {people} the role {name}?"),
+                ))
+            }
+            "team" => team.get().map(|(id, name)| {
+                (
+                    UserChange::JoinTeam(id),
+                    format!("Add {people} to the team {name}?"),
+                )
+            }),
+            _ => None,
+        }
+    };
+    view! {
+        <Show when=move || selected.with(|s| !s.is_empty())>
+            <section class="bulk-bar" aria-label="Bulk actions">
+                <strong>{move || format!("{} selected", selected.with(BTreeSet::len))}</strong>
+                <label for="bulk-action">"Action"</label>
+                <select id="bulk-action" prop:value=move || kind.get() on:change=move |ev| kind.set(event_target_value(&ev))>
+                    <option value="deactivate">"Deactivate"</option>
+                    <option value="activate">"Activate"</option>
+                    <option value="role">"Change role"</option>
+                    <option value="team">"Add to team"</option>
+                </select>
+                <Show when=move || kind.get() == "role">
+                    <label for="bulk-role" class="visually-hidden">"New role"</label>
+                    <select id="bulk-role" prop:value=move || role.get() on:change=move |ev| role.set(event_target_value(&ev))>
+                        <option value="">"Choose a role"</option>
+                        <Suspense fallback=|| ()>
+                            {move || {
+                                roles
+                                    .get()
+                                    .map(|roles| {
+                                        roles
+                                            .into_iter()
+                                            .map(|r| {
+                                                let disabled = r.unavailable.is_some();
+                                                view! {
+                                                    <option value=r.id.0.to_string() disabled=disabled>
+                                                        {r.display_name}
+                                                    </option>
+                                                }
+                                            })
+                                            .collect_view()
+                                    })
+                            }}
+                        </Suspense>
+                    </select>
+                </Show>
+                <Show when=move || kind.get() == "team">
+                    <label for="bulk-team" class="visually-hidden">"Team"</label>
+                    <SubjectPicker
+                        id="bulk-team"
+                        value=team_text
+                        kinds=vec![SubjectKind::Team]
+                        placeholder="Find a team"
+                        on_pick=Callback::new(move |picked: SubjectSuggestion| {
+                            if let SubjectLink::Team(id) = picked.link {
+                                team.set(Some((id, picked.label)));
+                            }
+                        })
+                    />
+                    {move || team.get().map(|(_, name)| view! { <span class="badge">{name}</span> })}
+                </Show>
+                {move || match change() {
+                    Some((change, question)) => view! {
+                        <ConfirmButton
+                            label="Apply"
+                            question=question
+                            confirm_label="Apply to all"
+                            reversible=true
+                            on_confirm=Callback::new(move |_| {
+                                apply.dispatch(ChangeUsers {
+                                    change: BulkUserChange {
+                                        users: selected.get_untracked().into_iter().collect(),
+                                        change,
+                                    },
+                                });
+                            })
+                        />
+                    }
+                    .into_any(),
+                    None => view! { <span class="muted">"Choose what to change."</span> }.into_any(),
+                }}
+                <button type="button" class="button button-secondary" on:click=move |_| selected.set(BTreeSet::new())>
+                    "Clear selection"
+                </button>
+            </section>
+        </Show>
+        <ErrorNotice error=action_error(apply)/>
+    }
+}
+
+/// A column header that sorts the list by it, marked as the current order when it is.
+#[component]
+fn SortHeader(filters: Filters, sort: UserSort) -> impl IntoView {
+    let current = UserSort::parse(&filters.sort).unwrap_or_default() == sort;
+    let direction = match sort {
+        UserSort::LastSignIn => "descending",
+        UserSort::Email | UserSort::Name => "ascending",
+    };
+    let href = filters.sorted_by(sort).href(1);
+    view! {
+        <th scope="col" aria-sort=current.then_some(direction)>
+            <A href=href attr:class="sort-link">
+                {sort.label()}
+                <span aria-hidden="true">{if current { if direction == "descending" { " \u{2193}" } else { " \u{2191}" } } else { "" }}</span>
+            </A>
+        </th>
+    }
+}
+
+#[component]
+fn UserTable(
+    page: Page<UserRow>,
+    filters: Filters,
+    /// The bulk selection, for those who may change users.
+    selected: Option<Selection>,
+) -> impl IntoView {
     if page.items.is_empty() {
         let message = if !filters.is_narrowed() {
             "There are no users on this page.".to_string()
@@ -175,17 +391,43 @@ fn UserTable(page: Page<UserRow>, filters: Filters) -> impl IntoView {
         .into_any();
     }
     let (offset, limit, total, shown) = (page.offset, page.limit, page.total, page.items.len());
+    let on_page: Vec<UserId> = page.items.iter().map(|u| u.id).collect();
+    let all_checked = {
+        let on_page = on_page.clone();
+        move || selected.is_some_and(|s| s.with(|s| on_page.iter().all(|id| s.contains(id))))
+    };
+    let pager_filters = filters.clone();
     view! {
         <table class="table">
             <thead>
                 <tr>
-                    <th scope="col">"Email"</th>
-                    <th scope="col">"Name"</th>
+                    {selected.map(|selected| {
+                        let on_page = on_page.clone();
+                        view! {
+                            <th scope="col" class="select-cell">
+                                <input
+                                    type="checkbox"
+                                    aria-label="Select every user on this page"
+                                    prop:checked=all_checked.clone()
+                                    on:change=move |ev| {
+                                        let check = event_target_checked(&ev);
+                                        selected.update(|s| {
+                                            for id in &on_page {
+                                                if check { s.insert(*id); } else { s.remove(id); }
+                                            }
+                                        });
+                                    }
+                                />
+                            </th>
+                        }
+                    })}
+                    <SortHeader filters=filters.clone() sort=UserSort::Email/>
+                    <SortHeader filters=filters.clone() sort=UserSort::Name/>
                     <th scope="col">"Role"</th>
                     <th scope="col">"Teams"</th>
                     <th scope="col">"Role managed by"</th>
                     <th scope="col">"Status"</th>
-                    <th scope="col">"Last sign-in"</th>
+                    <SortHeader filters=filters.clone() sort=UserSort::LastSignIn/>
                 </tr>
             </thead>
             <tbody>
@@ -193,8 +435,25 @@ fn UserTable(page: Page<UserRow>, filters: Filters) -> impl IntoView {
                     .items
                     .into_iter()
                     .map(|user| {
+                        let id = user.id;
+                        let label = format!("Select {}", user.email);
                         view! {
                             <tr>
+                                {selected.map(|selected| view! {
+                                    <td class="select-cell">
+                                        <input
+                                            type="checkbox"
+                                            aria-label=label.clone()
+                                            prop:checked=move || selected.with(|s| s.contains(&id))
+                                            on:change=move |ev| {
+                                                let check = event_target_checked(&ev);
+                                                selected.update(|s| {
+                                                    if check { s.insert(id); } else { s.remove(&id); }
+                                                });
+                                            }
+                                        />
+                                    </td>
+                                })}
                                 <td>
                                     <A href=format!("/access/users/{}", user.id)>{user.email}</A>
                                 </td>
@@ -212,7 +471,7 @@ fn UserTable(page: Page<UserRow>, filters: Filters) -> impl IntoView {
                     .collect_view()}
             </tbody>
         </table>
-        <Pager offset limit shown total href=move |n| filters.href(n)/>
+        <Pager offset limit shown total href=move |n| pager_filters.href(n)/>
     }
     .into_any()
 }
@@ -245,12 +504,23 @@ mod tests {
             role: "tenant-member".into(),
             status: "active".into(),
             sort: "name".into(),
+            size: "50".into(),
         };
         assert_eq!(
             filters.href(0),
-            "/access/users?page=1&q=ada%20lovelace&role=tenant-member&status=active&sort=name"
+            "/access/users?page=1&q=ada%20lovelace&role=tenant-member&status=active&sort=name&size=50"
         );
-        assert_eq!(filters.query(2).offset, Some(25));
+        assert_eq!(filters.query(2).offset, Some(50));
+        assert_eq!(filters.query(2).limit, Some(50));
+        let odd = Filters {
+            size: "7".into(),
+            ..Filters::default()
+        };
+        assert_eq!(odd.query(1).limit, Some(25), "only offered sizes");
+        assert_eq!(
+            filters.sorted_by(UserSort::LastSignIn).href(1),
+            "/access/users?page=1&q=ada%20lovelace&role=tenant-member&status=active&sort=last_sign_in&size=50"
+        );
         assert_eq!(filters.query(2).status, Some(UserStatus::Active));
         assert_eq!(encode_query_value("a&b=c@d"), "a%26b%3Dc%40d");
     }

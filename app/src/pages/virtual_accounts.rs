@@ -1,5 +1,7 @@
 use crate::components::breadcrumbs::Breadcrumbs;
+use crate::components::field_error::{FieldCheck, FieldErrorText};
 use crate::components::notice::ErrorMessage;
+use crate::components::notice::action_error;
 use crate::components::pager::{Pager, page_number, search_page_href};
 use crate::components::reauthenticate::ActionErrorOrReauthenticate;
 use crate::components::shell::Me;
@@ -174,6 +176,9 @@ pub fn NewVirtualAccountPage() -> impl IntoView {
             Err(message) => local_error.set(Some(message)),
         }
     };
+    let account_name_check = FieldCheck::new(action_error(create), "name", "account-name");
+    let account_expiry_check =
+        FieldCheck::new(action_error(create), "expires_at", "account-expiry");
     view! {
         <Title text="Create virtual account"/>
         <Breadcrumbs parent_href="/access/virtual-accounts" parent_label="Virtual Accounts" current="Create virtual account"/>
@@ -190,13 +195,15 @@ pub fn NewVirtualAccountPage() -> impl IntoView {
                     minlength=TOKEN_NAME_MIN.to_string()
                     maxlength=TOKEN_NAME_MAX.to_string()
                     placeholder="ci-deployer"
-                    aria-describedby="account-name-help"
+                    aria-invalid=move || account_name_check.invalid()
+                    aria-describedby=move || account_name_check.described_by(Some("account-name-help"))
                     prop:value=move || name.get()
                     on:input=move |ev| name.set(event_target_value(&ev))
                 />
                 <p class="help" id="account-name-help">
                     {format!("{TOKEN_NAME_MIN} to {TOKEN_NAME_MAX} characters: lowercase letters, digits and hyphens, starting with a letter. Grants name it virtualaccount:NAME.")}
                 </p>
+                <FieldErrorText check=account_name_check/>
             </div>
             <OwnerTeamSelect selected=team teams/>
             <div class="field">
@@ -204,11 +211,13 @@ pub fn NewVirtualAccountPage() -> impl IntoView {
                 <input
                     id="account-expiry"
                     type="date"
-                    aria-describedby="account-expiry-help"
+                    aria-invalid=move || account_expiry_check.invalid()
+                    aria-describedby=move || account_expiry_check.described_by(Some("account-expiry-help"))
                     prop:value=move || expiry.get()
                     on:input=move |ev| expiry.set(event_target_value(&ev))
                 />
                 <p class="help" id="account-expiry-help">"After this day (UTC) the account and its tokens stop working."</p>
+                <FieldErrorText check=account_expiry_check/>
             </div>
             <AccountDescriptionField description/>
             {move || local_error.get().map(|message| view! { <p class="notice notice-error" role="alert">{message}</p> })}

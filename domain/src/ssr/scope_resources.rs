@@ -277,7 +277,14 @@ impl Scope<'_> {
         }
         .insert(&txn)
         .await?;
-        let result = detail(&txn, &on, true, on.allows(on.kind.delete_permission()), FIRST_COLLABORATORS).await?;
+        let result = detail(
+            &txn,
+            &on,
+            true,
+            on.allows(on.kind.delete_permission()),
+            FIRST_COLLABORATORS,
+        )
+        .await?;
         self.finish(txn).await?;
         tracing::info!(resource = on.target.id, subject = %subject, role = %granted.name, by = %on.me, "collaborator added");
         Ok(result)
@@ -314,7 +321,14 @@ impl Scope<'_> {
             active.granted_at = Set(Utc::now());
             active.update(&txn).await?;
         }
-        let result = detail(&txn, &on, true, on.allows(on.kind.delete_permission()), FIRST_COLLABORATORS).await?;
+        let result = detail(
+            &txn,
+            &on,
+            true,
+            on.allows(on.kind.delete_permission()),
+            FIRST_COLLABORATORS,
+        )
+        .await?;
         self.finish(txn).await?;
         tracing::info!(resource = resource_id.0, grant = grant.0, role = %granted.name, by = %on.me, "collaborator role changed");
         Ok(result)

@@ -64,7 +64,10 @@ impl Scope<'_> {
     /// which names the user, leaves every one of them as they were.
     pub async fn change_users(&self, change: BulkUserChange) -> DomainResult<BulkUserOutcome> {
         if change.users.is_empty() {
-            return Err(DomainError::validation("users", "Choose at least one user."));
+            return Err(DomainError::validation(
+                "users",
+                "Choose at least one user.",
+            ));
         }
         if change.users.len() > BulkUserChange::MAX_USERS {
             return Err(DomainError::validation(
@@ -96,8 +99,9 @@ impl Scope<'_> {
                 let new_role = find_role(&txn, me, role_id).await?;
                 refuse_role_grant(&txn, me, &new_role).await?;
                 for id in &change.users {
-                    let (updated, mailed) =
-                        self.assign_role(&txn, me, UserKey::Id(*id), &new_role).await?;
+                    let (updated, mailed) = self
+                        .assign_role(&txn, me, UserKey::Id(*id), &new_role)
+                        .await?;
                     notified |= mailed;
                     changed.push(updated.email);
                 }

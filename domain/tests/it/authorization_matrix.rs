@@ -4,11 +4,11 @@
 
 use crate::harness::{TestCtx, db_test};
 use domain::dto::{
-    AccessQuestion, BulkUserChange, SubjectKind, SubjectSearch, UserChange, CollaboratorQuery, GracePeriod, IdentityProviderInput, IdpPreset,
-    InviteRequest, NewCollaborator, NewResource, NewRole, NewTeam, NewTeamMembers, NewToken,
-    NewVirtualAccount, Provisioning, RoleChanges, SecuritySettings, TeamChanges, TeamMemberRole,
-    TeamQuery, TokenQuery, UserKey, UserQuery, UserStatus, VirtualAccountChanges,
-    VirtualAccountQuery,
+    AccessQuestion, BulkUserChange, CollaboratorQuery, GracePeriod, IdentityProviderInput,
+    IdpPreset, InviteRequest, NewCollaborator, NewResource, NewRole, NewTeam, NewTeamMembers,
+    NewToken, NewVirtualAccount, Provisioning, RoleChanges, SecuritySettings, SubjectKind,
+    SubjectSearch, TeamChanges, TeamMemberRole, TeamQuery, TokenQuery, UserChange, UserKey,
+    UserQuery, UserStatus, VirtualAccountChanges, VirtualAccountQuery,
 };
 use domain::ids::{IdentityProviderId, ResourceId, RoleId, TeamId, UserId, VirtualAccountId};
 use domain::permissions::BuiltinRole;
@@ -360,7 +360,11 @@ const MATRIX: &[(Operation, Kind, Expect)] = &[
     (Operation::SuggestSubjects, Member, Allow),
     (Operation::SuggestSubjects, TeamManager, Allow),
     (Operation::SuggestSubjects, CustomRole, Allow),
-    (Operation::SuggestSubjects, DeactivatedAdmin, Unauthenticated),
+    (
+        Operation::SuggestSubjects,
+        DeactivatedAdmin,
+        Unauthenticated,
+    ),
     (Operation::SuggestSubjects, OtherTenantAdmin, Allow),
     (Operation::SuggestSubjects, ResourceCollaborator, Allow),
     (Operation::ListOwnTokens, Anonymous, Unauthenticated),
@@ -1032,7 +1036,11 @@ async fn perform(
         Operation::SuggestSubjects => scope
             .suggest_subjects(SubjectSearch {
                 text: "matrix".into(),
-                kinds: vec![SubjectKind::User, SubjectKind::Team, SubjectKind::VirtualAccount],
+                kinds: vec![
+                    SubjectKind::User,
+                    SubjectKind::Team,
+                    SubjectKind::VirtualAccount,
+                ],
             })
             .await
             .map(drop),

@@ -6,9 +6,9 @@ use crate::harness::{TestCtx, db_test};
 use crate::resources::create;
 use crate::sso_sign_in::{ISSUER, identity};
 use domain::dto::{
-    BulkUserChange, GracePeriod, IdentityProviderInput, IdpPreset, InviteRequest, LinkDelivery, NewCollaborator,
-    NewRole, NewTeam, NewTeamMembers, NewVirtualAccount, Provisioning, SsoFailure, TeamChanges,
-    TeamMappingRule, TeamMemberRole, UserChange, UserStatus,
+    BulkUserChange, GracePeriod, IdentityProviderInput, IdpPreset, InviteRequest, LinkDelivery,
+    NewCollaborator, NewRole, NewTeam, NewTeamMembers, NewVirtualAccount, Provisioning, SsoFailure,
+    TeamChanges, TeamMappingRule, TeamMemberRole, UserChange, UserStatus,
 };
 use domain::entities::{role, user_identity};
 use domain::ids::{TeamId, UserId};
@@ -677,7 +677,11 @@ db_test!(
             &ctx,
             &admin,
             "people-ops",
-            &[Permission::ManageUsers, Permission::ManageTeam, Permission::ReadTeam],
+            &[
+                Permission::ManageUsers,
+                Permission::ManageTeam,
+                Permission::ReadTeam,
+            ],
         )
         .await;
         let (_, mallory) = holder(&ctx, "mallory@example.com", "people-ops").await;
@@ -706,7 +710,14 @@ db_test!(
         );
         assert!(message.starts_with("Members of admins"), "{message}");
         let admin_scope = ctx.services.scope(&admin);
-        assert!(admin_scope.get_team(admins).await.unwrap().members.is_empty());
+        assert!(
+            admin_scope
+                .get_team(admins)
+                .await
+                .unwrap()
+                .members
+                .is_empty()
+        );
         for id in [bob, mallory_id] {
             assert_ne!(
                 admin_scope.get_user(id).await.unwrap().user.role_name,

@@ -4,9 +4,8 @@
 use crate::harness::{TestCtx, db_test};
 use crate::resources::create;
 use domain::dto::{
-    BulkUserChange, CollaboratorQuery, NewCollaborator, NewTeam, NewTeamMembers,
-    NewVirtualAccount, SubjectKind, SubjectLink, SubjectSearch, TeamMemberRole, UserChange,
-    UserStatus,
+    BulkUserChange, CollaboratorQuery, NewCollaborator, NewTeam, NewTeamMembers, NewVirtualAccount,
+    SubjectKind, SubjectLink, SubjectSearch, TeamMemberRole, UserChange, UserStatus,
 };
 use domain::ids::TeamId;
 use domain::permissions::BuiltinRole;
@@ -69,7 +68,12 @@ db_test!(
             .await
             .unwrap();
 
-        let found = ctx.services.scope(&admin).suggest_subjects(search("ML")).await.unwrap();
+        let found = ctx
+            .services
+            .scope(&admin)
+            .suggest_subjects(search("ML"))
+            .await
+            .unwrap();
         let subjects: Vec<&str> = found.iter().map(|s| s.subject.as_str()).collect();
         assert_eq!(
             subjects,
@@ -85,7 +89,12 @@ db_test!(
         assert_eq!(found[1].link, SubjectLink::Team(ml));
 
         // A display name matches too.
-        let by_name = ctx.services.scope(&admin).suggest_subjects(search("mlops-l")).await.unwrap();
+        let by_name = ctx
+            .services
+            .scope(&admin)
+            .suggest_subjects(search("mlops-l"))
+            .await
+            .unwrap();
         assert_eq!(by_name.len(), 1);
 
         // A Member lists users, and only the teams they belong to; no virtual accounts.
@@ -123,11 +132,26 @@ db_test!(
         assert_eq!(seen, ["team:ml-engineers"]);
 
         // Blank text finds nothing; LIKE wildcards are characters.
-        assert!(scope.suggest_subjects(search("  ")).await.unwrap().is_empty());
-        assert!(scope.suggest_subjects(search("%")).await.unwrap().is_empty());
+        assert!(
+            scope
+                .suggest_subjects(search("  "))
+                .await
+                .unwrap()
+                .is_empty()
+        );
+        assert!(
+            scope
+                .suggest_subjects(search("%"))
+                .await
+                .unwrap()
+                .is_empty()
+        );
         // Nobody signed in finds nothing at all.
         assert!(matches!(
-            ctx.services.scope(&Actor::Anonymous).suggest_subjects(search("ml")).await,
+            ctx.services
+                .scope(&Actor::Anonymous)
+                .suggest_subjects(search("ml"))
+                .await,
             Err(DomainError::Unauthenticated)
         ));
     }
@@ -190,100 +214,111 @@ db_test!(
     }
 );
 
-db_test!(
-    a_bulk_change_is_all_or_nothing,
-    |ctx: TestCtx| async move {
-        let (admin, member) = ctx.admin_and_member().await;
-        let tenant = ctx.default_tenant().await;
-        let other = ctx
-            .add_user(tenant.id, "o@example.com", BuiltinRole::Member, UserStatus::Active)
-            .await;
-        let scope = ctx.services.scope(&admin);
+db_test!(a_bulk_change_is_all_or_nothing, |ctx: TestCtx| async move {
+    let (admin, member) = ctx.admin_and_member().await;
+    let tenant = ctx.default_tenant().await;
+    let other = ctx
+        .add_user(
+            tenant.id,
+            "o@example.com",
+            BuiltinRole::Member,
+            UserStatus::Active,
+        )
+        .await;
+    let scope = ctx.services.scope(&admin);
 
-        let outcome = scope
-            .change_users(BulkUserChange {
-                users: vec![other, member],
-                change: UserChange::Deactivate,
-            })
-            .await
-            .unwrap();
-        assert_eq!(outcome.changed, ["m@example.com", "o@example.com"]);
-        for id in [member, other] {
-            assert_eq!(scope.get_user(id).await.unwrap().user.status, UserStatus::Deactivated);
+    let outcome = scope
+        .change_users(BulkUserChange {
+            users: vec![other, member],
+            change: UserChange::Deactivate,
+        })
+        .await
+        .unwrap();
+    assert_eq!(outcome.changed, ["m@example.com", "o@example.com"]);
+    for id in [member, other] {
+        assert_eq!(
+            scope.get_user(id).await.unwrap().user.status,
+            UserStatus::Deactivated
+        );
+    }
+    scope
+        .change_users(BulkUserChange {
+            users: vec![member, other],
+            change: UserChange::Activate,
+        })
+        .await
+        .unwrap();
+
+    // Demoting every Admin at once: the last one is refused, and so is the whole change.
+    let admin_id = ctx.admin_id().await;
+    match scope
+        .change_users(BulkUserChange {
+            users: vec![member, admin_id],
+            change: UserChange::Role(ctx.role_id("team-manager").await),
+        })
+        .await
+    {
+        Err(DomainError::Conflict(message)) => {
+            assert!(message.contains("last active Admin"), "{message}")
         }
-        scope
+        other => panic!("expected the last Admin to stay, got {other:?}"),
+    }
+    assert_eq!(
+        scope.get_user(member).await.unwrap().user.role_name,
+        "tenant-member"
+    );
+
+    // Joining a team: the ones already in it are not counted as changed.
+    let ml = team(&ctx, &admin, "ml-engineers", None).await;
+    scope
+        .add_team_members(
+            ml,
+            NewTeamMembers {
+                emails: "m@example.com".into(),
+                role: TeamMemberRole::Manager,
+            },
+        )
+        .await
+        .unwrap();
+    let joined = scope
+        .change_users(BulkUserChange {
+            users: vec![member, other],
+            change: UserChange::JoinTeam(ml),
+        })
+        .await
+        .unwrap();
+    assert_eq!(joined.changed, ["o@example.com"]);
+    let members = scope.get_team(ml).await.unwrap().members;
+    assert_eq!(members.len(), 2);
+    assert_eq!(members[0].role, TeamMemberRole::Manager, "{members:?}");
+
+    // Nothing chosen, or more than a page: refused by field.
+    for users in [Vec::new(), vec![member; BulkUserChange::MAX_USERS + 1]] {
+        match scope
             .change_users(BulkUserChange {
-                users: vec![member, other],
+                users,
                 change: UserChange::Activate,
             })
             .await
-            .unwrap();
-
-        // Demoting every Admin at once: the last one is refused, and so is the whole change.
-        let admin_id = ctx.admin_id().await;
-        match scope
-            .change_users(BulkUserChange {
-                users: vec![member, admin_id],
-                change: UserChange::Role(ctx.role_id("team-manager").await),
-            })
-            .await
         {
-            Err(DomainError::Conflict(message)) => {
-                assert!(message.contains("last active Admin"), "{message}")
-            }
-            other => panic!("expected the last Admin to stay, got {other:?}"),
+            Err(DomainError::Validation(v)) => assert_eq!(v.field, "users"),
+            other => panic!("expected a refusal naming users, got {other:?}"),
         }
-        assert_eq!(scope.get_user(member).await.unwrap().user.role_name, "tenant-member");
-
-        // Joining a team: the ones already in it are not counted as changed.
-        let ml = team(&ctx, &admin, "ml-engineers", None).await;
-        scope
-            .add_team_members(
-                ml,
-                NewTeamMembers {
-                    emails: "m@example.com".into(),
-                    role: TeamMemberRole::Manager,
-                },
-            )
-            .await
-            .unwrap();
-        let joined = scope
-            .change_users(BulkUserChange {
-                users: vec![member, other],
-                change: UserChange::JoinTeam(ml),
-            })
-            .await
-            .unwrap();
-        assert_eq!(joined.changed, ["o@example.com"]);
-        let members = scope.get_team(ml).await.unwrap().members;
-        assert_eq!(members.len(), 2);
-        assert_eq!(members[0].role, TeamMemberRole::Manager, "{members:?}");
-
-        // Nothing chosen, or more than a page: refused by field.
-        for users in [Vec::new(), vec![member; BulkUserChange::MAX_USERS + 1]] {
-            match scope
-                .change_users(BulkUserChange {
-                    users,
-                    change: UserChange::Activate,
-                })
-                .await
-            {
-                Err(DomainError::Validation(v)) => assert_eq!(v.field, "users"),
-                other => panic!("expected a refusal naming users, got {other:?}"),
-            }
-        }
-        // Another tenant's user reads as not found, and nothing changes.
-        let outsider = ctx.outsider_admin().await;
-        assert!(matches!(
-            ctx.services
-                .scope(&outsider)
-                .change_users(BulkUserChange {
-                    users: vec![member],
-                    change: UserChange::Deactivate,
-                })
-                .await,
-            Err(DomainError::NotFound(_))
-        ));
-        assert_eq!(scope.get_user(member).await.unwrap().user.status, UserStatus::Active);
     }
-);
+    // Another tenant's user reads as not found, and nothing changes.
+    let outsider = ctx.outsider_admin().await;
+    assert!(matches!(
+        ctx.services
+            .scope(&outsider)
+            .change_users(BulkUserChange {
+                users: vec![member],
+                change: UserChange::Deactivate,
+            })
+            .await,
+        Err(DomainError::NotFound(_))
+    ));
+    assert_eq!(
+        scope.get_user(member).await.unwrap().user.status,
+        UserStatus::Active
+    );
+});

@@ -125,7 +125,10 @@ db_test!(creating_and_deleting_resources, |ctx: TestCtx| async move {
     // The creator is the strongest collaborator; the page lists the type's roles.
     let page = scope.get_resource(ws).await.unwrap();
     assert_eq!(page.resource.parent.unwrap().name, "prod");
-    assert_eq!(page.collaborators.items[0].subject, "user:admin@example.com");
+    assert_eq!(
+        page.collaborators.items[0].subject,
+        "user:admin@example.com"
+    );
     assert_eq!(page.collaborators.items[0].role.name, "workspace-admin");
     let roles: Vec<_> = page.roles.iter().map(|r| r.name.as_str()).collect();
     assert_eq!(

@@ -10,8 +10,5 @@ pub async fn get_resource(
     collaborators: CollaboratorQuery,
 ) -> Result<ResourceDetail, AppError> {
     let request = crate::ssr::RequestContext::extract().await?;
-    Ok(request
-        .scope()
-        .get_resource_with(id, collaborators)
-        .await?)
+    Ok(request.scope().get_resource_with(id, collaborators).await?)
 }
