@@ -15,6 +15,9 @@ export const ADMIN = {
   password: 'analytical-engine-1843',
 };
 
+/** Where signing in lands: Home for members, the Users list for those who manage users. */
+export const LANDING = /\/(access\/users)?$/;
+
 /** Waits until the WebAssembly bundle has taken over the server-rendered page. */
 export async function hydrated(page: Page) {
   await expect(page.locator('body[data-hydrated="true"]')).toHaveCount(1);
@@ -26,7 +29,7 @@ export async function signIn(page: Page, who: { email: string; password: string 
   await page.getByLabel('Email').fill(who.email);
   await page.getByLabel('Password').fill(who.password);
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page).toHaveURL(/\/access\/users$/);
+  await expect(page).toHaveURL(LANDING);
   await hydrated(page);
 }
 
@@ -37,7 +40,7 @@ export async function acceptInvitation(page: Page, who: { email: string; passwor
   await page.getByLabel('New password', { exact: true }).fill(who.password);
   await page.getByLabel('New password, again').fill(who.password);
   await page.getByRole('button', { name: 'Set password and sign in' }).click();
-  await expect(page).toHaveURL(/\/access\/users$/);
+  await expect(page).toHaveURL(LANDING);
 }
 
 /** A page in a fresh browser context: its own cookies, so another person can sign in. */

@@ -14,11 +14,12 @@ pub mod ssr;
 
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
-use leptos_router::components::{ParentRoute, Redirect, Route, Router, Routes};
+use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::path;
 
 use components::shell::ConsoleShell;
 use pages::forgot_password::ForgotPasswordPage;
+use pages::home::HomePage;
 use pages::identity_provider::{IdentityProviderPage, NewIdentityProviderPage};
 use pages::identity_providers::IdentityProvidersPage;
 use pages::invite::InvitePage;
@@ -81,7 +82,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/set-password") view=SetPasswordPage/>
                 <Route path=path!("/forgot-password") view=ForgotPasswordPage/>
                 <ParentRoute path=path!("") view=ConsoleShell>
-                    <Route path=path!("") view=|| view! { <Redirect path="/access/users"/> }/>
+                    <Route path=path!("") view=HomePage/>
                     <Route path=path!("/access/users") view=UsersPage/>
                     <Route path=path!("/access/users/invite") view=InvitePage/>
                     <Route path=path!("/access/users/:id") view=UserPage/>

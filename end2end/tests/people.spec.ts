@@ -49,10 +49,16 @@ test.describe.serial('inviting by mail, delegating user management, deactivating
     await page.getByLabel('New password', { exact: true }).fill(GRACE.password);
     await page.getByLabel('New password, again').fill(GRACE.password);
     await page.getByRole('button', { name: 'Set password and sign in' }).click();
-    await expect(page).toHaveURL(/\/access\/users$/);
+    // A Member lands on a page about themselves, not on the user directory.
+    await expect(page).toHaveURL(/\/$/);
+    await expect(page.getByRole('heading', { name: 'Your access' })).toBeVisible();
     await expect(page.getByTestId('signed-in-user')).toContainText(GRACE.email);
+    await expect(page.getByText('You are not in a team.')).toBeVisible();
+    await expect(page.getByText('You have no tokens.')).toBeVisible();
     // A Member sees Users, but neither Roles nor the means to change anyone's role.
     await expect(page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Roles' })).toHaveCount(0);
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Users', exact: true }).click();
+    await hydrated(page);
     await expect(page.getByRole('link', { name: 'Invite users' })).toHaveCount(0);
     await page.getByRole('table').getByRole('link', { name: HOPPER.email }).click();
     await expect(page.getByRole('heading', { name: 'Effective permissions' })).toBeVisible();

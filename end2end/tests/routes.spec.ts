@@ -75,6 +75,33 @@ async function walkNavigation(page: Page, errors: string[]) {
 test.describe.serial('every console route hydrates, loaded directly or through the navigation', () => {
   const ids: Record<string, string> = {};
 
+  /** Every console route an Admin can open, with the fixture's ids. */
+  function adminRoutes(): string[] {
+    return [
+      '/access/users',
+      '/access/users/invite',
+      `/access/users/${ids.member}`,
+      '/profile',
+      '/access/roles',
+      '/access/roles/new',
+      `/access/roles/${ids.role}`,
+      '/access/teams',
+      '/access/teams/new',
+      `/access/teams/${ids.team}`,
+      '/resources',
+      `/resources/${ids.resource}`,
+      '/access/tokens',
+      '/access/virtual-accounts',
+      '/access/virtual-accounts/new',
+      `/access/virtual-accounts/${ids.account}`,
+      '/settings/security',
+      '/settings/identity-providers',
+      '/settings/identity-providers/new',
+      ...(ids.provider ? [`/settings/identity-providers/${ids.provider}`] : []),
+    ];
+  }
+
+
   // The specs after this one share the server and expect what they left, not what this one
   // arranged: take it all away again.
   test.afterAll(async ({ browser }) => {
@@ -160,28 +187,7 @@ test.describe.serial('every console route hydrates, loaded directly or through t
     const page = await newPage(browser);
     const errors = watchErrors(page);
     await signIn(page, ADMIN);
-    const routes = [
-      '/access/users',
-      '/access/users/invite',
-      `/access/users/${ids.member}`,
-      '/profile',
-      '/access/roles',
-      '/access/roles/new',
-      `/access/roles/${ids.role}`,
-      '/access/teams',
-      '/access/teams/new',
-      `/access/teams/${ids.team}`,
-      '/resources',
-      `/resources/${ids.resource}`,
-      '/access/tokens',
-      '/access/virtual-accounts',
-      '/access/virtual-accounts/new',
-      `/access/virtual-accounts/${ids.account}`,
-      '/settings/security',
-      '/settings/identity-providers',
-      '/settings/identity-providers/new',
-      ...(ids.provider ? [`/settings/identity-providers/${ids.provider}`] : []),
-    ];
+    const routes = adminRoutes();
     expect.soft(await loadEach(page, routes, errors)).toEqual([]);
     // The pages that broke after a direct load still act: the role saved shows at once.
     await loadDirectly(page, `/access/users/${ids.member}`);
@@ -246,11 +252,12 @@ test.describe.serial('every console route hydrates, loaded directly or through t
     const page = await newPage(browser);
     const errors = watchErrors(page);
     await signIn(page, MANAGER);
-    const routes = ['/access/tokens', '/profile', '/access/teams', `/access/teams/${ids.team}`, '/resources'];
+    const routes = ['/', '/access/tokens', '/profile', '/access/teams', `/access/teams/${ids.team}`, '/resources'];
     expect.soft(await loadEach(page, routes, errors)).toEqual([]);
     await expect(page.locator('main')).not.toContainText(/not allowed/i);
     const names = await walkNavigation(page, errors);
     expect(names).toContain('Teams');
+    expect(names).toContain('Home');
     // The Team Manager role holds no virtual-account permission out of the box: no link to a
     // page that would refuse them.
     expect(names).not.toContain('Virtual Accounts');
@@ -263,15 +270,18 @@ test.describe.serial('every console route hydrates, loaded directly or through t
     const page = await newPage(browser);
     const errors = watchErrors(page);
     await signIn(page, MEMBER);
-    expect.soft(await loadEach(page, ['/access/tokens', '/profile', '/resources'], errors)).toEqual([]);
+    expect.soft(await loadEach(page, ['/', '/access/tokens', '/profile', '/resources'], errors)).toEqual([]);
     const names = await walkNavigation(page, errors);
     expect(names).not.toContain('Virtual Accounts');
+    expect(names).toContain('Home');
     await page.context().close();
   });
 
   test('on a phone (390 px) and a laptop (1440 px): the menu folds, nothing is wider than the screen', async ({
     browser,
   }) => {
+    // Every Admin route at both widths, each with a screenshot: about 1 s a page.
+    test.setTimeout(180_000);
     for (const [width, height] of [
       [390, 844],
       [1440, 900],
@@ -293,7 +303,7 @@ test.describe.serial('every console route hydrates, loaded directly or through t
         await expect(toggle).toBeHidden();
         await expect(nav).toBeVisible();
       }
-      for (const route of ['/access/users', `/access/users/${ids.member}`, `/access/teams/${ids.team}`, '/access/tokens', `/resources/${ids.resource}`]) {
+      for (const route of adminRoutes()) {
         await loadDirectly(page, route);
         const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
         expect.soft(overflow, `${route} at ${width} px is wider than the screen`).toBeLessThanOrEqual(0);

@@ -1,5 +1,5 @@
 import { Browser, expect, Page, test } from '@playwright/test';
-import { acceptInvitation, ADMIN, baseUrl, hydrated, newPage, serverLog, signIn } from '../support';
+import { LANDING, acceptInvitation, ADMIN, baseUrl, hydrated, newPage, serverLog, signIn } from '../support';
 
 // Single sign-on against a real OpenID Provider (oidc-provider, started by global-setup.ts;
 // end2end/oidc-idp.mjs holds its accounts and clients). Runs after seed-api.spec.ts and before
@@ -32,7 +32,7 @@ async function signInThrough(browser: Browser, button: string, account: string):
 }
 
 async function expectSignedInAs(page: Page, email: string, role: string) {
-  await expect(page).toHaveURL(/\/access\/users$/);
+  await expect(page).toHaveURL(LANDING);
   await hydrated(page);
   await expect(page.getByTestId('signed-in-user')).toContainText(email);
   await expect(page.getByTestId('signed-in-user').locator('.badge')).toHaveText(role);

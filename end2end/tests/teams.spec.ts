@@ -13,6 +13,7 @@ test.describe.serial('teams: members, managers and the role members inherit', ()
     await admin.getByLabel('Email addresses').fill(TURING.email);
     await admin.getByRole('button', { name: 'Invite' }).click();
     await expect(admin.getByText('A link to set their password is on its way by email.')).toBeVisible();
+    await admin.getByRole('dialog', { name: 'Invite users' }).getByRole('button', { name: 'Close' }).click();
 
     await admin.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Teams' }).click();
     await expect(admin.getByText('There are no teams yet.')).toBeVisible();

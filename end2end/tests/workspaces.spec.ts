@@ -12,6 +12,7 @@ test('a team granted Workspace Viewer: the member sees the workspace, Check acce
   await admin.getByLabel('Email addresses').fill(NOETHER.email);
   await admin.getByRole('button', { name: 'Invite' }).click();
   await expect(admin.getByText('A link to set their password is on its way by email.')).toBeVisible();
+  await admin.getByRole('dialog', { name: 'Invite users' }).getByRole('button', { name: 'Close' }).click();
 
   const noether = await newPage(browser);
   await acceptInvitation(noether, NOETHER);

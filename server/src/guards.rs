@@ -107,7 +107,7 @@ pub async fn page_guard(request: Request, next: Next) -> Response {
     }
     let request = Request::from_parts(parts, body);
     if is_login && signed_in {
-        return Redirect::to("/access/users").into_response();
+        return Redirect::to("/").into_response();
     }
     if is_console_page && !signed_in {
         let next_param: String = url::form_urlencoded::byte_serialize(target.as_bytes()).collect();

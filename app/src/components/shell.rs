@@ -111,7 +111,16 @@ fn ConsoleFrame(user: Result<CurrentUser, AppError>) -> impl IntoView {
         // Team managers too, when the Team Manager role lets them read their teams' accounts.
         let accounts = user.can(Permission::ReadVirtualAccount)
             || user.can_as_team_manager(Permission::ReadVirtualAccount);
+        // Home is the member's page; those who run the directory land on Users instead.
+        let home = !user.can(Permission::ManageUsers);
         view! {
+            <Show when=move || home>
+                <ul>
+                    <li>
+                        <A href="/" exact=true>"Home"</A>
+                    </li>
+                </ul>
+            </Show>
             <h2 class="nav-heading">"Access"</h2>
             <ul>
                 <Show when=move || users>
@@ -182,7 +191,7 @@ fn ConsoleFrame(user: Result<CurrentUser, AppError>) -> impl IntoView {
                 >
                     "Menu"
                 </button>
-                <a class="brand" href="/access/users">"Latchkey"</a>
+                <a class="brand" href="/">"Latchkey"</a>
                 {topbar}
             </header>
             <div class="frame" class:nav-open=move || nav_open.get()>

@@ -35,7 +35,8 @@ pub fn SubjectName(link: SubjectLink, label: String, subject: String) -> impl In
 #[component]
 pub fn SubjectPicker(
     /// The input's id (its label's `for`).
-    id: &'static str,
+    #[prop(into)]
+    id: Oco<'static, str>,
     value: RwSignal<String>,
     kinds: Vec<SubjectKind>,
     placeholder: &'static str,
@@ -49,7 +50,8 @@ pub fn SubjectPicker(
     check: Option<FieldCheck>,
 ) -> impl IntoView {
     let listbox = format!("{id}-suggestions");
-    let option_id = move |i: usize| format!("{id}-suggestion-{i}");
+    let option_prefix = StoredValue::new(format!("{id}-suggestion-"));
+    let option_id = move |i: usize| option_prefix.with_value(|prefix| format!("{prefix}{i}"));
     // The latest answer, with the text it answers, so a late answer to older text is ignored.
     let suggestions = RwSignal::new((String::new(), Vec::<SubjectSuggestion>::new()));
     let open = RwSignal::new(false);
@@ -152,7 +154,7 @@ pub fn SubjectPicker(
                     view! {
                         <input
                             node_ref=input
-                            id=id
+                            id=id.clone()
                             type="text"
                             role="combobox"
                             autocomplete="off"

@@ -2,6 +2,7 @@ use crate::components::breadcrumbs::Breadcrumbs;
 use crate::components::confirm::ConfirmButton;
 use crate::components::copy_field::CopyField;
 use crate::components::field_error::{FieldCheck, FieldErrorText};
+use crate::components::subject_picker::SubjectPicker;
 use crate::components::notice::{
     Confirmation, ErrorNotice, NotFoundCopy, action_error, found_or_not_found,
 };
@@ -13,10 +14,9 @@ use crate::server_fns::identity_providers::{
     get_identity_provider,
 };
 use crate::server_fns::roles::list_roles;
-use crate::server_fns::teams::list_teams;
 use domain::dto::{
     ConnectionTest, IdentityProviderInput, IdentityProviderView, IdpPreset, Provisioning,
-    RoleMappingRule, TeamMappingRule, TeamQuery,
+    RoleMappingRule, SubjectKind, SubjectSuggestion, TeamMappingRule,
 };
 use domain::ids::IdentityProviderId;
 use domain::permissions::Permission;
@@ -245,12 +245,11 @@ fn ProviderForm(existing: Option<IdentityProviderView>) -> impl IntoView {
         }
     };
 
-    // Suggestions for the rule rows, fetched once the page is live in the browser. They stay
+    // Role suggestions for the rule rows (teams are picked by name as one types), fetched once the page is live in the browser. They stay
     // out of server rendering altogether: a resource read here raced with the console's
     // Suspense boundary, which then streamed either its fallback or nothing, and the page
     // sometimes failed to hydrate. Both sides start with empty lists, so the markup agrees.
     let role_names = RwSignal::new(Vec::<(String, String)>::new());
-    let team_names = RwSignal::new(Vec::<String>::new());
     Effect::new(move |_| {
         leptos::task::spawn_local(async move {
             if let Ok(roles) = list_roles().await {
@@ -261,15 +260,6 @@ fn ProviderForm(existing: Option<IdentityProviderView>) -> impl IntoView {
                     .collect();
                 // The page may be gone by now; then there is nothing to fill.
                 let _ = role_names.try_set(tenant_roles);
-            }
-            let teams = list_teams(TeamQuery {
-                search: None,
-                limit: Some(TeamQuery::MAX_LIMIT),
-                offset: None,
-            })
-            .await;
-            if let Ok(page) = teams {
-                let _ = team_names.try_set(page.items.into_iter().map(|t| t.name).collect());
             }
         });
     });
@@ -577,7 +567,8 @@ fn ProviderForm(existing: Option<IdentityProviderView>) -> impl IntoView {
                     legend="Team mapping"
                     help="IdP group -> team. People join every mapped team whose group they are in and leave it when the group is gone; teams joined by hand are left alone."
                     target_label="Team"
-                    target_list="idp-team-names"
+                    target_list=""
+                    team_picker=true
                     rules=team_rules
                     on_add=Callback::new(move |_| add_rule(team_rules))
                 />
@@ -586,13 +577,6 @@ fn ProviderForm(existing: Option<IdentityProviderView>) -> impl IntoView {
                         each=move || role_names.get()
                         key=|(name, _)| name.clone()
                         children=|(name, display_name)| view! { <option value=name>{display_name}</option> }
-                    />
-                </datalist>
-                <datalist id="idp-team-names">
-                    <For
-                        each=move || team_names.get()
-                        key=String::clone
-                        children=|name| view! { <option value=name></option> }
                     />
                 </datalist>
             </fieldset>
@@ -623,6 +607,9 @@ fn RuleEditor(
     target_list: &'static str,
     rules: RwSignal<Vec<RuleRow>>,
     on_add: Callback<()>,
+    /// The target is a team, picked by name as one types (`target_list` is then unused).
+    #[prop(optional)]
+    team_picker: bool,
 ) -> impl IntoView {
     view! {
         <fieldset class="rules">
@@ -643,14 +630,30 @@ fn RuleEditor(
                     />
                     <span aria-hidden="true">"->"</span>
                     <label class="visually-hidden" for=format!("rule-{}-target", row.key)>{target_label}</label>
-                    <input
-                        id=format!("rule-{}-target", row.key)
-                        type="text"
-                        list=target_list
-                        placeholder=target_label
-                        prop:value=move || row.target.get()
-                        on:input=move |ev| row.target.set(event_target_value(&ev))
-                    />
+                    {if team_picker {
+                        view! {
+                            <SubjectPicker
+                                id=format!("rule-{}-target", row.key)
+                                value=row.target
+                                kinds=vec![SubjectKind::Team]
+                                placeholder=target_label
+                                on_pick=Callback::new(move |picked: SubjectSuggestion| row.target.set(picked.label))
+                            />
+                        }
+                            .into_any()
+                    } else {
+                        view! {
+                            <input
+                                id=format!("rule-{}-target", row.key)
+                                type="text"
+                                list=target_list
+                                placeholder=target_label
+                                prop:value=move || row.target.get()
+                                on:input=move |ev| row.target.set(event_target_value(&ev))
+                            />
+                        }
+                            .into_any()
+                    }}
                     <button
                         type="button"
                         class="button button-secondary"

@@ -6,21 +6,41 @@ use crate::components::role_options::{RoleOptions, UnavailableRoles};
 use crate::server_fns::auth::get_sign_in_options;
 use crate::server_fns::roles::list_assignable_roles;
 use crate::server_fns::users::InviteUsers;
-use domain::dto::{InviteOutcome, InviteRequest, LinkDelivery};
-use domain::ids::RoleId;
+use crate::components::subject_picker::SubjectPicker;
+use domain::dto::{
+    InviteOutcome, InviteRequest, LinkDelivery, SubjectKind, SubjectLink, SubjectSuggestion,
+};
+use domain::ids::{RoleId, TeamId};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-/// /access/users/invite: invite one or several people with a role.
+/// /access/users/invite: the invitation form as a page of its own (a bookmark, a link, a
+/// browser without the bundle); the Users list opens the same form in a dialog.
 #[component]
 pub fn InvitePage() -> impl IntoView {
-    let invite = ServerAction::<InviteUsers>::new();
+    view! {
+        <Title text="Invite users"/>
+        <Breadcrumbs parent_href="/access/users" parent_label="Users" current="Invite users"/>
+        <div class="page-header">
+            <h1>"Invite users"</h1>
+        </div>
+        <InviteForm invite=ServerAction::new()/>
+    }
+}
+
+/// Invite one or several people with a role (shown with its description) and, optionally,
+/// teams to join; then what happened to each address, with the set-password links to copy
+/// when this server sends no mail.
+#[component]
+pub fn InviteForm(invite: ServerAction<InviteUsers>) -> impl IntoView {
     let roles = Resource::new(|| (), |_| list_assignable_roles());
     // Whether mail carries the links, and whether anyone could sign in through a provider.
     let sign_in = Resource::new(|| (), |_| get_sign_in_options());
     let emails = RwSignal::new(String::new());
     let role = RwSignal::new(String::new());
     let send_password_email = RwSignal::new(true);
+    let teams = RwSignal::new(Vec::<(TeamId, String)>::new());
+    let team_text = RwSignal::new(String::new());
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let Ok(role_id) = role.get_untracked().parse::<i64>() else {
@@ -31,16 +51,12 @@ pub fn InvitePage() -> impl IntoView {
                 emails: emails.get_untracked(),
                 role_id: RoleId(role_id),
                 send_password_email: send_password_email.get_untracked(),
+                teams: teams.get_untracked().into_iter().map(|(id, _)| id).collect(),
             },
         });
     };
     let invite_emails_check = FieldCheck::new(action_error(invite), "emails", "invite-emails");
     view! {
-        <Title text="Invite users"/>
-        <Breadcrumbs parent_href="/access/users" parent_label="Users" current="Invite users"/>
-        <div class="page-header">
-            <h1>"Invite users"</h1>
-        </div>
         <form class="form panel invite-form" on:submit=submit>
             <div class="field">
                 <label for="invite-emails">"Email addresses"</label>
@@ -73,15 +89,26 @@ pub fn InvitePage() -> impl IntoView {
                                     {
                                         role.set(member.id.0.to_string());
                                     }
+                                    let described = roles.clone();
                                     view! {
                                         <select
                                             id="invite-role"
-                                            aria-describedby="invite-role-help"
+                                            aria-describedby="invite-role-description invite-role-help"
                                             prop:value=move || role.get()
                                             on:change=move |ev| role.set(event_target_value(&ev))
                                         >
                                             <RoleOptions roles=roles.clone() current=None/>
                                         </select>
+                                        <p class="help" id="invite-role-description" data-testid="role-description">
+                                            {move || {
+                                                let chosen = role.get();
+                                                described
+                                                    .iter()
+                                                    .find(|r| r.id.0.to_string() == chosen)
+                                                    .map(|r| r.description.clone())
+                                                    .unwrap_or_default()
+                                            }}
+                                        </p>
                                         <UnavailableRoles roles id="invite-role-help"/>
                                     }
                                         .into_any()
@@ -90,6 +117,41 @@ pub fn InvitePage() -> impl IntoView {
                             })
                     }}
                 </Transition>
+            </div>
+            <div class="field">
+                <label for="invite-teams">"Teams (optional)"</label>
+                <SubjectPicker
+                    id="invite-teams"
+                    value=team_text
+                    kinds=vec![SubjectKind::Team]
+                    placeholder="Find a team"
+                    described_by="invite-teams-help"
+                    on_pick=Callback::new(move |picked: SubjectSuggestion| {
+                        if let SubjectLink::Team(id) = picked.link {
+                            teams.update(|chosen| {
+                                if !chosen.iter().any(|(t, _)| *t == id) {
+                                    chosen.push((id, picked.label));
+                                }
+                            });
+                        }
+                    })
+                />
+                <p class="help" id="invite-teams-help">"New users join these teams as members."</p>
+                <ul class="chips" aria-label="Teams chosen">
+                    <For each=move || teams.get() key=|(id, _)| *id let:team>
+                        <li class="chip">
+                            {team.1.clone()}
+                            <button
+                                type="button"
+                                class="chip-remove"
+                                aria-label=format!("Remove {}", team.1)
+                                on:click=move |_| teams.update(|chosen| chosen.retain(|(t, _)| *t != team.0))
+                            >
+                                "\u{00d7}"
+                            </button>
+                        </li>
+                    </For>
+                </ul>
             </div>
             <Transition fallback=|| ()>
                 {move || {

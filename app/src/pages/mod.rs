@@ -1,4 +1,5 @@
 pub mod forgot_password;
+pub mod home;
 pub mod identity_provider;
 pub mod identity_providers;
 pub mod invite;

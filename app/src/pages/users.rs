@@ -1,12 +1,13 @@
 use crate::components::confirm::ConfirmButton;
 use crate::components::moment::Moment;
-use crate::components::notice::{ErrorMessage, ErrorNotice, action_error};
+use crate::components::notice::{ErrorMessage, ErrorNotice, action_error, count_successes};
 use crate::components::pager::{Pager, encode_query_value, page_number};
 use crate::components::shell::Me;
 use crate::components::subject_picker::SubjectPicker;
 use crate::components::toast::toast_on_success;
 use crate::server_fns::roles::{list_assignable_roles, list_roles};
-use crate::server_fns::users::{ChangeUsers, list_users};
+use crate::pages::invite::InviteForm;
+use crate::server_fns::users::{ChangeUsers, InviteUsers, list_users};
 use chrono::{DateTime, Utc};
 use domain::dto::{
     BulkUserChange, BulkUserOutcome, Page, SubjectKind, SubjectLink, SubjectSuggestion, UserChange,
@@ -109,6 +110,11 @@ pub fn UsersPage() -> impl IntoView {
         move || (filters.get(), page.get(), changes.get()),
         |(filters, page, _)| list_users(filters.query(page)),
     );
+    // The invite dialog; the list is read again after each invitation.
+    let invite_dialog = NodeRef::<leptos::html::Dialog>::new();
+    let inviting = RwSignal::new(false);
+    let invite = ServerAction::<InviteUsers>::new();
+    count_successes(invite, changes);
     // Bulk actions are for those who may change users; a selection lasts while its page shows.
     let bulk_allowed = move || me.can(Permission::ManageUsers);
     let selected: Selection = RwSignal::new(BTreeSet::new());
@@ -131,9 +137,50 @@ pub fn UsersPage() -> impl IntoView {
         <div class="page-header">
             <h1>"Users"</h1>
             <Show when=move || me.can(Permission::ManageUsers)>
-                <A href="/access/users/invite" attr:class="button button-primary">"Invite users"</A>
+                // A link to the invite page, which the dialog takes over once the page runs.
+                <a
+                    href="/access/users/invite"
+                    class="button button-primary"
+                    on:click=move |ev| {
+                        if let Some(dialog) = invite_dialog.get() {
+                            ev.prevent_default();
+                            inviting.set(true);
+                            let _ = dialog.show_modal();
+                        }
+                    }
+                >
+                    "Invite users"
+                </a>
             </Show>
         </div>
+        <Show when=move || me.can(Permission::ManageUsers)>
+            <dialog
+                node_ref=invite_dialog
+                class="dialog"
+                aria-labelledby="invite-dialog-title"
+                on:close=move |_| {
+                    inviting.set(false);
+                    invite.value().set(None);
+                }
+            >
+                <div class="dialog-header">
+                    <h2 id="invite-dialog-title">"Invite users"</h2>
+                    <button
+                        type="button"
+                        class="button button-secondary"
+                        on:click=move |_| {
+                            if let Some(dialog) = invite_dialog.get() {
+                                dialog.close();
+                            }
+                        }
+                    >
+                        "Close"
+                    </button>
+                </div>
+                // Built when opened, so each opening starts from an empty form.
+                {move || inviting.get().then(|| view! { <InviteForm invite/> })}
+            </dialog>
+        </Show>
         <Form method="GET" action="" attr:class="toolbar filters" attr:role="search">
             <label for="user-search" class="visually-hidden">"Search users"</label>
             <input

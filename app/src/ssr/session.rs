@@ -39,13 +39,13 @@ pub async fn end_session(session: &Session) -> Result<(), AppError> {
 }
 
 /// Where to go when `next` is missing or could leave the site.
-const DEFAULT_TARGET: &str = "/access/users";
+const DEFAULT_TARGET: &str = "/";
 
 /// The origin every `next` must resolve within. `.invalid` is reserved (RFC 2606): it names
 /// no real host, so nothing is ever fetched or trusted there.
 const LOCAL_BASE: &str = "http://latchkey.invalid/";
 
-/// Where to go after sign-in: `next` when it is a path on this site, else Access > Users.
+/// Where to go after sign-in: `next` when it is a path on this site, else the home page (`/`).
 ///
 /// `next` is resolved as a browser would resolve it against a page of this site, and is
 /// followed only when the result stays on this site's origin; what is returned is the
@@ -140,9 +140,9 @@ mod tests {
             "/\\evil.example",
             "access",
         ] {
-            assert_eq!(local_redirect_target(Some(bad)), "/access/users", "{bad}");
+            assert_eq!(local_redirect_target(Some(bad)), "/", "{bad}");
         }
-        assert_eq!(local_redirect_target(None), "/access/users");
+        assert_eq!(local_redirect_target(None), "/");
     }
 
     #[test]
@@ -186,7 +186,7 @@ mod tests {
             "evil.example",
             ".",
         ] {
-            assert_eq!(local_redirect_target(Some(bad)), "/access/users", "{bad:?}");
+            assert_eq!(local_redirect_target(Some(bad)), "/", "{bad:?}");
         }
     }
 

@@ -252,6 +252,8 @@ pub struct AssignableRole {
     pub id: crate::ids::RoleId,
     pub name: String,
     pub display_name: String,
+    /// What the role is for, as its editor describes it.
+    pub description: String,
     pub unavailable: Option<String>,
 }
 
@@ -330,6 +332,9 @@ pub struct InviteRequest {
     pub role_id: crate::ids::RoleId,
     /// "Send email to set password": a one-time link. Unchecked, the user signs in through SSO.
     pub send_password_email: bool,
+    /// Teams the new users join as members, each as adding members to it would allow.
+    #[serde(default)]
+    pub teams: Vec<crate::ids::TeamId>,
 }
 
 /// What an invitation did, address by address.

@@ -2,7 +2,7 @@
 
 use crate::dto::{
     CurrentUser, InviteOutcome, InviteRequest, InvitedUser, LinkDelivery, PasswordLink,
-    RoleManagedBy,
+    RoleManagedBy, TeamMemberRole,
 };
 use crate::ids::UserId;
 use crate::ssr::authorize::{Operation, authorize};
@@ -35,6 +35,11 @@ impl Scope<'_> {
         let txn = self.services.begin_write().await?;
         let role = find_role(&txn, me, request.role_id).await?;
         refuse_role_grant(&txn, me, &role).await?;
+        // May add to each team chosen, before anyone is created (what the team hands out is
+        // checked as the new users join it, below).
+        for team in &request.teams {
+            self.member_manager(&txn, *team).await?;
+        }
         let existing: Vec<String> = user::Entity::find()
             .filter(user::Column::TenantId.eq(me.tenant_id.0))
             .filter(user::Column::Email.is_in(emails.clone()))
@@ -73,10 +78,20 @@ impl Scope<'_> {
                 set_password_link,
             });
         }
+        // The teams chosen, for the new users only (existing ones were left alone), in this
+        // transaction: a team the actor may not add to refuses the whole invitation.
+        if !invited.is_empty() {
+            let emails: Vec<String> = invited.iter().map(|u| u.email.clone()).collect();
+            for team in &request.teams {
+                self.add_members_in(&txn, *team, emails.clone(), TeamMemberRole::Member)
+                    .await?;
+            }
+        }
         self.finish(txn).await?;
         self.services.wake_mail_delivery();
         tracing::info!(
             invited = invited.len(),
+            teams = ?request.teams.iter().map(|t| t.0).collect::<Vec<_>>(),
             existing = existing.len(),
             by = me.user_id.0,
             dry_run = self.rehearse,

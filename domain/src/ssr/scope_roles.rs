@@ -64,6 +64,7 @@ impl Scope<'_> {
                 id: RoleId(role.id),
                 name: role.name,
                 display_name: role.display_name,
+                description: role.description,
                 unavailable,
             });
         }

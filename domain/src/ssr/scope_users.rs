@@ -63,13 +63,26 @@ impl Scope<'_> {
     /// Each user goes through the same checks as when changed alone, and the first refusal,
     /// which names the user, leaves every one of them as they were.
     pub async fn change_users(&self, change: BulkUserChange) -> DomainResult<BulkUserOutcome> {
-        if change.users.is_empty() {
+        // Allowed at all before anything is read or locked. Joining a team is a Users-list
+        // action: it names users by id, so it needs listing them as well as adding to the team
+        // (without it, ids sent here would read back as emails).
+        let me = match change.change {
+            UserChange::Deactivate | UserChange::Activate => {
+                authorize(self.actor, Operation::SetUserStatus)?
+            }
+            UserChange::Role(_) => authorize(self.actor, Operation::ChangeUserRole)?,
+            UserChange::JoinTeam(_) => authorize(self.actor, Operation::ListUsers)?,
+        };
+        let mut users = change.users.clone();
+        users.sort();
+        users.dedup();
+        if users.is_empty() {
             return Err(DomainError::validation(
                 "users",
                 "Choose at least one user.",
             ));
         }
-        if change.users.len() > BulkUserChange::MAX_USERS {
+        if users.len() > BulkUserChange::MAX_USERS {
             return Err(DomainError::validation(
                 "users",
                 format!(
@@ -83,22 +96,20 @@ impl Scope<'_> {
         let mut notified = false;
         match change.change {
             UserChange::Deactivate | UserChange::Activate => {
-                let me = authorize(self.actor, Operation::SetUserStatus)?;
                 let status = if change.change == UserChange::Deactivate {
                     UserStatus::Deactivated
                 } else {
                     UserStatus::Active
                 };
-                for id in &change.users {
+                for id in &users {
                     let (updated, _) = set_status_in(&txn, me, UserKey::Id(*id), status).await?;
                     changed.push(updated.email);
                 }
             }
             UserChange::Role(role_id) => {
-                let me = authorize(self.actor, Operation::ChangeUserRole)?;
                 let new_role = find_role(&txn, me, role_id).await?;
                 refuse_role_grant(&txn, me, &new_role).await?;
-                for id in &change.users {
+                for id in &users {
                     let (updated, mailed) = self
                         .assign_role(&txn, me, UserKey::Id(*id), &new_role)
                         .await?;
@@ -107,10 +118,10 @@ impl Scope<'_> {
                 }
             }
             UserChange::JoinTeam(team) => {
-                // Allowed to change the team's members at all, before any user is looked up.
-                let (me, _) = self.member_manager(&txn, team).await?;
+                // Allowed to change the team's members, before any user is looked up.
+                self.member_manager(&txn, team).await?;
                 let mut emails = Vec::new();
-                for id in &change.users {
+                for id in &users {
                     emails.push(find_user(&txn, me, *id).await?.0.email);
                 }
                 let outcome = self
@@ -125,7 +136,8 @@ impl Scope<'_> {
         }
         changed.sort();
         tracing::info!(
-            users = change.users.len(),
+            by = me.user_id.0,
+            users = ?users.iter().map(|u| u.0).collect::<Vec<_>>(),
             changed = changed.len(),
             change = ?change.change,
             "users changed together"

@@ -955,6 +955,7 @@ async fn perform(
                     emails: format!("invited-{n}@example.com"),
                     role_id: fixtures.viewer_role,
                     send_password_email: true,
+                    teams: Vec::new(),
                 })
                 .await
                 .map(drop)

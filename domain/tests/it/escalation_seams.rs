@@ -226,6 +226,7 @@ db_test!(
                 emails: "newcomer@example.com".into(),
                 role_id: ctx.role_id("tenant-member").await,
                 send_password_email: false,
+                teams: Vec::new(),
             })
             .await
             .unwrap();
@@ -724,5 +725,38 @@ db_test!(
                 "tenant-admin"
             );
         }
+    }
+);
+
+db_test!(
+    an_invitation_joins_only_teams_its_author_may_add_to,
+    |ctx: TestCtx| async move {
+        let admin = ctx.actor(ctx.with_admin().await).await;
+        custom_role(&ctx, &admin, "inviter", &[Permission::ManageUsers]).await;
+        let (_, mallory) = holder(&ctx, "mallory@example.com", "inviter").await;
+        let admins = team(&ctx, &admin, "admins", Some("tenant-admin")).await;
+        let before = ctx.user_count().await;
+        forbidden(
+            ctx.services
+                .scope(&mallory)
+                .invite_users(InviteRequest {
+                    emails: "sock-puppet@example.com".into(),
+                    role_id: ctx.role_id("tenant-member").await,
+                    send_password_email: false,
+                    teams: vec![admins],
+                })
+                .await,
+        );
+        // Nobody was created, and the team is as it was.
+        assert_eq!(ctx.user_count().await, before);
+        assert!(
+            ctx.services
+                .scope(&admin)
+                .get_team(admins)
+                .await
+                .unwrap()
+                .members
+                .is_empty()
+        );
     }
 );

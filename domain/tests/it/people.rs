@@ -38,6 +38,7 @@ db_test!(
                 ),
                 role_id: member_role,
                 send_password_email: true,
+                teams: Vec::new(),
             })
             .await
             .unwrap();
@@ -73,6 +74,7 @@ db_test!(
                 emails: "carol@example.com".into(),
                 role_id: member_role,
                 send_password_email: false,
+                teams: Vec::new(),
             })
             .await
             .unwrap();
@@ -98,6 +100,7 @@ db_test!(bad_invitations_write_nothing, |ctx: TestCtx| async move {
             emails: "ok@example.com, not-an-email".into(),
             role_id: member_role,
             send_password_email: true,
+            teams: Vec::new(),
         })
         .await
     {
@@ -112,7 +115,8 @@ db_test!(bad_invitations_write_nothing, |ctx: TestCtx| async move {
             .invite_users(InviteRequest {
                 emails: "ok@example.com".into(),
                 role_id: RoleId(987_654),
-                send_password_email: true
+                send_password_email: true,
+                teams: Vec::new(),
             })
             .await,
         Err(DomainError::NotFound(_))
@@ -130,6 +134,7 @@ db_test!(set_password_link_works_once, |ctx: TestCtx| async move {
             emails: "dana@example.com".into(),
             role_id: member_role,
             send_password_email: true,
+            teams: Vec::new(),
         })
         .await
         .unwrap();

@@ -4,7 +4,7 @@
 use crate::harness::{TestCtx, db_test};
 use crate::resources::create;
 use domain::dto::{
-    BulkUserChange, CollaboratorQuery, NewCollaborator, NewTeam, NewTeamMembers, NewVirtualAccount,
+    BulkUserChange, CollaboratorQuery, InviteRequest, NewCollaborator, NewTeam, NewTeamMembers, NewVirtualAccount,
     SubjectKind, SubjectLink, SubjectSearch, TeamMemberRole, UserChange, UserStatus,
 };
 use domain::ids::TeamId;
@@ -322,3 +322,76 @@ db_test!(a_bulk_change_is_all_or_nothing, |ctx: TestCtx| async move {
         UserStatus::Active
     );
 });
+
+db_test!(
+    invited_people_join_the_teams_chosen_with_them,
+    |ctx: TestCtx| async move {
+        let (admin, _) = ctx.admin_and_member().await;
+        let ml = team(&ctx, &admin, "ml-engineers", None).await;
+        let scope = ctx.services.scope(&admin);
+        let outcome = scope
+            .invite_users(InviteRequest {
+                emails: "new-one@example.com, m@example.com".into(),
+                role_id: ctx.role_id("tenant-member").await,
+                send_password_email: false,
+                teams: vec![ml, ml],
+            })
+            .await
+            .unwrap();
+        assert_eq!(outcome.invited.len(), 1);
+        // Only the new user joins: the existing one was left alone.
+        let members: Vec<String> = scope
+            .get_team(ml)
+            .await
+            .unwrap()
+            .members
+            .into_iter()
+            .map(|m| m.email)
+            .collect();
+        assert_eq!(members, ["new-one@example.com"]);
+        // The invite form shows each role with its description.
+        let roles = scope.assignable_roles().await.unwrap();
+        assert!(roles.iter().all(|r| !r.description.is_empty()), "{roles:?}");
+    }
+);
+
+db_test!(
+    bulk_joining_names_users_by_id_so_it_needs_listing_them,
+    |ctx: TestCtx| async move {
+        let (admin, member) = ctx.admin_and_member().await;
+        let tenant = ctx.default_tenant().await;
+        let manager = ctx
+            .add_user(tenant.id, "tm@example.com", BuiltinRole::TeamManager, UserStatus::Active)
+            .await;
+        let ml = team(&ctx, &admin, "ml-engineers", None).await;
+        ctx.services
+            .scope(&admin)
+            .add_team_members(
+                ml,
+                NewTeamMembers {
+                    emails: "tm@example.com".into(),
+                    role: TeamMemberRole::Manager,
+                },
+            )
+            .await
+            .unwrap();
+        // The manager may add people to the team by email, but ids read back as emails here
+        // would list the tenant's users, which their role does not allow.
+        let manager = ctx.actor(manager).await;
+        match ctx
+            .services
+            .scope(&manager)
+            .change_users(BulkUserChange {
+                users: vec![member],
+                change: UserChange::JoinTeam(ml),
+            })
+            .await
+        {
+            Err(DomainError::Forbidden(message)) => {
+                assert!(message.contains("user:ListUsers"), "{message}")
+            }
+            other => panic!("expected a refusal, got {other:?}"),
+        }
+        assert_eq!(ctx.services.scope(&admin).get_team(ml).await.unwrap().members.len(), 1);
+    }
+);

@@ -182,6 +182,7 @@ db_test!(
                 emails: "dan@example.com".into(),
                 role_id: ctx.role_id("tenant-member").await,
                 send_password_email: false,
+                teams: Vec::new(),
             })
             .await
             .unwrap()
@@ -207,6 +208,7 @@ db_test!(
             emails: email.into(),
             role_id: domain::ids::RoleId(0),
             send_password_email: false,
+            teams: Vec::new(),
         };
         let member_role = ctx.role_id("tenant-member").await;
         for email in ["fay@example.com", "gus@example.com"] {

@@ -218,6 +218,7 @@ async fn invite(
         emails: email,
         role_id: role.id,
         send_password_email,
+        teams: Vec::new(),
     };
     let acting = if dry_run { scope.rehearsal() } else { scope };
     let outcome = acting

@@ -10,7 +10,8 @@ async fn sign_in_sets_a_hardened_cookie_and_opens_the_console() {
     let app = TestApp::with_admin().await;
     let response = app.sign_in(ADMIN_EMAIL, ADMIN_PASSWORD, None).await;
     assert_eq!(response.status(), StatusCode::OK);
-    assert_eq!(location(&response).as_deref(), Some("/access/users"));
+    // Home, which sends whoever manages users on to the Users list.
+    assert_eq!(location(&response).as_deref(), Some("/"));
     let set_cookie = session_set_cookie(&response).expect("session cookie");
     assert!(set_cookie.contains("HttpOnly"), "{set_cookie}");
     assert!(set_cookie.contains("SameSite=Lax"), "{set_cookie}");
@@ -420,4 +421,16 @@ async fn the_invite_page_says_how_the_links_travel() {
     let page = body_text(app.get("/access/users/invite", Some(&cookie)).await).await;
     assert!(page.contains("This server sends no mail"), "{page}");
     assert!(!page.contains("invite-send-password"), "{page}");
+}
+
+/// Home sends whoever manages users on to the Users list, in the server's answer (no page
+/// that flashes before it moves on).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn home_sends_user_managers_to_the_users_list() {
+    let app = TestApp::with_admin().await;
+    let cookie =
+        session_cookie(&app.sign_in(ADMIN_EMAIL, ADMIN_PASSWORD, None).await).expect("cookie");
+    let response = app.get("/", Some(&cookie)).await;
+    assert!(response.status().is_redirection(), "{}", response.status());
+    assert_eq!(location(&response).as_deref(), Some("/access/users"));
 }

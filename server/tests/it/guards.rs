@@ -35,7 +35,7 @@ async fn signed_in_visitors_of_login_go_to_the_console() {
         session_cookie(&app.sign_in(ADMIN_EMAIL, ADMIN_PASSWORD, None).await).expect("cookie");
     let response = app.get("/login", Some(&cookie)).await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
-    assert_eq!(location(&response).as_deref(), Some("/access/users"));
+    assert_eq!(location(&response).as_deref(), Some("/"));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -165,6 +165,7 @@ async fn invite(services: &Services, db: &DatabaseConnection, email: &str) {
             emails: email.into(),
             role_id: domain::ids::RoleId(member_role.id),
             send_password_email: true,
+            teams: Vec::new(),
         })
         .await
         .unwrap();

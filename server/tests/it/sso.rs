@@ -900,7 +900,7 @@ async fn sign_in_and_single_sign_on_never_send_the_browser_off_site() {
         assert_eq!(response.status(), StatusCode::SEE_OTHER, "{next:?}");
         assert_eq!(
             location(&response).as_deref(),
-            Some("/access/users"),
+            Some("/"),
             "single sign-on with next={next:?}"
         );
         assert!(session_cookie(&response).is_some(), "signed in");
@@ -921,7 +921,7 @@ async fn sign_in_and_single_sign_on_never_send_the_browser_off_site() {
         assert_eq!(response.status(), StatusCode::OK, "{next:?}");
         assert_eq!(
             location(&response).as_deref(),
-            Some("/access/users"),
+            Some("/"),
             "password sign-in with next={next:?}"
         );
     }

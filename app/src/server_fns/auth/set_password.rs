@@ -16,6 +16,6 @@ pub async fn set_password(
         .set_password_with_link(&token, &password, &password_confirm)
         .await?;
     start_session(&request.session, signed_in.user_id).await?;
-    leptos_axum::redirect("/access/users");
+    leptos_axum::redirect("/");
     Ok(())
 }
