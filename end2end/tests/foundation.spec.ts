@@ -21,7 +21,7 @@ test.describe.serial('first admin, sign-in and the users list', () => {
     await expect(page).toHaveURL(/\/access\/users$/);
     await expect(page.getByRole('heading', { name: 'Users' })).toBeVisible();
     await expect(page.getByTestId('signed-in-user')).toContainText(ADMIN.email);
-    await expect(page.getByRole('cell', { name: ADMIN.email })).toBeVisible();
+    await expect(page.getByRole('cell', { name: ADMIN.email, exact: true })).toBeVisible();
   });
 
   test('the setup link is dead afterwards', async ({ page }) => {
@@ -53,7 +53,7 @@ test.describe.serial('first admin, sign-in and the users list', () => {
     await page.getByLabel('Password').fill(ADMIN.password);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await expect(page).toHaveURL(/\/access\/users$/);
-    await expect(page.getByRole('cell', { name: ADMIN.email })).toBeVisible();
+    await expect(page.getByRole('cell', { name: ADMIN.email, exact: true })).toBeVisible();
   });
 
   test('find yourself in Access > Users', async ({ page }) => {
@@ -68,14 +68,14 @@ test.describe.serial('first admin, sign-in and the users list', () => {
     await search.fill('lovelace');
     await search.press('Enter');
     await expect(page).toHaveURL(/q=lovelace/);
-    await expect(page.getByRole('cell', { name: ADMIN.email })).toBeVisible();
+    await expect(page.getByRole('cell', { name: ADMIN.email, exact: true })).toBeVisible();
     await expect(page.getByText('Showing 1–1 of 1')).toBeVisible();
 
     await search.fill('nobody-matches-this');
     await search.press('Enter');
     await expect(page.getByText('No users match “nobody-matches-this”.')).toBeVisible();
     await page.getByRole('link', { name: 'Show all users' }).click();
-    await expect(page.getByRole('cell', { name: ADMIN.email })).toBeVisible();
+    await expect(page.getByRole('cell', { name: ADMIN.email, exact: true })).toBeVisible();
     await page.screenshot({ path: 'test-results/users.png', fullPage: true });
   });
 });

@@ -160,6 +160,6 @@ test.describe.serial('inviting by mail, delegating user management, deactivating
     await admin.getByRole('button', { name: 'Delete user' }).click();
     await admin.getByRole('button', { name: 'Delete user' }).click();
     await expect(admin).toHaveURL(/\/access\/users$/);
-    await expect(admin.getByRole('cell', { name: GRACE.email })).toHaveCount(0);
+    await expect(admin.getByRole('cell', { name: GRACE.email, exact: true })).toHaveCount(0);
   });
 });

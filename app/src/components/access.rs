@@ -1,7 +1,34 @@
-//! The answer of a Check access panel: allowed or denied, and every path that grants it.
+//! The answer of a Check access panel (allowed or denied, and every path that grants it), and
+//! lists of the grants a user, team or virtual account holds.
 
-use domain::dto::AccessAnswer;
+use domain::dto::{AccessAnswer, UserGrant};
 use leptos::prelude::*;
+use leptos_router::components::A;
+
+/// Resource roles held, each linked to its resource, and to the team it comes through.
+#[component]
+pub fn GrantList(grants: Vec<UserGrant>) -> impl IntoView {
+    view! {
+        <ul class="team-list">
+            {grants
+                .into_iter()
+                .map(|g| {
+                    view! {
+                        <li>
+                            <A href=format!("/resources/{}", g.resource.id)>{g.resource.name}</A>
+                            " "
+                            <span class="muted">{format!("{} ({})", g.role, g.resource.resource_type.label())}</span>
+                            {g.via_team.map(|t| view! {
+                                <span class="muted">" through team "</span>
+                                <A href=format!("/access/teams/{}", t.id)>{t.name}</A>
+                            })}
+                        </li>
+                    }
+                })
+                .collect_view()}
+        </ul>
+    }
+}
 
 #[component]
 pub fn AccessAnswerView(answer: AccessAnswer) -> impl IntoView {

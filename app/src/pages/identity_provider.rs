@@ -2,12 +2,12 @@ use crate::components::breadcrumbs::Breadcrumbs;
 use crate::components::confirm::ConfirmButton;
 use crate::components::copy_field::CopyField;
 use crate::components::field_error::{FieldCheck, FieldErrorText};
-use crate::components::subject_picker::SubjectPicker;
 use crate::components::notice::{
     Confirmation, ErrorNotice, NotFoundCopy, action_error, found_or_not_found,
 };
 use crate::components::route::id_param;
 use crate::components::shell::Me;
+use crate::components::subject_picker::SubjectPicker;
 use crate::components::text_field::TextField;
 use crate::server_fns::identity_providers::{
     CreateIdentityProvider, DeleteIdentityProvider, TestIdentityProvider, UpdateIdentityProvider,

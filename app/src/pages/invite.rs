@@ -3,10 +3,10 @@ use crate::components::copy_field::CopyField;
 use crate::components::field_error::{FieldCheck, FieldErrorText};
 use crate::components::notice::{ErrorMessage, ErrorNotice, action_error};
 use crate::components::role_options::{RoleOptions, UnavailableRoles};
+use crate::components::subject_picker::SubjectPicker;
 use crate::server_fns::auth::get_sign_in_options;
 use crate::server_fns::roles::list_assignable_roles;
 use crate::server_fns::users::InviteUsers;
-use crate::components::subject_picker::SubjectPicker;
 use domain::dto::{
     InviteOutcome, InviteRequest, LinkDelivery, SubjectKind, SubjectLink, SubjectSuggestion,
 };
@@ -51,7 +51,11 @@ pub fn InviteForm(invite: ServerAction<InviteUsers>) -> impl IntoView {
                 emails: emails.get_untracked(),
                 role_id: RoleId(role_id),
                 send_password_email: send_password_email.get_untracked(),
-                teams: teams.get_untracked().into_iter().map(|(id, _)| id).collect(),
+                teams: teams
+                    .get_untracked()
+                    .into_iter()
+                    .map(|(id, _)| id)
+                    .collect(),
             },
         });
     };

@@ -1,3 +1,4 @@
+use crate::components::access::GrantList;
 use crate::components::breadcrumbs::Breadcrumbs;
 use crate::components::confirm::ConfirmButton;
 use crate::components::field_error::{FieldCheck, FieldErrorText};
@@ -202,22 +203,7 @@ fn TeamDetailView(
                     .into_any()
             } else {
                 view! {
-                    <ul class="team-list">
-                        {detail
-                            .grants
-                            .clone()
-                            .into_iter()
-                            .map(|g| {
-                                view! {
-                                    <li>
-                                        <A href=format!("/resources/{}", g.resource.id)>{g.resource.name}</A>
-                                        " "
-                                        <span class="muted">{format!("{} ({})", g.role, g.resource.resource_type.label())}</span>
-                                    </li>
-                                }
-                            })
-                            .collect_view()}
-                    </ul>
+                    <GrantList grants=detail.grants.clone()/>
                 }
                     .into_any()
             }}

@@ -1,4 +1,5 @@
 use crate::components::access::AccessAnswerView;
+use crate::components::access::GrantList;
 use crate::components::breadcrumbs::Breadcrumbs;
 use crate::components::confirm::ConfirmButton;
 use crate::components::copy_field::CopyField;
@@ -224,26 +225,7 @@ fn UserDetailView(
                 view! { <p class="muted">"Not a collaborator on any resource."</p> }.into_any()
             } else {
                 view! {
-                    <ul class="team-list">
-                        {detail
-                            .collaborations
-                            .clone()
-                            .into_iter()
-                            .map(|g| {
-                                view! {
-                                    <li>
-                                        <A href=format!("/resources/{}", g.resource.id)>{g.resource.name}</A>
-                                        " "
-                                        <span class="muted">{format!("{} ({})", g.role, g.resource.resource_type.label())}</span>
-                                        {g.via_team.map(|t| view! {
-                                            <span class="muted">" through team "</span>
-                                            <A href=format!("/access/teams/{}", t.id)>{t.name}</A>
-                                        })}
-                                    </li>
-                                }
-                            })
-                            .collect_view()}
-                    </ul>
+                    <GrantList grants=detail.collaborations.clone()/>
                 }
                     .into_any()
             }}

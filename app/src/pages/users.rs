@@ -5,8 +5,8 @@ use crate::components::pager::{Pager, encode_query_value, page_number};
 use crate::components::shell::Me;
 use crate::components::subject_picker::SubjectPicker;
 use crate::components::toast::toast_on_success;
-use crate::server_fns::roles::{list_assignable_roles, list_roles};
 use crate::pages::invite::InviteForm;
+use crate::server_fns::roles::{list_assignable_roles, list_roles};
 use crate::server_fns::users::{ChangeUsers, InviteUsers, list_users};
 use chrono::{DateTime, Utc};
 use domain::dto::{

@@ -1,3 +1,4 @@
+use crate::components::access::GrantList;
 use crate::components::breadcrumbs::Breadcrumbs;
 use crate::components::confirm::ConfirmButton;
 use crate::components::copy_field::CopyField;
@@ -174,20 +175,7 @@ fn AccountView(
                     .into_any()
             } else {
                 view! {
-                    <ul class="team-list">
-                        {detail
-                            .grants
-                            .into_iter()
-                            .map(|g| {
-                                view! {
-                                    <li>
-                                        <A href=format!("/resources/{}", g.resource.id)>{format!("{} {}", g.resource.resource_type.label(), g.resource.name)}</A>
-                                        " " <span class="badge">{g.role}</span>
-                                    </li>
-                                }
-                            })
-                            .collect_view()}
-                    </ul>
+                    <GrantList grants=detail.grants.clone()/>
                 }
                     .into_any()
             }}

@@ -49,7 +49,8 @@ async fn holder(ctx: &TestCtx, email: &str, role: &str) -> (UserId, Actor) {
     (id, ctx.actor(id).await)
 }
 
-async fn team(ctx: &TestCtx, admin: &Actor, name: &str, role: Option<&str>) -> TeamId {
+/// A team made by `admin`, holding the tenant role named `role`.
+pub(crate) async fn team(ctx: &TestCtx, admin: &Actor, name: &str, role: Option<&str>) -> TeamId {
     let role_id = match role {
         Some(name) => Some(ctx.role_id(name).await),
         None => None,

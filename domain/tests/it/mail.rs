@@ -45,8 +45,8 @@ fn invite(emails: &str, role_id: domain::ids::RoleId) -> InviteRequest {
         emails: emails.into(),
         role_id,
         send_password_email: true,
-    },
-    teams: Vec::new(),
+        teams: Vec::new(),
+    }
 }
 
 async fn outbox(ctx: &TestCtx) -> Vec<mail_outbox::Model> {

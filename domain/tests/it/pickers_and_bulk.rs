@@ -1,13 +1,15 @@
 //! Picking subjects by name, grants that name and link their subjects, paged collaborators,
 //! and the Users list's bulk changes (one transaction, every user checked as when alone).
 
+use crate::escalation_seams::team;
 use crate::harness::{TestCtx, db_test};
 use crate::resources::create;
 use domain::dto::{
-    BulkUserChange, CollaboratorQuery, InviteRequest, NewCollaborator, NewTeam, NewTeamMembers, NewVirtualAccount,
-    SubjectKind, SubjectLink, SubjectSearch, TeamMemberRole, UserChange, UserStatus,
+    BulkUserChange, CollaboratorQuery, InviteRequest, NewCollaborator, NewTeamMembers,
+    NewVirtualAccount, SubjectKind, SubjectLink, SubjectSearch, TeamMemberRole, UserChange,
+    UserStatus,
 };
-use domain::ids::TeamId;
+use domain::ids::UserId;
 use domain::permissions::BuiltinRole;
 use domain::resources::ResourceType;
 use domain::{Actor, DomainError};
@@ -23,24 +25,6 @@ fn search(text: &str) -> SubjectSearch {
         text: text.into(),
         kinds: ALL_KINDS.to_vec(),
     }
-}
-
-async fn team(ctx: &TestCtx, admin: &Actor, name: &str, role: Option<&str>) -> TeamId {
-    let role_id = match role {
-        Some(name) => Some(ctx.role_id(name).await),
-        None => None,
-    };
-    ctx.services
-        .scope(admin)
-        .create_team(NewTeam {
-            name: name.into(),
-            description: "team".into(),
-            role_id,
-        })
-        .await
-        .unwrap()
-        .team
-        .id
 }
 
 db_test!(
@@ -292,8 +276,11 @@ db_test!(a_bulk_change_is_all_or_nothing, |ctx: TestCtx| async move {
     assert_eq!(members.len(), 2);
     assert_eq!(members[0].role, TeamMemberRole::Manager, "{members:?}");
 
-    // Nothing chosen, or more than a page: refused by field.
-    for users in [Vec::new(), vec![member; BulkUserChange::MAX_USERS + 1]] {
+    // Nothing chosen, or more than a page: refused by field. (One user named twice counts once.)
+    let too_many = (1..=BulkUserChange::MAX_USERS as i64 + 1)
+        .map(UserId)
+        .collect();
+    for users in [Vec::new(), too_many] {
         match scope
             .change_users(BulkUserChange {
                 users,
@@ -361,7 +348,12 @@ db_test!(
         let (admin, member) = ctx.admin_and_member().await;
         let tenant = ctx.default_tenant().await;
         let manager = ctx
-            .add_user(tenant.id, "tm@example.com", BuiltinRole::TeamManager, UserStatus::Active)
+            .add_user(
+                tenant.id,
+                "tm@example.com",
+                BuiltinRole::TeamManager,
+                UserStatus::Active,
+            )
             .await;
         let ml = team(&ctx, &admin, "ml-engineers", None).await;
         ctx.services
@@ -392,6 +384,15 @@ db_test!(
             }
             other => panic!("expected a refusal, got {other:?}"),
         }
-        assert_eq!(ctx.services.scope(&admin).get_team(ml).await.unwrap().members.len(), 1);
+        assert_eq!(
+            ctx.services
+                .scope(&admin)
+                .get_team(ml)
+                .await
+                .unwrap()
+                .members
+                .len(),
+            1
+        );
     }
 );
