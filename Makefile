@@ -8,7 +8,7 @@ TOOLS_DIR ?= $(HOME)/.cache/latchkey/tools
 export PATH := $(HOME)/.cargo/bin:$(TOOLS_DIR)/node_modules/.bin:$(PATH)
 SITE_DIR := $(CURDIR)/target/site
 
-.PHONY: run dev build test fmt-check clippy cargo-test e2e tools clean
+.PHONY: run dev build test fmt-check clippy cargo-test e2e clean
 
 ## Build and serve the console on http://127.0.0.1:3000 (SQLite in ./data, migrations at start).
 ## The debug server shares its compiled dependencies with `cargo test`.

@@ -11,15 +11,21 @@ test.describe.serial('inviting by mail, delegating user management, deactivating
 
   test('the admin invites two members, and each gets a mail with a one-time link', async ({ page }) => {
     await signIn(page, ADMIN);
-    await page.getByRole('link', { name: 'Invite users' }).click();
     await hydrated(page);
-    await page.getByLabel('Email addresses').fill(`${GRACE.email}, not-an-email`);
-    await expect(page.getByLabel('Role', { exact: true })).toHaveValue(/\d+/);
+    await page.getByRole('link', { name: 'Invite users' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Invite users' });
+    await dialog.getByLabel('Email addresses').fill(`${GRACE.email}, not-an-email`);
+    await expect(dialog.getByLabel('Role', { exact: true })).toHaveValue(/\d+/);
     // No identity provider yet: everyone gets a link, and no box offers single sign-on.
     await expect(page.getByLabel('Send email to set password')).toHaveCount(0);
     await expect(page.getByTestId('link-delivery')).toHaveText('Each person gets an email with a link to set their password.');
     await page.getByRole('button', { name: 'Invite' }).click();
     await expect(page.getByRole('alert')).toContainText('Not valid email addresses: not-an-email.');
+    // The field says it too, to screen readers as well.
+    const emails = dialog.getByLabel('Email addresses');
+    await expect(emails).toHaveAttribute('aria-invalid', 'true');
+    await expect(emails).toHaveAttribute('aria-describedby', 'invite-emails-help invite-emails-error');
+    await expect(dialog.locator('#invite-emails-error')).toHaveText('Not valid email addresses: not-an-email.');
 
     await page.getByLabel('Email addresses').fill(`${GRACE.email}, ${HOPPER.email}, ${ADMIN.email}`);
     await page.getByRole('button', { name: 'Invite' }).click();
@@ -55,6 +61,7 @@ test.describe.serial('inviting by mail, delegating user management, deactivating
     await expect(page.getByTestId('signed-in-user')).toContainText(GRACE.email);
     await expect(page.getByText('You are not in a team.')).toBeVisible();
     await expect(page.getByText('You have no tokens.')).toBeVisible();
+    await page.screenshot({ path: 'test-results/member-home.png', fullPage: true });
     // A Member sees Users, but neither Roles nor the means to change anyone's role.
     await expect(page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Roles' })).toHaveCount(0);
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Users', exact: true }).click();

@@ -31,6 +31,7 @@ test.describe.serial('picking by name', () => {
     await dialog.getByRole('combobox', { name: 'Teams (optional)' }).fill('picker');
     await page.getByRole('option', { name: /pickers/ }).click();
     await expect(dialog.getByRole('list', { name: 'Teams chosen' })).toContainText('pickers');
+    await page.screenshot({ path: 'test-results/invite-dialog.png' });
     expect(await accessibilityProblems(page)).toEqual([]);
     await dialog.getByRole('button', { name: 'Invite', exact: true }).click();
     await expect(dialog.getByText('A link to set their password is on its way by email.')).toHaveCount(2);
@@ -94,6 +95,7 @@ test.describe.serial('picking by name', () => {
     await page.getByRole('button', { name: 'Add collaborator' }).click();
     const row = page.getByRole('row', { name: /team:pickers/ });
     await expect(row).toContainText('Cluster Viewer');
+    await page.screenshot({ path: 'test-results/collaborators-by-name.png', fullPage: true });
     await expect(page.getByRole('combobox', { name: 'Subject' })).toHaveValue('');
 
     // Check access, picking the person.
@@ -118,6 +120,7 @@ test.describe.serial('picking by name', () => {
     await page.getByLabel('Select every user on this page').check();
     const bar = page.getByRole('region', { name: 'Bulk actions' });
     await expect(bar).toContainText('2 selected');
+    await page.screenshot({ path: 'test-results/bulk-bar.png' });
 
     await bar.getByLabel('Action').selectOption('deactivate');
     await bar.getByRole('button', { name: 'Apply', exact: true }).click();

@@ -47,7 +47,8 @@ test('an admin creates a virtual account, shares a cluster with it, regenerates 
   expect((await seen.json()).data.map((r: { name: string }) => r.name)).toEqual(['bots-cluster']);
   await admin.reload();
   await hydrated(admin);
-  await expect(admin.getByRole('link', { name: 'Cluster bots-cluster' })).toBeVisible();
+  const held = admin.getByRole('listitem').filter({ has: admin.getByRole('link', { name: 'bots-cluster', exact: true }) });
+  await expect(held).toContainText('Cluster Viewer (Cluster)');
 
   // Regenerated with a day's grace: both tokens work for now.
   await admin.getByLabel('Grace period for the current token (days)').fill('1');
