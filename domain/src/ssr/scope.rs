@@ -123,15 +123,7 @@ impl<'a> Scope<'a> {
         )?;
         let mut select = user::Entity::find().filter(user::Column::TenantId.eq(me.tenant_id.0));
         if let Some(pattern) = search_pattern(query.search.as_deref())? {
-            select = select.filter(
-                Condition::any()
-                    .add(lower_like(user::Entity, user::Column::Email, &pattern))
-                    .add(lower_like(
-                        user::Entity,
-                        user::Column::DisplayName,
-                        &pattern,
-                    )),
-            );
+            select = select.filter(user_matches(&pattern));
         }
         let db = self.services.db();
         if let Some(status) = query.status {
@@ -291,6 +283,13 @@ pub(crate) fn lower_like<T: IntoIden, C: IntoIden>(
 ) -> sea_orm::sea_query::SimpleExpr {
     Expr::expr(Func::lower(Expr::col((table, column))))
         .like(LikeExpr::new(pattern.to_owned()).escape('\\'))
+}
+
+/// Users whose email or display name matches `pattern` (from `search_pattern`).
+pub(crate) fn user_matches(pattern: &str) -> Condition {
+    Condition::any()
+        .add(lower_like(user::Entity, user::Column::Email, pattern))
+        .add(lower_like(user::Entity, user::Column::DisplayName, pattern))
 }
 
 /// Escapes LIKE wildcards so a search for `50%` means the characters, not a pattern.

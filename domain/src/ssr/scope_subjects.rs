@@ -7,9 +7,9 @@ use crate::ssr::access::{SUBJECT_TEAM, SUBJECT_USER, SUBJECT_VIRTUAL_ACCOUNT};
 use crate::ssr::authorize::{Operation, authorize};
 use crate::ssr::entities::{team, team_member, user, virtual_account};
 use crate::ssr::error::DomainResult;
-use crate::ssr::scope::{Scope, lower_like, search_pattern};
+use crate::ssr::scope::{Scope, lower_like, search_pattern, user_matches};
 use sea_orm::sea_query::Query;
-use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
 impl Scope<'_> {
     /// Subjects whose name (or a user's email) contains `search.text`, for a picker. Each kind
@@ -34,15 +34,7 @@ impl Scope<'_> {
         if wants(SubjectKind::User) && holds(Permission::ListUsers) {
             let users = user::Entity::find()
                 .filter(user::Column::TenantId.eq(me.tenant_id.0))
-                .filter(
-                    Condition::any()
-                        .add(lower_like(user::Entity, user::Column::Email, &pattern))
-                        .add(lower_like(
-                            user::Entity,
-                            user::Column::DisplayName,
-                            &pattern,
-                        )),
-                )
+                .filter(user_matches(&pattern))
                 .order_by_asc(user::Column::Email)
                 .limit(limit)
                 .all(db)
