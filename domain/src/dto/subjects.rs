@@ -19,16 +19,6 @@ pub enum SubjectLink {
     VirtualAccount(VirtualAccountId),
 }
 
-impl SubjectLink {
-    pub fn kind(self) -> SubjectKind {
-        match self {
-            SubjectLink::User(_) => SubjectKind::User,
-            SubjectLink::Team(_) => SubjectKind::Team,
-            SubjectLink::VirtualAccount(_) => SubjectKind::VirtualAccount,
-        }
-    }
-}
-
 /// "Find people, teams or virtual accounts whose name or email contains this".
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SubjectSearch {

@@ -15,6 +15,7 @@ use crate::ssr::scope::{Scope, teams_of};
 use crate::ssr::scope_reauthentication::{check_own_password, own_record};
 use crate::ssr::scope_resources::grants_of_user;
 use crate::ssr::scope_roles::{find_role, refuse_role_grant};
+use crate::ssr::scope_teams::add_members;
 use crate::ssr::scope_tokens::revoke_all_personal_tokens;
 use crate::ssr::scope_users::{find_user, refuse_last_admin};
 use crate::ssr::services::is_admin_role;
@@ -37,8 +38,9 @@ impl Scope<'_> {
         refuse_role_grant(&txn, me, &role).await?;
         // May add to each team chosen, before anyone is created (what the team hands out is
         // checked as the new users join it, below).
-        for team in &request.teams {
-            self.member_manager(&txn, *team).await?;
+        let mut teams = Vec::with_capacity(request.teams.len());
+        for id in &request.teams {
+            teams.push(self.member_manager(&txn, *id).await?.1);
         }
         let existing: Vec<String> = user::Entity::find()
             .filter(user::Column::TenantId.eq(me.tenant_id.0))
@@ -82,9 +84,8 @@ impl Scope<'_> {
         // transaction: a team the actor may not add to refuses the whole invitation.
         if !invited.is_empty() {
             let emails: Vec<String> = invited.iter().map(|u| u.email.clone()).collect();
-            for team in &request.teams {
-                self.add_members_in(&txn, *team, emails.clone(), TeamMemberRole::Member)
-                    .await?;
+            for team in &teams {
+                add_members(&txn, me, team, &emails, TeamMemberRole::Member).await?;
             }
         }
         self.finish(txn).await?;

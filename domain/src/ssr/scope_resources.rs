@@ -794,20 +794,6 @@ fn collaborator_window(query: &CollaboratorQuery) -> DomainResult<(u64, u64)> {
     )
 }
 
-async fn collaborator_page(
-    db: &impl ConnectionTrait,
-    resource_id: i64,
-    (limit, offset): (u64, u64),
-) -> DomainResult<Page<CollaboratorRow>> {
-    let (items, total) = collaborator_rows(db, resource_id, Some((limit, offset))).await?;
-    Ok(Page {
-        items,
-        total,
-        limit,
-        offset,
-    })
-}
-
 /// One collaborator grant with the names it is shown by, as one row of a joined read.
 #[derive(Debug, FromQueryResult)]
 struct CollaboratorLine {
@@ -819,8 +805,8 @@ struct CollaboratorLine {
     subject_id: i64,
     /// The user's email, the team's or the virtual account's name.
     identifier: Option<String>,
-    /// The user's display name, the team's or the virtual account's name.
-    label: Option<String>,
+    /// A user's display name (none for other subjects).
+    display_name: Option<String>,
     role_id: i64,
     role_name: String,
     role_display_name: String,
@@ -828,13 +814,13 @@ struct CollaboratorLine {
     granted_at: DateTime<Utc>,
 }
 
-/// The collaborators of a resource, oldest grant first, `window` (limit, offset) of them or
-/// all: one query joining each grant to its subject's name, its role and its granter.
-async fn collaborator_rows(
+/// One page (limit, offset) of a resource's collaborators, oldest grant first, with the total:
+/// one query joining each grant to its subject's name, its role and its granter.
+async fn collaborator_page(
     db: &impl ConnectionTrait,
     resource_id: i64,
-    window: Option<(u64, u64)>,
-) -> DomainResult<(Vec<CollaboratorRow>, u64)> {
+    (limit, offset): (u64, u64),
+) -> DomainResult<Page<CollaboratorRow>> {
     let c = Alias::new("c");
     let r = Alias::new("r");
     // Each name is a primary-key lookup per row of the page: joins on "kind = x AND id = y"
@@ -842,8 +828,10 @@ async fn collaborator_rows(
     let name_of_subject = Expr::cust(format!(
         r#"CASE "c"."subject_kind" WHEN '{SUBJECT_USER}' THEN (SELECT "email" FROM "users" WHERE "users"."id" = "c"."subject_id") WHEN '{SUBJECT_TEAM}' THEN (SELECT "name" FROM "teams" WHERE "teams"."id" = "c"."subject_id") WHEN '{SUBJECT_VIRTUAL_ACCOUNT}' THEN (SELECT "name" FROM "virtual_accounts" WHERE "virtual_accounts"."id" = "c"."subject_id") END"#
     ));
-    let label_of_subject = Expr::cust(format!(
-        r#"CASE "c"."subject_kind" WHEN '{SUBJECT_USER}' THEN (SELECT "display_name" FROM "users" WHERE "users"."id" = "c"."subject_id") WHEN '{SUBJECT_TEAM}' THEN (SELECT "name" FROM "teams" WHERE "teams"."id" = "c"."subject_id") WHEN '{SUBJECT_VIRTUAL_ACCOUNT}' THEN (SELECT "name" FROM "virtual_accounts" WHERE "virtual_accounts"."id" = "c"."subject_id") END"#
+    // Only a user is known by another name than the one grants use; teams and virtual
+    // accounts go by their name.
+    let display_name_of_user = Expr::cust(format!(
+        r#"CASE "c"."subject_kind" WHEN '{SUBJECT_USER}' THEN (SELECT "display_name" FROM "users" WHERE "users"."id" = "c"."subject_id") END"#
     ));
     let granter =
         Expr::cust(r#"(SELECT "email" FROM "users" WHERE "users"."id" = "c"."granted_by")"#);
@@ -860,7 +848,7 @@ async fn collaborator_rows(
             "subject_id",
         )
         .expr_as(name_of_subject, "identifier")
-        .expr_as(label_of_subject, "label")
+        .expr_as(display_name_of_user, "display_name")
         .expr_as(Expr::col((r.clone(), role::Column::Id)), "role_id")
         .expr_as(Expr::col((r.clone(), role::Column::Name)), "role_name")
         .expr_as(
@@ -883,16 +871,14 @@ async fn collaborator_rows(
         .and_where(Expr::col((c.clone(), collaborator::Column::ResourceId)).eq(resource_id))
         .order_by((c.clone(), collaborator::Column::GrantedAt), Order::Asc)
         .order_by((c.clone(), collaborator::Column::Id), Order::Asc);
-    if let Some((limit, offset)) = window {
-        select.limit(limit).offset(offset);
-    }
+    select.limit(limit).offset(offset);
     let lines = CollaboratorLine::find_by_statement(db.get_database_backend().build(&select))
         .all(db)
         .await?;
     let total = match lines.first() {
         Some(line) => u64::try_from(line.total).unwrap_or(0),
         // Past the end of the list the window count has no row to ride on.
-        None if window.is_some_and(|(_, offset)| offset > 0) => {
+        None if offset > 0 => {
             collaborator::Entity::find()
                 .filter(collaborator::Column::ResourceId.eq(resource_id))
                 .count(db)
@@ -900,7 +886,7 @@ async fn collaborator_rows(
         }
         None => 0,
     };
-    let rows = lines
+    let items = lines
         .into_iter()
         // A grant whose subject is gone (deleted between reads) has no name to show.
         .filter_map(|line| {
@@ -912,11 +898,12 @@ async fn collaborator_rows(
                 }
                 _ => return None,
             };
+            let identifier = line.identifier?;
             Some(CollaboratorRow {
                 id: CollaboratorId(line.id),
-                subject: format!("{}:{}", line.subject_kind, line.identifier?),
+                subject: format!("{}:{identifier}", line.subject_kind),
                 subject_link,
-                subject_label: line.label?,
+                subject_label: line.display_name.unwrap_or(identifier),
                 role: RoleRef {
                     id: RoleId(line.role_id),
                     name: line.role_name,
@@ -927,7 +914,12 @@ async fn collaborator_rows(
             })
         })
         .collect();
-    Ok((rows, total))
+    Ok(Page {
+        items,
+        total,
+        limit,
+        offset,
+    })
 }
 
 /// A user's collaborator grants, as "workspace prod (Workspace Viewer)", by resource name.

@@ -201,68 +201,21 @@ impl Scope<'_> {
     ) -> DomainResult<AddTeamMembersOutcome> {
         let emails = parse_email_list("emails", &request.emails)?;
         let txn = self.services.begin_write().await?;
-        let outcome = self.add_members_in(&txn, id, emails, request.role).await?;
+        let (me, team) = self.member_manager(&txn, id).await?;
+        let joined = add_members(&txn, me, &team, &emails, request.role).await?;
+        let outcome = AddTeamMembersOutcome {
+            added: joined.added,
+            already_members: joined.already_members,
+            team: detail(&txn, me, team).await?,
+        };
         self.finish(txn).await?;
         tracing::info!(
             team = id.0,
             added = outcome.added.len(),
-            by = ?self.actor.user().map(|u| u.user_id.0),
+            by = me.user_id.0,
             "team members added"
         );
         Ok(outcome)
-    }
-
-    /// `add_team_members` inside `txn`, for callers that change more in the same
-    /// transaction (bulk changes on the Users list).
-    pub(crate) async fn add_members_in(
-        &self,
-        txn: &impl ConnectionTrait,
-        id: TeamId,
-        emails: Vec<String>,
-        role: TeamMemberRole,
-    ) -> DomainResult<AddTeamMembersOutcome> {
-        let (me, team) = self.member_manager(txn, id).await?;
-        refuse_beyond(
-            txn,
-            me,
-            &Holdings::of_team(txn, &team, role).await?,
-            Some(joining_context(&team, role)),
-        )
-        .await?;
-        let users = users_with_emails(txn, me, "emails", &emails).await?;
-        let current: Vec<i64> = team_member::Entity::find()
-            .filter(team_member::Column::TeamId.eq(team.id))
-            .all(txn)
-            .await?
-            .into_iter()
-            .map(|m| m.user_id)
-            .collect();
-        let now = Utc::now();
-        let mut added = Vec::new();
-        let mut already_members = Vec::new();
-        for found in users {
-            if current.contains(&found.id) {
-                already_members.push(found.email);
-                continue;
-            }
-            team_member::ActiveModel {
-                team_id: Set(team.id),
-                user_id: Set(found.id),
-                role: Set(role.as_str().into()),
-                added_at: Set(now),
-                source: Set(MEMBERSHIP_BY_HAND.into()),
-            }
-            .insert(txn)
-            .await?;
-            added.push(found.email);
-        }
-        added.sort();
-        already_members.sort();
-        Ok(AddTeamMembersOutcome {
-            added,
-            already_members,
-            team: detail(txn, me, team).await?,
-        })
     }
 
     /// Removes a member from a team.
@@ -547,6 +500,65 @@ pub(crate) fn joining_context(team: &team::Model, as_role: TeamMemberRole) -> St
             team.name
         ),
     }
+}
+
+/// Who joined a team, and who was in it already (each sorted by email).
+pub(crate) struct JoinedMembers {
+    pub added: Vec<String>,
+    pub already_members: Vec<String>,
+}
+
+/// Adds existing users of the actor's tenant to `team` with one team role, inside `db`'s
+/// transaction. The caller found the team through `member_manager` (the actor may change its
+/// members); here the granting rule checks what the team hands out, every address must belong
+/// to a user, and current members are left as they are.
+pub(crate) async fn add_members(
+    db: &impl ConnectionTrait,
+    me: &UserActor,
+    team: &team::Model,
+    emails: &[String],
+    role: TeamMemberRole,
+) -> DomainResult<JoinedMembers> {
+    refuse_beyond(
+        db,
+        me,
+        &Holdings::of_team(db, team, role).await?,
+        Some(joining_context(team, role)),
+    )
+    .await?;
+    let users = users_with_emails(db, me, "emails", emails).await?;
+    let current: Vec<i64> = team_member::Entity::find()
+        .filter(team_member::Column::TeamId.eq(team.id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|m| m.user_id)
+        .collect();
+    let now = Utc::now();
+    let mut added = Vec::new();
+    let mut already_members = Vec::new();
+    for found in users {
+        if current.contains(&found.id) {
+            already_members.push(found.email);
+            continue;
+        }
+        team_member::ActiveModel {
+            team_id: Set(team.id),
+            user_id: Set(found.id),
+            role: Set(role.as_str().into()),
+            added_at: Set(now),
+            source: Set(MEMBERSHIP_BY_HAND.into()),
+        }
+        .insert(db)
+        .await?;
+        added.push(found.email);
+    }
+    added.sort();
+    already_members.sort();
+    Ok(JoinedMembers {
+        added,
+        already_members,
+    })
 }
 
 /// Inserts a team the actor creates (the caller authorized it and checked the name is free).

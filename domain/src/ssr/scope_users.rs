@@ -16,6 +16,7 @@ use crate::ssr::mail::{self, MailKind};
 use crate::ssr::scope::{Scope, UserWithRole, teams_of};
 use crate::ssr::scope_resources::grants_reaching_user;
 use crate::ssr::scope_roles::{find_role, refuse_role_grant};
+use crate::ssr::scope_teams::add_members;
 use crate::ssr::scope_tokens::active_token_count;
 use crate::ssr::services::is_admin_role;
 use crate::ssr::sessions::end_sessions;
@@ -119,15 +120,14 @@ impl Scope<'_> {
             }
             UserChange::JoinTeam(team) => {
                 // Allowed to change the team's members, before any user is looked up.
-                self.member_manager(&txn, team).await?;
+                let (_, team) = self.member_manager(&txn, team).await?;
                 let mut emails = Vec::new();
                 for id in &users {
                     emails.push(find_user(&txn, me, *id).await?.0.email);
                 }
-                let outcome = self
-                    .add_members_in(&txn, team, emails, TeamMemberRole::Member)
-                    .await?;
-                changed = outcome.added;
+                changed = add_members(&txn, me, &team, &emails, TeamMemberRole::Member)
+                    .await?
+                    .added;
             }
         }
         self.finish(txn).await?;
