@@ -68,15 +68,19 @@ pub fn normalize_email(field: &str, raw: &str) -> Result<String, FieldError> {
 /// Most addresses one invitation may carry.
 pub const INVITE_MAX: usize = 100;
 
-/// Splits a list of addresses (commas, semicolons, spaces or new lines between them),
-/// normalizes each and drops repeats. Every malformed address is named.
+/// The entries of a list of addresses as typed: commas, semicolons, spaces or new lines
+/// between them, unchecked.
+pub fn email_list_entries(raw: &str) -> impl Iterator<Item = &str> {
+    raw.split(|c: char| c == ',' || c == ';' || c.is_whitespace())
+        .filter(|p| !p.is_empty())
+}
+
+/// Splits a list of addresses (`email_list_entries`), normalizes each and drops repeats.
+/// Every malformed address is named.
 pub fn parse_email_list(field: &str, raw: &str) -> Result<Vec<String>, FieldError> {
     let mut emails: Vec<String> = Vec::new();
     let mut invalid = Vec::new();
-    for part in raw
-        .split(|c: char| c == ',' || c == ';' || c.is_whitespace())
-        .filter(|p| !p.is_empty())
-    {
+    for part in email_list_entries(raw) {
         match normalize_email(field, part) {
             Ok(email) if !emails.contains(&email) => emails.push(email),
             Ok(_) => {}

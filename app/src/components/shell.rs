@@ -228,6 +228,11 @@ impl Me {
         })
     }
 
+    /// Whether the signed-in user may open `team`'s page: team:ReadTeam, or managing it.
+    pub fn can_open_team(self, team: domain::ids::TeamId) -> bool {
+        self.can(Permission::ReadTeam) || self.manages(team)
+    }
+
     pub fn id(self) -> Option<domain::ids::UserId> {
         self.0.with(|user| user.as_ref().map(|user| user.id))
     }

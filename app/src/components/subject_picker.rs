@@ -81,7 +81,9 @@ pub fn SubjectPicker(
     // The chosen suggestion stands only while `value` still holds its subject (a form that
     // empties `value` after saving empties the picker too).
     let shown_choice = move || chosen.get().filter(|c| value.with(|v| *v == c.subject));
-    let visible = move || {
+    // The suggestions on show: the latest answer, while the list is open and answers what the
+    // field holds.
+    let visible = Memo::new(move |_| {
         suggestions.with(|(text, found)| {
             if open.get() && !text.trim().is_empty() && value.with(|v| v == text) {
                 found.clone()
@@ -89,7 +91,7 @@ pub fn SubjectPicker(
                 Vec::new()
             }
         })
-    };
+    });
     let choose = move |suggestion: SubjectSuggestion| {
         open.set(false);
         active.set(None);
@@ -105,7 +107,7 @@ pub fn SubjectPicker(
         }
     };
     let on_keydown = move |ev: leptos::ev::KeyboardEvent| {
-        let count = visible().len();
+        let count = visible.with_untracked(Vec::len);
         match ev.key().as_str() {
             "ArrowDown" if count > 0 => {
                 ev.prevent_default();
@@ -118,7 +120,7 @@ pub fn SubjectPicker(
             }
             "Enter" => {
                 if let Some(i) = active.get_untracked()
-                    && let Some(suggestion) = visible().into_iter().nth(i)
+                    && let Some(suggestion) = visible.with_untracked(|v| v.get(i).cloned())
                 {
                     // Choosing, not submitting the form.
                     ev.prevent_default();
@@ -160,7 +162,7 @@ pub fn SubjectPicker(
                             autocomplete="off"
                             aria-autocomplete="list"
                             aria-controls=listbox
-                            aria-expanded=move || (!visible().is_empty()).to_string()
+                            aria-expanded=move || (!visible.with(Vec::is_empty)).to_string()
                             aria-activedescendant=move || active.get().map(option_id)
                             aria-invalid=move || check.and_then(FieldCheck::invalid)
                             aria-describedby=move || match check {
@@ -212,9 +214,10 @@ pub fn SubjectPicker(
                         })
                 }}
             </Show>
-            <ul id=listbox role="listbox" class="subject-suggestions" hidden=move || visible().is_empty()>
+            <ul id=listbox role="listbox" class="subject-suggestions" hidden=move || visible.with(Vec::is_empty)>
                 {move || {
-                    visible()
+                    visible
+                        .get()
                         .into_iter()
                         .enumerate()
                         .map(|(i, suggestion)| {
@@ -241,7 +244,7 @@ pub fn SubjectPicker(
             {check.map(|check| view! { <FieldErrorText check/> })}
             <span class="visually-hidden" aria-live="polite">
                 {move || {
-                    let n = visible().len();
+                    let n = visible.with(Vec::len);
                     match n {
                         0 => String::new(),
                         1 => "1 suggestion.".to_string(),

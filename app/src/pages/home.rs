@@ -41,7 +41,6 @@ fn MemberHome(user: CurrentUser) -> impl IntoView {
             })
         },
     );
-    let may_open_team = move |team| me.can(Permission::ReadTeam) || me.manages(team);
     let permission_count = user.permissions.len();
     view! {
         <Title text="Home"/>
@@ -75,7 +74,7 @@ fn MemberHome(user: CurrentUser) -> impl IntoView {
                                     let name = team.name.clone();
                                     view! {
                                         <li>
-                                            {if may_open_team(team.id) {
+                                            {if me.can_open_team(team.id) {
                                                 view! { <A href=format!("/access/teams/{}", team.id)>{name}</A> }.into_any()
                                             } else {
                                                 view! { <span>{name}</span> }.into_any()

@@ -214,7 +214,7 @@ fn CollaboratorTable(
     // A subject's name links to its page when the viewer may open that page.
     let may_open = move |link: SubjectLink| match link {
         SubjectLink::User(_) => me.can(Permission::ListUsers),
-        SubjectLink::Team(team) => me.can(Permission::ReadTeam) || me.manages(team),
+        SubjectLink::Team(team) => me.can_open_team(team),
         SubjectLink::VirtualAccount(_) => me.can(Permission::ReadVirtualAccount),
     };
     view! {

@@ -24,6 +24,7 @@ use domain::dto::{
 };
 use domain::ids::TeamId;
 use domain::permissions::Permission;
+use domain::validation::email_list_entries;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
@@ -324,9 +325,7 @@ fn AddMembersForm(team: TeamId) -> impl IntoView {
                     on_pick=Callback::new(move |picked: SubjectSuggestion| {
                         if let Some(email) = picked.subject.strip_prefix("user:") {
                             emails.update(|list| {
-                                let known = list
-                                    .split([',', ';', ' ', '\n'])
-                                    .any(|e| e.trim().eq_ignore_ascii_case(email));
+                                let known = email_list_entries(list).any(|e| e.eq_ignore_ascii_case(email));
                                 if !known {
                                     if !list.trim().is_empty() {
                                         list.push_str(", ");

@@ -203,7 +203,7 @@ fn UserDetailView(
                             .map(|t| {
                                 view! {
                                     <li>
-                                        {if me.can(Permission::ReadTeam) || me.manages(t.id) {
+                                        {if me.can_open_team(t.id) {
                                             view! { <A href=format!("/access/teams/{}", t.id)>{t.name}</A> }.into_any()
                                         } else {
                                             view! { <span>{t.name}</span> }.into_any()
