@@ -8,7 +8,7 @@ TOOLS_DIR ?= $(HOME)/.cache/latchkey/tools
 export PATH := $(HOME)/.cargo/bin:$(TOOLS_DIR)/node_modules/.bin:$(PATH)
 SITE_DIR := $(CURDIR)/target/site
 
-.PHONY: run dev build test fmt-check clippy cargo-test e2e clean
+.PHONY: run dev build test test-release fmt-check clippy cargo-test e2e e2e-release clean
 
 ## Build and serve the console on http://127.0.0.1:3000 (SQLite in ./data, migrations at start).
 ## The debug server shares its compiled dependencies with `cargo test`.
@@ -27,8 +27,13 @@ build:
 	scripts/build-site.sh release
 
 ## Every check: formatting, clippy, cargo tests (SQLite; PostgreSQL too when
-## LATCHKEY_TEST_POSTGRES_URL is set), then Playwright against dist/latchkey.
+## LATCHKEY_TEST_POSTGRES_URL is set), then Playwright against the debug build, the one
+## `cargo test` and `make run` compile (so a change recompiles it incrementally).
 test: fmt-check clippy cargo-test e2e
+
+## The Playwright suite again, against dist/latchkey (optimised bundle, embedded and
+## precompressed site). CI runs it after `make test`.
+test-release: e2e-release
 
 fmt-check:
 	cargo fmt --all -- --check
@@ -46,9 +51,19 @@ cargo-test:
 	cargo test --package app --features ssr --lib
 	cargo test --package migrations --package server
 
-e2e: build
+# The server binary is the one `cargo test --package server` builds (same features, so no
+# second compile; after cargo-test this step only checks it is fresh); the site is the debug
+# bundle in target/site.
+e2e:
+	cargo test --package migrations --package server --no-run
+	scripts/build-site.sh site
 	scripts/ensure-tools.sh e2e
-	cd end2end && LATCHKEY_BIN=$(CURDIR)/dist/latchkey npx playwright test
+	cd end2end && LATCHKEY_BIN=$(CARGO_TARGET_DIR)/debug/latchkey LEPTOS_SITE_ROOT=$(SITE_DIR) \
+	  LATCHKEY_E2E_BUILD=debug npx playwright test
+
+e2e-release: build
+	scripts/ensure-tools.sh e2e
+	cd end2end && LATCHKEY_BIN=$(CURDIR)/dist/latchkey LATCHKEY_E2E_BUILD=release npx playwright test
 
 clean:
 	rm -rf dist target/site
