@@ -39,23 +39,25 @@ fmt-check:
 	cargo fmt --all -- --check
 
 # Never `--workspace` for clippy or tests: it would turn on `ssr` and `hydrate` together.
+# One invocation per target: crates shared by the packages are checked or compiled once, with
+# one set of features, instead of once per invocation.
 clippy:
 	scripts/ensure-tools.sh build
-	cargo clippy --package domain --package migrations --package server --all-targets -- -D warnings
-	cargo clippy --package app --features ssr --all-targets -- -D warnings
+	cargo clippy --package domain --package migrations --package server --package app \
+	  --features app/ssr --all-targets -- -D warnings
 	cargo clippy --package frontend --target wasm32-unknown-unknown -- -D warnings
 
 cargo-test:
 	scripts/ensure-tools.sh mail
-	cargo test --package domain --features ssr
-	cargo test --package app --features ssr --lib
-	cargo test --package migrations --package server
+	cargo test --no-fail-fast --package domain --package app --package migrations --package server \
+	  --features app/ssr
 
-# The server binary is the one `cargo test --package server` builds (same features, so no
-# second compile; after cargo-test this step only checks it is fresh); the site is the debug
-# bundle in target/site.
+# The server binary is the one cargo-test builds (the same invocation, so nothing is compiled
+# twice; after cargo-test this only checks it is fresh); the site is the debug bundle in
+# target/site.
 e2e:
-	cargo test --package migrations --package server --no-run
+	cargo test --package domain --package app --package migrations --package server \
+	  --features app/ssr --no-run
 	scripts/build-site.sh site
 	scripts/ensure-tools.sh e2e
 	cd end2end && LATCHKEY_BIN=$(CARGO_TARGET_DIR)/debug/latchkey LEPTOS_SITE_ROOT=$(SITE_DIR) \
