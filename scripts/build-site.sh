@@ -6,10 +6,14 @@
 # Outputs: target/site/pkg/latchkey.js, latchkey_bg.wasm (the names Leptos's HydrationScripts
 # asks for when LEPTOS_OUTPUT_NAME is unset at compile time; we leave it unset so the server,
 # `cargo test` and clippy share one build of leptos), latchkey.css, and public/ copied to
-# target/site. A release names the bundle after its content instead (latchkey-<hash>.js and
-# latchkey-<hash>_bg.wasm; the server learns the name from LATCHKEY_BUNDLE_NAME at compile
-# time, so browsers may keep those files for good) and adds brotli (.br) and gzip (.gz) copies
-# of the bundle and the stylesheet, which the server sends to browsers that accept them.
+# target/site.
+# A release splits the bundle at its pages (app::routes, `--cfg latchkey_split`; the split
+# needs the linker's relocations, hence `--emit-relocs`) with wasm-split-cli, into
+# target/site/pkg/latchkey-<hash>/: latchkey.js and latchkey_bg.wasm (the shared code),
+# __wasm_split.js (the loader) and one wasm chunk per page or per group of pages sharing code.
+# The folder is named after the unsplit bundle's content (the server learns it from
+# LATCHKEY_BUNDLE_NAME at compile time), so browsers may keep its files for good. Brotli (.br)
+# and gzip (.gz) copies of each file and of the stylesheet are sent to browsers that accept them.
 # Every step says what it does and how long it usually takes on 2 cores.
 set -euo pipefail
 
@@ -43,7 +47,8 @@ case "$mode" in
     # type (about a third smaller). The browser bundle and the server must agree on it
     # (hydration walks the same shapes), so both release builds get the flag; debug builds
     # and `cargo test` keep full types and share their compiled dependencies.
-    export RUSTFLAGS="${RUSTFLAGS:-} --cfg erase_components"
+    # Pages as lazy routes (`latchkey_split`, see app::routes): the server must agree too.
+    export RUSTFLAGS="${RUSTFLAGS:-} --cfg erase_components --cfg latchkey_split"
     ;;
   *)
     echo "build-site: unknown mode $mode (site or release)" >&2
@@ -54,39 +59,52 @@ esac
 scripts/ensure-tools.sh "$([ "$mode" = release ] && echo release || echo build)"
 
 step "compiling the browser bundle (crate frontend, wasm32, profile $profile; first time about 4 min debug, 8 min release)"
-cargo build --package frontend --lib --target wasm32-unknown-unknown --profile "$profile"
+if [ "$mode" = release ]; then
+  # Only the wasm link keeps its relocations, which wasm-split reads to cut chunks out.
+  RUSTFLAGS="$RUSTFLAGS -C link-arg=--emit-relocs" \
+    cargo build --package frontend --lib --target wasm32-unknown-unknown --profile "$profile"
+else
+  cargo build --package frontend --lib --target wasm32-unknown-unknown --profile "$profile"
+fi
 done_step
+wasm_in="$CARGO_TARGET_DIR/wasm32-unknown-unknown/$wasm_dir/frontend.wasm"
 
-step "generating the JavaScript glue (wasm-bindgen)"
 mkdir -p "$PKG_DIR"
-# The glue goes to a scratch folder first so a failed step never leaves half a site.
+# Everything goes to a scratch folder first so a failed step never leaves half a site.
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
-wasm-bindgen --target web --no-typescript --out-dir "$scratch" --out-name latchkey \
-  "$CARGO_TARGET_DIR/wasm32-unknown-unknown/$wasm_dir/frontend.wasm"
-done_step
-
 if [ "$mode" = release ]; then
-  step "optimising the bundle for size (wasm-opt -Oz; about 1 min)"
+  bundle="latchkey-$(sha256sum "$wasm_in" | cut -c1-16)"
+  out="$scratch/$bundle"
+  step "splitting the bundle at its pages (wasm-split-cli; about 10 s)"
+  wasm-split-cli "$wasm_in" "$out" --target web --out-name latchkey
+  done_step
+  step "generating the JavaScript glue (wasm-bindgen)"
+  wasm-bindgen --target web --no-typescript --out-dir "$out" --out-name latchkey "$out/latchkey.wasm"
+  rm "$out/latchkey.wasm"
+  done_step
+  step "optimising the shared code and each chunk for size (wasm-opt -Oz; about 1 min)"
   # The features the compiler's output uses (Rust enables them by default for wasm32);
   # wasm-opt must accept them, and introduces none beyond them.
-  "$TOOLS_DIR/node_modules/.bin/wasm-opt" -Oz \
-    --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
-    --enable-mutable-globals --enable-reference-types --enable-multivalue \
-    -o "$scratch/latchkey_bg.opt.wasm" "$scratch/latchkey_bg.wasm"
-  mv "$scratch/latchkey_bg.opt.wasm" "$scratch/latchkey_bg.wasm"
+  for wasm in "$out"/*.wasm; do
+    "$TOOLS_DIR/node_modules/.bin/wasm-opt" -Oz \
+      --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+      --enable-mutable-globals --enable-reference-types --enable-multivalue \
+      -o "$wasm.opt" "$wasm"
+    mv "$wasm.opt" "$wasm"
+  done
+  done_step
+else
+  step "generating the JavaScript glue (wasm-bindgen)"
+  wasm-bindgen --target web --no-typescript --out-dir "$scratch" --out-name latchkey "$wasm_in"
   done_step
 fi
 
 step "assembling target/site (bundle, stylesheet, public files)"
-# What an earlier release left (named and compressed copies) goes first.
-rm -f "$PKG_DIR"/latchkey-* "$PKG_DIR"/*.br "$PKG_DIR"/*.gz
-cp "$scratch/latchkey.js" "$scratch/latchkey_bg.wasm" "$PKG_DIR/"
-# wasm-bindgen writes snippets only for crates with inline JS; copy them when present.
-if [ -d "$scratch/snippets" ]; then
-  rm -rf "$PKG_DIR/snippets"
-  cp -r "$scratch/snippets" "$PKG_DIR/"
-fi
+# What an earlier build left (a release's folder and compressed copies, debug glue) goes first.
+rm -rf "$PKG_DIR"/latchkey-* "$PKG_DIR"/*.br "$PKG_DIR"/*.gz "$PKG_DIR/snippets" \
+  "$PKG_DIR/latchkey.js" "$PKG_DIR/latchkey_bg.wasm"
+cp -r "$scratch"/. "$PKG_DIR/"
 cp style/main.css "$PKG_DIR/latchkey.css"
 if [ -n "$(ls -A public 2>/dev/null)" ]; then
   cp -r public/. "$SITE_DIR/"
@@ -94,19 +112,15 @@ fi
 done_step
 
 if [ "$mode" = release ]; then
-  step "naming the bundle after its content and compressing it (brotli, gzip; about 20 s)"
-  hash=$(cat "$PKG_DIR/latchkey.js" "$PKG_DIR/latchkey_bg.wasm" | sha256sum | cut -c1-16)
-  bundle="latchkey-$hash"
-  mv "$PKG_DIR/latchkey.js" "$PKG_DIR/$bundle.js"
-  mv "$PKG_DIR/latchkey_bg.wasm" "$PKG_DIR/${bundle}_bg.wasm"
-  for file in "$PKG_DIR/$bundle.js" "$PKG_DIR/${bundle}_bg.wasm" "$PKG_DIR/latchkey.css"; do
+  step "compressing the bundle and the stylesheet (brotli, gzip; about 20 s)"
+  for file in "$PKG_DIR/$bundle"/*.js "$PKG_DIR/$bundle"/*.wasm "$PKG_DIR/latchkey.css"; do
     gzip -9 -n -k -f "$file"
     brotli -q 11 -k -f "$file"
   done
   done_step
 
   step "compiling the release server with the site embedded (first time about 15 min)"
-  LATCHKEY_EMBED_SITE_DIR="$SITE_DIR" LATCHKEY_BUNDLE_NAME="$bundle" \
+  LATCHKEY_EMBED_SITE_DIR="$SITE_DIR" LATCHKEY_BUNDLE_NAME="$bundle/latchkey" \
     cargo build --release --package server --bin latchkey --features embed-assets
   mkdir -p dist
   # Copied beside, then renamed over: a running dist/latchkey keeps its old file.
@@ -114,6 +128,7 @@ if [ "$mode" = release ]; then
   mv -f dist/latchkey.new dist/latchkey
   done_step
   kb() { echo $(($(wc -c <"$1") / 1024)); }
-  wasm="$PKG_DIR/${bundle}_bg.wasm"
-  echo "build-site: built dist/latchkey (bundle $bundle: wasm $(kb "$wasm") KB, $(kb "$wasm.gz") KB gzip, $(kb "$wasm.br") KB brotli; JavaScript $(kb "$PKG_DIR/$bundle.js.br") KB brotli)" >&2
+  total() { cat "$@" | wc -c | awk '{ print int($1 / 1024) }'; }
+  dir="$PKG_DIR/$bundle"
+  echo "build-site: built dist/latchkey (bundle $bundle: shared code $(kb "$dir/latchkey_bg.wasm.br") KB brotli + JavaScript $(kb "$dir/latchkey.js.br") KB + loader $(kb "$dir/__wasm_split.js.br") KB; $(ls "$dir"/*.wasm | wc -l) wasm files, all together $(total "$dir"/*.wasm) KB raw, $(total "$dir"/*.wasm.br) KB brotli)" >&2
 fi

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the build and tests need when it is missing, and reuses what is there.
 #   scripts/ensure-tools.sh build   wasm target, wasm-bindgen-cli (what scripts/build-site.sh needs)
-#   scripts/ensure-tools.sh release the above plus wasm-opt (npm binaryen)
+#   scripts/ensure-tools.sh release the above plus wasm-split-cli and wasm-opt (npm binaryen)
 #   scripts/ensure-tools.sh dev     the above plus cargo-leptos, for `make dev` only (optional)
 #   scripts/ensure-tools.sh e2e     chromium and the end2end npm packages, the mailbox and the SDK
 #   scripts/ensure-tools.sh mail    a Python venv with aiosmtpd for scripts/mailbox.py (tests)
@@ -12,6 +12,7 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 TOOLS_DIR=${LATCHKEY_TOOLS_DIR:-$HOME/.cache/latchkey/tools}
 CARGO_LEPTOS_VERSION=0.3.10   # 0.3.11 needs a newer rustc than this toolchain
 BINARYEN_VERSION=132.0.0      # Debian's wasm-opt breaks hydration; this one does not
+WASM_SPLIT_VERSION=0.2.4      # wasm_split_cli_support: cuts a release bundle at its lazy routes
 AIOSMTPD_VERSION=1.4.6
 TRUEFOUNDRY_VERSION=0.17.5   # brings truefoundry_sdk 0.6.0, the client end2end/sdk drives
 WASM_BINDGEN_VERSION=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' "$ROOT/Cargo.lock")
@@ -33,6 +34,11 @@ ensure_build() {
 
 ensure_release() {
   ensure_build
+  # The CLI prints no version of its own; cargo's list of installed tools does.
+  if ! cargo install --list | grep -qx "wasm_split_cli_support v$WASM_SPLIT_VERSION:"; then
+    say "installing wasm-split-cli $WASM_SPLIT_VERSION (once; about 2 minutes on 2 cores)"
+    cargo install wasm_split_cli_support --version "$WASM_SPLIT_VERSION" --features build-binary --locked
+  fi
   if [ ! -x "$TOOLS_DIR/node_modules/.bin/wasm-opt" ]; then
     say "installing wasm-opt (npm binaryen $BINARYEN_VERSION) into $TOOLS_DIR"
     mkdir -p "$TOOLS_DIR"

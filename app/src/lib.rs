@@ -8,6 +8,7 @@
 pub mod components;
 pub mod error;
 pub mod pages;
+pub mod routes;
 pub mod server_fns;
 #[cfg(feature = "ssr")]
 pub mod ssr;
@@ -18,28 +19,7 @@ use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::path;
 
 use components::shell::ConsoleShell;
-use pages::forgot_password::ForgotPasswordPage;
-use pages::home::HomePage;
-use pages::identity_provider::{IdentityProviderPage, NewIdentityProviderPage};
-use pages::identity_providers::IdentityProvidersPage;
-use pages::invite::InvitePage;
-use pages::login::LoginPage;
 use pages::not_found::NotFound;
-use pages::profile::ProfilePage;
-use pages::resource::ResourcePage;
-use pages::resources::ResourcesPage;
-use pages::role_editor::{EditRolePage, NewRolePage};
-use pages::roles::RolesPage;
-use pages::security_settings::SecuritySettingsPage;
-use pages::set_password::SetPasswordPage;
-use pages::setup::SetupPage;
-use pages::team::TeamPage;
-use pages::teams::{NewTeamPage, TeamsPage};
-use pages::tokens::TokensPage;
-use pages::user::UserPage;
-use pages::users::UsersPage;
-use pages::virtual_account::VirtualAccountPage;
-use pages::virtual_accounts::{NewVirtualAccountPage, VirtualAccountsPage};
 
 /// The HTML document around the app, rendered on the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -77,32 +57,32 @@ pub fn App() -> impl IntoView {
         <Title formatter=|page: String| if page.is_empty() { "Latchkey".to_string() } else { format!("{page} · Latchkey") }/>
         <Router>
             <Routes fallback=NotFound>
-                <Route path=path!("/login") view=LoginPage/>
-                <Route path=path!("/setup") view=SetupPage/>
-                <Route path=path!("/set-password") view=SetPasswordPage/>
-                <Route path=path!("/forgot-password") view=ForgotPasswordPage/>
+                <Route path=path!("/login") view=routes::login()/>
+                <Route path=path!("/setup") view=routes::setup()/>
+                <Route path=path!("/set-password") view=routes::set_password()/>
+                <Route path=path!("/forgot-password") view=routes::forgot_password()/>
                 <ParentRoute path=path!("") view=ConsoleShell>
-                    <Route path=path!("") view=HomePage/>
-                    <Route path=path!("/access/users") view=UsersPage/>
-                    <Route path=path!("/access/users/invite") view=InvitePage/>
-                    <Route path=path!("/access/users/:id") view=UserPage/>
-                    <Route path=path!("/profile") view=ProfilePage/>
-                    <Route path=path!("/access/roles") view=RolesPage/>
-                    <Route path=path!("/access/roles/new") view=NewRolePage/>
-                    <Route path=path!("/access/roles/:id") view=EditRolePage/>
-                    <Route path=path!("/access/teams") view=TeamsPage/>
-                    <Route path=path!("/access/teams/new") view=NewTeamPage/>
-                    <Route path=path!("/access/teams/:id") view=TeamPage/>
-                    <Route path=path!("/resources") view=ResourcesPage/>
-                    <Route path=path!("/resources/:id") view=ResourcePage/>
-                    <Route path=path!("/access/tokens") view=TokensPage/>
-                    <Route path=path!("/access/virtual-accounts") view=VirtualAccountsPage/>
-                    <Route path=path!("/access/virtual-accounts/new") view=NewVirtualAccountPage/>
-                    <Route path=path!("/access/virtual-accounts/:id") view=VirtualAccountPage/>
-                    <Route path=path!("/settings/security") view=SecuritySettingsPage/>
-                    <Route path=path!("/settings/identity-providers") view=IdentityProvidersPage/>
-                    <Route path=path!("/settings/identity-providers/new") view=NewIdentityProviderPage/>
-                    <Route path=path!("/settings/identity-providers/:id") view=IdentityProviderPage/>
+                    <Route path=path!("") view=routes::home()/>
+                    <Route path=path!("/access/users") view=routes::users()/>
+                    <Route path=path!("/access/users/invite") view=routes::invite()/>
+                    <Route path=path!("/access/users/:id") view=routes::user()/>
+                    <Route path=path!("/profile") view=routes::profile()/>
+                    <Route path=path!("/access/roles") view=routes::roles()/>
+                    <Route path=path!("/access/roles/new") view=routes::new_role()/>
+                    <Route path=path!("/access/roles/:id") view=routes::edit_role()/>
+                    <Route path=path!("/access/teams") view=routes::teams()/>
+                    <Route path=path!("/access/teams/new") view=routes::new_team()/>
+                    <Route path=path!("/access/teams/:id") view=routes::team()/>
+                    <Route path=path!("/resources") view=routes::resources()/>
+                    <Route path=path!("/resources/:id") view=routes::resource()/>
+                    <Route path=path!("/access/tokens") view=routes::tokens()/>
+                    <Route path=path!("/access/virtual-accounts") view=routes::virtual_accounts()/>
+                    <Route path=path!("/access/virtual-accounts/new") view=routes::new_virtual_account()/>
+                    <Route path=path!("/access/virtual-accounts/:id") view=routes::virtual_account()/>
+                    <Route path=path!("/settings/security") view=routes::security_settings()/>
+                    <Route path=path!("/settings/identity-providers") view=routes::identity_providers()/>
+                    <Route path=path!("/settings/identity-providers/new") view=routes::new_identity_provider()/>
+                    <Route path=path!("/settings/identity-providers/:id") view=routes::identity_provider()/>
                 </ParentRoute>
             </Routes>
         </Router>

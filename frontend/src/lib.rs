@@ -7,5 +7,10 @@
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
+    // A split bundle (release builds; see app::routes) hydrates once the first page's chunk
+    // has arrived.
+    #[cfg(latchkey_split)]
+    leptos::mount::hydrate_lazy(app::App);
+    #[cfg(not(latchkey_split))]
     leptos::mount::hydrate_body(app::App);
 }

@@ -3,8 +3,9 @@
 //! files are read from LEPTOS_SITE_ROOT.
 //!
 //! An embedded site carries brotli and gzip copies of the bundle and the stylesheet
-//! (`scripts/build-site.sh release`), sent to browsers that accept them, and its bundle is
-//! named after its content (`BUNDLE_NAME`), so browsers keep it for a year without asking.
+//! (`scripts/build-site.sh release`), sent to browsers that accept them, and its bundle (the
+//! shared code, the loader and the pages' chunks) sits in a folder named after its content
+//! (`BUNDLE_NAME`), so browsers keep those files for a year without asking.
 
 use crate::router::AppState;
 use app::shell;
@@ -12,9 +13,10 @@ use axum::extract::{Request, State};
 use axum::http::Uri;
 use axum::response::Response;
 
-/// The bundle's file name without extension (`<name>.js`, `<name>_bg.wasm`): content-named in
-/// a release (`scripts/build-site.sh release` sets LATCHKEY_BUNDLE_NAME at compile time),
-/// `latchkey` otherwise.
+/// The bundle's path under `pkg/` without extension (`<name>.js`, `<name>_bg.wasm`):
+/// `latchkey-<hash>/latchkey` in a release, whose folder holds the split bundle
+/// (`scripts/build-site.sh release` sets LATCHKEY_BUNDLE_NAME at compile time), `latchkey`
+/// otherwise.
 pub const BUNDLE_NAME: &str = match option_env!("LATCHKEY_BUNDLE_NAME") {
     Some(name) => name,
     None => "latchkey",
@@ -122,12 +124,13 @@ mod embedded {
             .get(header::IF_NONE_MATCH)
             .and_then(|v| v.to_str().ok())
             .is_some_and(|v| v == etag);
-        // A content-named bundle never changes under its name; anything else (the stylesheet,
-        // the favicon) is revalidated, cheaply, with the ETag.
-        let content_named = BUNDLE_NAME != "latchkey"
-            && path
-                .strip_prefix("pkg/")
-                .is_some_and(|name| name.starts_with(BUNDLE_NAME));
+        // A content-named bundle folder never changes under its name; anything else (the
+        // stylesheet, the favicon) is revalidated, cheaply, with the ETag.
+        let content_named = BUNDLE_NAME.rsplit_once('/').is_some_and(|(folder, _)| {
+            path.strip_prefix("pkg/")
+                .and_then(|name| name.strip_prefix(folder))
+                .is_some_and(|rest| rest.starts_with('/'))
+        });
         let cache = if content_named {
             "public, max-age=31536000, immutable"
         } else {
