@@ -80,7 +80,10 @@ if [ "$mode" = release ]; then
   wasm-split-cli "$wasm_in" "$out" --target web --out-name latchkey
   done_step
   step "generating the JavaScript glue (wasm-bindgen)"
-  wasm-bindgen --target web --no-typescript --out-dir "$out" --out-name latchkey "$out/latchkey.wasm"
+  # --keep-lld-exports: the loader hands the shared code's function table
+  # (`__indirect_function_table`) to each chunk; wasm-bindgen drops that export otherwise.
+  wasm-bindgen --keep-lld-exports --target web --no-typescript --out-dir "$out" --out-name latchkey \
+    "$out/latchkey.wasm"
   rm "$out/latchkey.wasm"
   done_step
   step "optimising the shared code and the larger chunks for size (wasm-opt -Oz; about 1 min)"

@@ -16,11 +16,15 @@
 
 use leptos_router::ChooseView;
 
-/// For each area `split_fn: AreaEnum { route_fn: LazyType => PageComponent; ... }`, one
-/// function per route giving its view: the component itself, or under `latchkey_split` a
+/// For each area `split_fn, preload_fn: AreaEnum { route_fn: LazyType => PageComponent; ... }`,
+/// one function per route giving its view: the component itself, or under `latchkey_split` a
 /// `Lazy` route of type `LazyType` whose view comes from the area's split function.
+/// `preload_fn` must be `__preload_` and the split function's name: `#[leptos::lazy]` defines
+/// it in the browser bundle to fetch the area's chunks, and the router awaits it before it
+/// hydrates or shows a page of the area (without it, hydration would meet a page whose code is
+/// not there yet).
 macro_rules! areas {
-    ($($split:ident: $area:ident { $($route:ident: $lazy:ident => $page:path;)* })*) => {
+    ($($split:ident, $preload:ident: $area:ident { $($route:ident: $lazy:ident => $page:path;)* })*) => {
         $($(
             #[cfg(not(latchkey_split))]
             pub fn $route() -> impl ChooseView {
@@ -63,6 +67,12 @@ macro_rules! areas {
                         async fn view(_route: Self) -> AnyView {
                             $split($area::$lazy).await
                         }
+
+                        async fn preload() {
+                            // Only the browser bundle is split; the server renders directly.
+                            #[cfg(target_arch = "wasm32")]
+                            $preload().await;
+                        }
                     }
                 )*
             )*
@@ -71,22 +81,22 @@ macro_rules! areas {
 }
 
 areas! {
-    signed_out: SignedOut {
+    signed_out, __preload_signed_out: SignedOut {
         login: LoginRoute => crate::pages::login::LoginPage;
         setup: SetupRoute => crate::pages::setup::SetupPage;
         set_password: SetPasswordRoute => crate::pages::set_password::SetPasswordPage;
         forgot_password: ForgotPasswordRoute => crate::pages::forgot_password::ForgotPasswordPage;
     }
-    own_access: OwnAccess {
+    own_access, __preload_own_access: OwnAccess {
         home: HomeRoute => crate::pages::home::HomePage;
         profile: ProfileRoute => crate::pages::profile::ProfilePage;
         tokens: TokensRoute => crate::pages::tokens::TokensPage;
     }
-    users_list: UsersList {
+    users_list, __preload_users_list: UsersList {
         users: UsersRoute => crate::pages::users::UsersPage;
         invite: InviteRoute => crate::pages::invite::InvitePage;
     }
-    people_and_roles: PeopleAndRoles {
+    people_and_roles, __preload_people_and_roles: PeopleAndRoles {
         user: UserRoute => crate::pages::user::UserPage;
         teams: TeamsRoute => crate::pages::teams::TeamsPage;
         new_team: NewTeamRoute => crate::pages::teams::NewTeamPage;
@@ -95,7 +105,7 @@ areas! {
         new_role: NewRoleRoute => crate::pages::role_editor::NewRolePage;
         edit_role: EditRoleRoute => crate::pages::role_editor::EditRolePage;
     }
-    resources_and_settings: ResourcesAndSettings {
+    resources_and_settings, __preload_resources_and_settings: ResourcesAndSettings {
         resources: ResourcesRoute => crate::pages::resources::ResourcesPage;
         resource: ResourceRoute => crate::pages::resource::ResourcePage;
         virtual_accounts: VirtualAccountsRoute => crate::pages::virtual_accounts::VirtualAccountsPage;
