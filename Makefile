@@ -7,11 +7,15 @@ export CARGO_TARGET_DIR ?= $(HOME)/.cache/latchkey/target
 TOOLS_DIR ?= $(HOME)/.cache/latchkey/tools
 export PATH := $(HOME)/.cargo/bin:$(TOOLS_DIR)/node_modules/.bin:$(PATH)
 SITE_DIR := $(CURDIR)/target/site
+# Every test binary in one `cargo test` invocation; e2e runs the server it builds, so both must
+# name the same packages and features or the server is compiled a second time.
+TEST_PACKAGES := --package domain --package app --package migrations --package server --features app/ssr
 
 .PHONY: run dev build test test-release fmt-check clippy cargo-test e2e e2e-release clean
 
 ## Build and serve the console on http://127.0.0.1:3000 (SQLite in ./data, migrations at start).
-## The debug server shares its compiled dependencies with `cargo test`.
+## The debug server shares most compiled dependencies with `cargo test` (not those whose
+## features the tests' dev-dependencies extend).
 run:
 	scripts/build-site.sh site
 	@echo "make run: compiling and starting the server (first time about 5 min)"
@@ -49,15 +53,13 @@ clippy:
 
 cargo-test:
 	scripts/ensure-tools.sh mail
-	cargo test --no-fail-fast --package domain --package app --package migrations --package server \
-	  --features app/ssr
+	cargo test --no-fail-fast $(TEST_PACKAGES)
 
 # The server binary is the one cargo-test builds (the same invocation, so nothing is compiled
 # twice; after cargo-test this only checks it is fresh); the site is the debug bundle in
 # target/site.
 e2e:
-	cargo test --package domain --package app --package migrations --package server \
-	  --features app/ssr --no-run
+	cargo test --no-run $(TEST_PACKAGES)
 	scripts/build-site.sh site
 	scripts/ensure-tools.sh e2e
 	cd end2end && LATCHKEY_BIN=$(CARGO_TARGET_DIR)/debug/latchkey LEPTOS_SITE_ROOT=$(SITE_DIR) \

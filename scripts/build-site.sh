@@ -7,10 +7,10 @@
 # asks for when LEPTOS_OUTPUT_NAME is unset at compile time; we leave it unset so the server,
 # `cargo test` and clippy share one build of leptos), latchkey.css, and public/ copied to
 # target/site.
-# A release splits the bundle at its pages (app::routes, `--cfg latchkey_split`; the split
-# needs the linker's relocations, hence `--emit-relocs`) with wasm-split-cli, into
+# A release splits the bundle by area of the console (app::routes, `--cfg latchkey_split`; the
+# split needs the linker's relocations, hence `--emit-relocs`) with wasm-split-cli, into
 # target/site/pkg/latchkey-<hash>/: latchkey.js and latchkey_bg.wasm (the shared code),
-# __wasm_split.js (the loader) and one wasm chunk per page or per group of pages sharing code.
+# __wasm_split.js (the loader) and one wasm chunk per set of areas that share code.
 # The folder is named after the unsplit bundle's content (the server learns it from
 # LATCHKEY_BUNDLE_NAME at compile time), so browsers may keep its files for good. Brotli (.br)
 # and gzip (.gz) copies of each file and of the stylesheet are sent to browsers that accept them.
@@ -76,7 +76,7 @@ trap 'rm -rf "$scratch"' EXIT
 if [ "$mode" = release ]; then
   bundle="latchkey-$(sha256sum "$wasm_in" | cut -c1-16)"
   out="$scratch/$bundle"
-  step "splitting the bundle at its pages (wasm-split-cli; about 10 s)"
+  step "splitting the bundle by area (wasm-split-cli; about 1 s)"
   wasm-split-cli "$wasm_in" "$out" --target web --out-name latchkey
   done_step
   step "generating the JavaScript glue (wasm-bindgen)"
